@@ -1,0 +1,1 @@
+"""What users and other tools read: the facts JSON, exports, query answers, reports."""

@@ -1,0 +1,143 @@
+"""The `vnplan` command: a thin click layer over the library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import VnplanError
+
+
+class Group(click.Group):
+    """Turn library errors into one `Error: ...` line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D102 - click API
+        try:
+            return super().invoke(ctx)
+        except VnplanError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vnplan")
+def main() -> None:
+    """vnplan: Vietnamese legal and plan documents into a queryable SQLite knowledge base."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="SQLite file to write.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: number of cores).")
+@click.option("--max-mb", type=float, default=64, show_default=True, help="Reject files larger than this.")
+@click.option("--force", is_flag=True, help="Re-process files even when their content hash is unchanged.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Run the per-file pipeline in local processes or on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster).")
+def ingest(paths, db_path, jobs, max_mb, force, silent, executor, scheduler) -> None:
+    """Ingest files and folders (.txt, .md, .html, .pdf) into the knowledge base."""
+    from .ingest import ingest as run_ingest
+    from .progress import Progress
+
+    progress = Progress(paths, enabled=not silent)
+    summary = run_ingest(paths, db_path, jobs=jobs, max_bytes=int(max_mb * 1024 * 1024), force=force,
+                         on_file=progress.update, executor=executor, scheduler=scheduler)
+    progress.close()
+    click.echo(f"database: {db_path}")
+    click.echo(f"files: {summary.ingested} ingested, {summary.skipped} unchanged, {len(summary.rejected)} rejected")
+    click.echo(f"documents: {summary.documents}")
+    click.echo("facts: " + ", ".join(f"{k} {v}" for k, v in summary.facts.items()))
+    for path, code, reason in summary.rejected:
+        click.echo(f"rejected: {path}: {code} {reason}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON (FORMAT.md shape).")
+def extract(file, as_json) -> None:
+    """Extract one file's facts and print them."""
+    from vnplan.outputs.facts_json import facts_json
+
+    from .run import process_file
+
+    data = facts_json(process_file(file))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for d in data["documents"]:
+        click.echo(f"document: {d['type']} {d['symbol'] or '(no number)'} {d['date']} — {d['title']}")
+    for kind in ("citations", "relations", "targets", "tasks"):
+        click.echo(f"{kind}: {len(data[kind])}")
+    click.echo(f"agencies: {', '.join(data['agencies'])}")
+
+
+@main.command("eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(), help="Folder of gold JSON files.")
+@click.option("--docs", "docs_dir", required=True, type=click.Path(), help="Folder of the documents they annotate.")
+@click.option("-v", "--verbose", is_flag=True, help="List every false positive and false negative.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_cmd(gold_dir, docs_dir, verbose, as_json) -> None:
+    """Score extraction against gold files: precision, recall and F1 per kind of fact."""
+    from .evaluate import evaluate, format_report
+
+    report = evaluate(gold_dir, docs_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=1))
+    else:
+        click.echo(format_report(report, verbose))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--show-removed", is_flag=True, help="Print what the cleaning steps dropped, not the text.")
+def clean(file, show_removed) -> None:
+    """Print the cleaned text of a file, as the extractors read it."""
+    from .clean import clean as run_clean
+    from .errors import Reject
+    from .load import load
+
+    try:
+        cleaned = run_clean(load(file))
+    except Reject as exc:
+        raise VnplanError(f"{file}: {exc}") from None
+    if show_removed:
+        for r in cleaned.removed:
+            click.echo(f"[{r.step}] {r.raw_start}-{r.raw_end}: {r.text!r}")
+        for f in cleaned.flags:
+            click.echo(f"[flag {f.kind}] {f.start}-{f.end}: {f.detail}")
+        return
+    sys.stdout.write(cleaned.text + "\n")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def outline(file) -> None:
+    """Print each document's section tree, indented, with paths and scopes."""
+    from .run import process_file
+
+    result = process_file(file)
+    for d in result.documents:
+        click.echo(f"# {d.type or '?'} {d.symbol or '(no number)'} {d.date or ''} — {d.title or ''}")
+        for s in d.sections[1:]:
+            scopes = "".join(f" [{x.kind}={x.value}]" for x in s.scopes)
+            click.echo(f"{'  ' * (s.depth - 1)}{s.path}  {s.heading[:90]}{scopes}")
+
+
+@main.command()
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True)
+def status(db_path) -> None:
+    """List the files ingested and the files rejected, with reasons."""
+    from . import store
+
+    if not Path(db_path).exists():
+        raise VnplanError(f"no database at {db_path}; run `vnplan ingest` first")
+    db = store.open_db(db_path)
+    n_files = db["files"].count
+    rejects = list(db.query("SELECT path, code, reason FROM rejects ORDER BY path"))
+    click.echo(f"ingested: {n_files} files, {db['documents'].count} documents")
+    click.echo(f"rejected: {len(rejects)} files")
+    for r in rejects:
+        click.echo(f"  {r['path']}: {r['code']} {r['reason']}")

@@ -1,0 +1,268 @@
+"""Score extraction against hand-made gold files (shared/gold/FORMAT.md).
+
+Matching rules (also in README.md):
+- documents: type, normalised symbol and date agree;
+- citations: normalised symbol, plus year when the symbol has none; unnumbered
+  documents (laws by name): type, title (fuzzy, >= 85) and year;
+- relations: (relation, from, to); `self` matches `self`, titles match fuzzily;
+- targets: value, unit and deadline year;
+- agencies: canonical name, case- and tone-folded.
+Each gold fact matches at most one predicted fact, and the reverse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .errors import VnplanError
+from .normalize import collapse, fold, normalize_symbol
+
+KINDS = ("documents", "citations", "relations", "targets", "agencies")
+
+
+@dataclass
+class Score:
+    """Counts and the unmatched facts of one kind."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    false_pos: list[tuple[str, Any]] = field(default_factory=list)
+    false_neg: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 1.0 when nothing was predicted and nothing expected."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else (1.0 if not self.fn else 0.0)
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    """Scores by kind over a set of documents, plus indicator accuracy on matched targets."""
+
+    scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
+    indicator_right: int = 0
+    indicator_total: int = 0
+
+    @property
+    def indicator_accuracy(self) -> float:
+        """Share of matched targets whose indicator code is right."""
+        return self.indicator_right / self.indicator_total if self.indicator_total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Scores as plain numbers, for JSON output and the floors test."""
+        out: dict[str, Any] = {
+            k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                "tp": s.tp, "fp": s.fp, "fn": s.fn}
+            for k, s in self.scores.items()
+        }
+        out["indicator_accuracy"] = round(self.indicator_accuracy, 4)
+        return out
+
+
+# ---------------------------------------------------------------- matching rules
+
+
+def _sym(s: Any) -> str | None:
+    return normalize_symbol(s) if isinstance(s, str) and s.strip() else None
+
+
+def _title_match(a: Any, b: Any, threshold: int = 85) -> bool:
+    if not a or not b:
+        return False
+    fa, fb = fold(str(a)), fold(str(b))
+    return fa == fb or fuzz.token_set_ratio(fa, fb) >= threshold and fuzz.ratio(fa, fb) >= 60
+
+
+def _symbol_has_year(sym: str) -> bool:
+    import re
+
+    return bool(re.search(r"(?:^|[/-])(?:19|20)\d\d(?:[/-]|$)", sym))
+
+
+def match_document(g: dict, p: dict) -> bool:
+    """Own documents: type, symbol and date agree."""
+    return (
+        fold(g.get("type") or "") == fold(p.get("type") or "")
+        and _sym(g.get("symbol")) == _sym(p.get("symbol"))
+        and (g.get("date") or None) == (p.get("date") or None)
+    )
+
+
+def match_citation(g: dict, p: dict) -> bool:
+    """Symbol (+ year when the symbol has none), or type + title + year for unnumbered ones."""
+    gs, ps = _sym(g.get("symbol")), _sym(p.get("symbol"))
+    if gs or ps:
+        if gs != ps:
+            return False
+        if not _symbol_has_year(gs) and g.get("year") and p.get("year"):
+            return int(g["year"]) == int(p["year"])
+        return True
+    return (
+        fold(g.get("type") or "") == fold(p.get("type") or "")
+        and _title_match(g.get("title"), p.get("title"))
+        and (g.get("year") or None) == (p.get("year") or None)
+    )
+
+
+def _endpoint(v: Any) -> str:
+    if v is None:
+        return ""
+    s = str(v)
+    return s if s == "self" else (_sym(s) if "/" in s and len(s) < 40 else fold(s)) or ""
+
+
+def match_relation(g: dict, p: dict) -> bool:
+    """(relation, from, to), with symbols normalised and titles fuzzy."""
+    if g.get("relation") != p.get("relation"):
+        return False
+    for side in ("from", "to"):
+        a, b = _endpoint(g.get(side)), _endpoint(p.get(side))
+        if a == b:
+            continue
+        if "/" in a or "/" in b or a == "self" or b == "self" or not _title_match(a, b):
+            return False
+    return True
+
+
+def match_target(g: dict, p: dict) -> bool:
+    """Value, unit and deadline year."""
+    try:
+        if abs(float(g["value"]) - float(p["value"])) > 1e-6:
+            return False
+    except (TypeError, ValueError, KeyError):
+        return False
+    gy = (g.get("deadline") or "")[:4] or None
+    py = (p.get("deadline") or "")[:4] or None
+    return g.get("unit") == p.get("unit") and gy == py
+
+
+def match_agency(g: Any, p: Any) -> bool:
+    """Canonical names, folded."""
+    return fold(str(g)) == fold(str(p))
+
+
+MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
+    "documents": match_document,
+    "citations": match_citation,
+    "relations": match_relation,
+    "targets": match_target,
+    "agencies": match_agency,
+}
+
+
+def _label(kind: str, fact: Any) -> str:
+    if not isinstance(fact, dict):
+        return str(fact)
+    if kind == "documents":
+        return f"{fact.get('type')} {fact.get('symbol')} {fact.get('date')}"
+    if kind == "citations":
+        return f"{fact.get('type')} {fact.get('symbol') or fact.get('title')} ({fact.get('year')}): {collapse(str(fact.get('as_written') or ''))[:90]}"
+    if kind == "relations":
+        return f"{fact.get('relation')} {fact.get('from')} -> {fact.get('to')} [{fact.get('modality')}]: {collapse(str(fact.get('as_written') or ''))[:80]}"
+    if kind == "targets":
+        return f"{fact.get('value')} {fact.get('unit')} {fact.get('comparator')} {fact.get('indicator')} by {fact.get('deadline')}: {collapse(str(fact.get('quote') or ''))[:90]}"
+    return str(fact)
+
+
+def score_kind(kind: str, gold: Sequence[Any], pred: Sequence[Any], name: str, report: Report) -> None:
+    """Match one kind of fact one-to-one and add the counts to `report`."""
+    matcher = MATCHERS[kind]
+    used = [False] * len(pred)
+    sc = report.scores[kind]
+    for g in gold:
+        hit = None
+        for i, p in enumerate(pred):
+            if not used[i] and matcher(g, p):
+                hit = i
+                break
+        if hit is None:
+            sc.fn += 1
+            sc.false_neg.append((name, _label(kind, g)))
+            continue
+        used[hit] = True
+        sc.tp += 1
+        if kind == "targets":
+            report.indicator_total += 1
+            report.indicator_right += int(g.get("indicator") == pred[hit].get("indicator"))
+    for i, p in enumerate(pred):
+        if not used[i]:
+            sc.fp += 1
+            sc.false_pos.append((name, _label(kind, p)))
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    """Read one gold file; raise VnplanError naming the file when it is unusable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise VnplanError(f"cannot read gold file {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise VnplanError(f"gold file {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k, []), list) for k in KINDS):
+        raise VnplanError(f"gold file {path} does not have the FORMAT.md shape (lists of {', '.join(KINDS)})")
+    return data
+
+
+def evaluate(gold_dir: str | Path, docs_dir: str | Path) -> Report:
+    """Run the pipeline on every document that has a gold file, and score it."""
+    from vnplan.outputs.facts_json import facts_json
+
+    from .errors import Reject
+    from .run import process_file
+
+    gold_dir, docs_dir = Path(gold_dir), Path(docs_dir)
+    if not gold_dir.is_dir():
+        raise VnplanError(f"gold directory not found: {gold_dir}")
+    if not docs_dir.is_dir():
+        raise VnplanError(f"documents directory not found: {docs_dir}")
+    gold_files = sorted(p for p in gold_dir.glob("*.json"))
+    if not gold_files:
+        raise VnplanError(f"no gold files (*.json) in {gold_dir}")
+    report = Report()
+    for gf in gold_files:
+        gold = load_gold(gf)
+        src = gold.get("source") or gf.with_suffix(".txt").name
+        doc_path = docs_dir / src
+        if not doc_path.is_file():
+            raise VnplanError(f"document {src} named by gold file {gf.name} not found in {docs_dir}")
+        try:
+            pred = facts_json(process_file(doc_path))
+        except Reject as exc:
+            raise VnplanError(f"document {doc_path} was rejected: {exc}") from None
+        for kind in KINDS:
+            score_kind(kind, gold.get(kind, []), pred.get(kind, []), src, report)
+    return report
+
+
+def format_report(report: Report, verbose: bool = False) -> str:
+    """A readable table of the scores, with the unmatched facts when verbose."""
+    lines = [f"{'kind':<11} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for kind, s in report.scores.items():
+        lines.append(f"{kind:<11} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+    lines.append(f"indicator accuracy on matched targets: {report.indicator_accuracy:.3f} "
+                 f"({report.indicator_right}/{report.indicator_total})")
+    if verbose:
+        for kind, s in report.scores.items():
+            for name, label in s.false_pos:
+                lines.append(f"FP {kind:<10} {name}: {label}")
+            for name, label in s.false_neg:
+                lines.append(f"FN {kind:<10} {name}: {label}")
+    return "\n".join(lines)

@@ -1,0 +1,60 @@
+"""Small normalisers shared by stages: symbols, titles, matching keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_symbol(raw: str) -> str:
+    """`205 /QĐ- UBND` -> `205/QĐ-UBND`; `30C/NQ-CP` -> `30c/NQ-CP`; `92/20 17/NĐ-CP` -> `92/2017/NĐ-CP`."""
+    s = unicodedata.normalize("NFC", raw)
+    s = _SPACE.sub("", s).strip(".,;:")
+    s = s.replace("–", "-").replace("Ð", "Đ")  # U+00D0 eth looks like Đ in scraped text
+    m = re.match(r"^(\d+)([A-Za-z]?)(.*)$", s)
+    if m:
+        num, letter, rest = m.groups()
+        s = num + letter.lower() + rest.upper().replace("Đ", "Đ")
+    else:
+        s = s.upper()
+    return s
+
+
+def collapse(text: str) -> str:
+    """Collapse whitespace and line breaks to single spaces (FORMAT.md quotes)."""
+    return _SPACE.sub(" ", text.replace("**", "")).strip()
+
+
+def title_case_sentence(text: str) -> str:
+    """An all-capitals title in sentence case: `BAN HÀNH KẾ HOẠCH` -> `Ban hành kế hoạch`."""
+    text = collapse(text)
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) < 0.8:
+        return text[:1].upper() + text[1:]
+    words = text.split(" ")
+    out = []
+    for w in words:
+        # Keep symbols and abbreviations (05-NQ/TU, PAR, UBND) as written.
+        if any(ch.isdigit() for ch in w) or "/" in w or (len(w) <= 5 and w.isupper() and w.isalpha() and w in _ABBREV):
+            out.append(w)
+        else:
+            out.append(w.lower())
+    s = " ".join(out)
+    return s[:1].upper() + s[1:]
+
+
+_ABBREV = {"UBND", "HĐND", "PAR", "INDEX", "SIPAS", "PAPI", "PCI", "CCHC", "TTHC", "CNTT", "ISO"}
+
+
+def fold(text: str) -> str:
+    """A matching key: NFC, lower case, single spaces."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
+def strip_accents(text: str) -> str:
+    """ASCII-ish key for fuzzy matching: no tone or vowel marks, đ -> d."""
+    d = unicodedata.normalize("NFD", text)
+    d = "".join(ch for ch in d if not unicodedata.combining(ch))
+    return d.replace("đ", "d").replace("Đ", "D")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from vnplan.extract import Extractor
 
-from . import agencies, citations, relations, targets, tasks
+from . import agencies, citations, deadlines, relations, targets, tasks
 
 EXTRACTORS: dict[str, Extractor] = {
     "citations": citations.extract,
     "relations": relations.extract,
     "agencies": agencies.extract,
+    "deadlines": deadlines.extract,
     "targets": targets.extract,
     "tasks": tasks.extract,
 }

@@ -1,19 +1,24 @@
 """Deadlines: time expressions that fix when something is due (DOMAIN.md §6).
 
 `parse_deadline(text)` reads the first deadline expression in a string and is
-shared by the segmenter (heading scopes), targets and tasks. `extract` yields a
-`Deadline` fact for every expression in a document.
+shared by the segmenter (heading scopes), targets and tasks; `find_deadlines`
+reads all of them. `deadline_for(ctx, start)` answers "when is the thing that
+starts at `start` due, and where does that date come from": its own sentence
+or item ("own"), else the nearest ancestor heading that fixes a date
+("heading:<path>"), else the plan's own period or year from its title
+("document"). `extract` yields a `Deadline` fact for every expression.
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vnplan.extract import Context
-from vnplan.models import Deadline
+from vnplan.models import Deadline, Document
 
 
 @dataclass(frozen=True)
@@ -31,11 +36,43 @@ class TimeExpr:
 
 
 _YEAR = r"((?:19|20)\d\d)"
+_DASH = r"\s*[-–—]\s*"
+# "ngày 01/01/2018", "ngày 15 tháng 12 năm 2022", "01-01-2018"
+_DATE = r"(?:ngày\s*)?(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*" + _YEAR
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_RECUR_WORDS = {"tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "yearly"}
+_HALF = r"(?:0?6\s*tháng)"
+_EVENTS = (
+    ("ký", "signing"),
+    ("ban hành", "issue"),
+    ("nhận", "receipt"),
+    ("kết thúc", "end"),
+    ("có hiệu lực", "entry into force"),
+)
+
+# Order matters only for ties at the same start: earlier names win.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("before_date", re.compile(r"trước ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*" + _YEAR, re.I)),
-    ("period", re.compile(r"giai đoạn\s*(?:\d\s*)?\(?\s*" + _YEAR + r"\s*[-–]\s*" + _YEAR, re.I)),
-    ("month", re.compile(r"(?:trong|đến|trước)?\s*(?:cuối\s*)?tháng\s*(\d{1,2})\s*/\s*" + _YEAR, re.I)),
-    ("year", re.compile(r"(?:đến|trong|cuối|trước|đến hết|đến cuối)\s*(?:năm\s*)?" + _YEAR, re.I)),
+    ("relative", re.compile(
+        r"(?:chậm nhất\s*(?:là\s*)?)?(?:trong\s*(?:thời hạn|vòng)\s*|sau\s+)(\d{1,3})\s*ngày(\s*làm việc)?"
+        r"(?:,?\s*(?:kể từ|từ|sau khi|sau)\s*(?:ngày\s*)?([^,.;\n]{0,40}))?", re.I)),
+    ("recurring", re.compile(
+        r"(?:định kỳ\s*)?(?:(?:hằng|hàng)\s*(tuần|tháng|quý|năm)|(?<=định kỳ )(?:0?(\d{1,2})\s*tháng))"
+        r"(?:\s*,\s*(?:(?:hằng|hàng)\s*(?:tuần|tháng|quý|năm)|" + _HALF + r"))*"
+        r"(?:,?\s*(?:và|hoặc)?\s*(?:(?:hằng|hàng)\s*(?:tuần|tháng|quý|năm)|" + _HALF + r"|đột xuất))*",
+        re.I)),
+    ("before_date", re.compile(r"trước\s*(?:ngày\s*)?" + _DATE.replace("(?:ngày\\s*)?", ""), re.I)),
+    ("by_date", re.compile(r"(?:đến|chậm nhất(?:\s*là)?|hoàn thành(?:\s*trong)?|xong|hạn|trong)\s*(?:ngày\s*)"
+                           + _DATE.replace("(?:ngày\\s*)?", ""), re.I)),
+    ("period", re.compile(
+        r"(?:giai đoạn|thời kỳ|nhiệm kỳ)\s*(?:\d\s*)?\(?\s*(?:từ\s*(?:năm\s*)?)?" + _YEAR
+        + r"(?:" + _DASH + r"|\s*đến\s*(?:năm\s*)?)" + _YEAR + r"\)?", re.I)),
+    ("quarter", re.compile(r"(?:trong|đến|trước|cuối|hết)?\s*quý\s*(I{1,3}V?|IV|[1-4])\s*(?:/|năm)\s*" + _YEAR, re.I)),
+    ("half", re.compile(r"(?:trong\s*)?(0?6)\s*tháng\s*(đầu|cuối)\s*năm\s*" + _YEAR, re.I)),
+    ("month", re.compile(r"(?:(?:ngay\s*)?(?:trong|đến|trước|hết|cuối)\s*)*tháng\s*(\d{1,2})\s*(?:/|năm)\s*" + _YEAR,
+                         re.I)),
+    ("year", re.compile(
+        r"(?:(?:phấn đấu\s*)?(?:đến|trong|cuối|trước|hết|vào|hoàn thành(?:\s*trong)?|xong trong)\s*)+"
+        r"(?:năm\s*)?" + _YEAR + r"(?!\s*[-–]\s*(?:19|20)\d\d)", re.I)),
 )
 
 
@@ -43,36 +80,207 @@ def _eom(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
+def _event(phrase: str | None) -> str | None:
+    if not phrase:
+        return None
+    p = phrase.strip().lower()
+    for vi, en in _EVENTS:
+        if p.startswith(vi):
+            return en
+    return p or None
+
+
+def _recurring(quote: str) -> str:
+    low = quote.lower()
+    found: list[str] = []
+    for m in re.finditer(r"(?:hằng|hàng)\s*(tuần|tháng|quý|năm)|(\d{1,2})\s*tháng|đột xuất", low):
+        if m.group(1):
+            word = _RECUR_WORDS[m.group(1)]
+        elif m.group(2):
+            n = int(m.group(2))
+            word = "half-yearly" if n == 6 else f"every {n} months"
+        else:
+            word = "ad hoc"
+        if word not in found:
+            found.append(word)
+    return ", ".join(found)
+
+
+def _make(name: str, m: re.Match[str], base: int = 0) -> TimeExpr | None:
+    """One TimeExpr from a pattern match, or None when the numbers are not a date."""
+    s, e = base + m.start(), base + m.end()
+    # Leading whitespace eaten by an optional cue group is not part of the quote.
+    lead = len(m.group(0)) - len(m.group(0).lstrip())
+    s += lead
+    g = m.groups()
+    try:
+        if name in ("before_date", "by_date"):
+            d, mo, y = int(g[0]), int(g[1]), int(g[2])
+            day = dt.date(y, mo, d)
+            if name == "before_date":
+                day -= dt.timedelta(days=1)
+            return TimeExpr("absolute", s, e, due=day.isoformat())
+        if name == "period":
+            a, b = int(g[0]), int(g[1])
+            if not a <= b <= a + 30:
+                return None
+            return TimeExpr("period", s, e, due=f"{b}-12-31", period_start=f"{a}-01-01", period_end=f"{b}-12-31")
+        if name == "quarter":
+            q = _ROMAN_Q[g[0].lower()]
+            return TimeExpr("end_of_month", s, e, due=_eom(int(g[1]), 3 * q))
+        if name == "half":
+            y = int(g[2])
+            return TimeExpr("end_of_month", s, e, due=_eom(y, 6 if g[1].lower() == "đầu" else 12))
+        if name == "month":
+            mo, y = int(g[0]), int(g[1])
+            if not 1 <= mo <= 12:
+                return None
+            return TimeExpr("end_of_month", s, e, due=_eom(y, mo))
+        if name == "year":
+            return TimeExpr("end_of_year", s, e, due=f"{g[0]}-12-31")
+        if name == "relative":
+            n, working, event = int(g[0]), bool(g[1]), _event(g[2])
+            rel = f"{n} {'working ' if working else ''}days" + (f" after {event}" if event else "")
+            return TimeExpr("relative", s, e, relative=rel)
+        if name == "recurring":
+            rec = _recurring(m.group(0))
+            return TimeExpr("recurring", s, e, recurring=rec) if rec else None
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def find_deadlines(text: str) -> list[TimeExpr]:
+    """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
+    found: list[TimeExpr] = []
+    for name, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            if not m.group(0).strip():
+                continue
+            te = _make(name, m)
+            if te is not None and te.end > te.start:
+                found.append(te)
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    out: list[TimeExpr] = []
+    for te in found:
+        if out and te.start < out[-1].end:
+            continue
+        out.append(te)
+    return out
+
+
 def parse_deadline(text: str) -> TimeExpr | None:
     """The first deadline expression in `text`, or None."""
-    best: TimeExpr | None = None
-    for name, pat in _PATTERNS:
-        m = pat.search(text)
-        if not m:
-            continue
-        if name == "before_date":
-            import datetime as dt
+    found = find_deadlines(text)
+    return found[0] if found else None
 
-            d, mo, y = (int(x) for x in m.groups())
-            try:
-                due = (dt.date(y, mo, d) - dt.timedelta(days=1)).isoformat()
-            except ValueError:
-                continue
-            te = TimeExpr("absolute", m.start(), m.end(), due=due)
-        elif name == "period":
-            a, b = int(m.group(1)), int(m.group(2))
-            te = TimeExpr("period", m.start(), m.end(), due=f"{b}-12-31", period_start=f"{a}-01-01",
-                          period_end=f"{b}-12-31")
-        elif name == "month":
-            mo, y = int(m.group(1)), int(m.group(2))
-            if not 1 <= mo <= 12:
-                continue
-            te = TimeExpr("end_of_month", m.start(), m.end(), due=_eom(y, mo))
-        else:
-            te = TimeExpr("end_of_year", m.start(), m.end(), due=f"{m.group(1)}-12-31")
-        if best is None or te.start < best.start:
-            best = te
-    return best
+
+# ---------------------------------------------------------------- inheritance
+
+_TITLE_PERIOD = re.compile(_YEAR + _DASH + _YEAR)
+_TITLE_YEAR = re.compile(r"năm\s*" + _YEAR)
+_BOUNDARY = re.compile(r";|\.\s+(?=[A-ZÀ-ỸĐ\"“(])|\n(?=\s*(?:[-+•–]|[IVX]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)))")
+
+
+def title_deadline(title: str | None) -> str | None:
+    """The due date a plan's own title fixes: end of its period, else of its year (`năm 2018`)."""
+    if not title:
+        return None
+    # Dates of cited documents ("ngày 05/12/2016") are not the plan's period.
+    clean = re.sub(r"ngày\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}", " ", title)
+    for te in find_deadlines(clean):
+        if te.kind in ("period", "end_of_year") and te.due:
+            return te.due
+    m = _TITLE_PERIOD.search(clean)
+    if m and int(m.group(1)) <= int(m.group(2)):
+        return f"{m.group(2)}-12-31"
+    m = _TITLE_YEAR.search(clean)
+    return f"{m.group(1)}-12-31" if m else None
+
+
+def document_deadline(doc: Document, documents: list[Document] | tuple[Document, ...] = ()) -> str | None:
+    """The plan's own period end or year end, from its title (or its promulgating document's title)."""
+    due = title_deadline(doc.title)
+    if due is None and doc.promulgated_by is not None and doc.promulgated_by < len(documents):
+        due = title_deadline(documents[doc.promulgated_by].title)
+    return due
+
+
+def sentence_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """The span of the sentence or clause around `pos`, inside `lo:hi` (`;`, `. X`, item starts end it)."""
+    s = lo
+    for m in _BOUNDARY.finditer(text, lo, pos):
+        s = m.end()
+    m = _BOUNDARY.search(text, pos, hi)
+    e = m.start() if m else hi
+    return s, e
+
+
+def _due(te: TimeExpr) -> str | None:
+    return te.due if te.kind not in ("relative", "recurring") else None
+
+
+def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
+    """Nearest dated expression in the sentence (before `pos`, else after), then earlier in the item."""
+    s, e = sentence_bounds(text, pos, lo, hi)
+    exprs = [t for t in find_deadlines(text[s:e]) if _due(t)]
+    before = [t for t in exprs if s + t.start < pos]
+    if before:
+        return _due(before[-1])
+    if exprs:
+        return _due(exprs[0])
+    earlier = [t for t in find_deadlines(text[lo:s]) if _due(t)]
+    return _due(earlier[-1]) if earlier else None
+
+
+def _scope_due(section_scopes: tuple) -> str | None:
+    for sc in section_scopes:
+        if sc.kind == "deadline" and sc.value:
+            return sc.value[:10]
+        if sc.kind == "period" and "/" in sc.value:
+            return sc.value.split("/", 1)[1][:10]
+    return None
+
+
+def deadline_for(ctx: Context, start: int, end: int | None = None) -> tuple[str | None, str | None]:
+    """When the item at `start` is due and where that comes from: ("YYYY-MM-DD", "own" | "heading:<path>" | "document").
+
+    Own: the sentence holding `start`, or earlier in the same item (the
+    innermost section's text up to its first child). Heading: the nearest
+    ancestor whose scopes (from the segmenter) or heading line fix a date.
+    Document: the plan's period or year from its title. (None, None) when
+    nothing fixes a date.
+    """
+    text = ctx.text
+    sec = ctx.section_at(start)
+    doc = ctx.doc
+    # The item's own text runs from its start to its first child (or its end).
+    lo = sec.start if sec.path else max(doc.start, text.rfind("\n", doc.start, start) + 1)
+    hi = sec.end
+    for child in doc.sections:
+        if child.parent == sec.path and child.start > sec.start:
+            hi = min(hi, child.start)
+            break
+    if start >= hi:  # root or a section whose body follows its children
+        lo = max(lo, text.rfind("\n", lo, start) + 1)
+        nl = text.find("\n", start, sec.end)
+        hi = sec.end if nl < 0 else nl
+    due = _own_due(text, start, lo, hi)
+    if due:
+        return due, "own"
+    for anc in doc.ancestors(sec.path)[1:]:
+        if not anc.path:
+            break
+        due = _scope_due(anc.scopes)
+        if due is None:
+            te = [t for t in find_deadlines(text[anc.start:anc.heading_end]) if _due(t)]
+            due = _due(te[0]) if te else None
+        if due:
+            return due, f"heading:{anc.path}"
+    due = document_deadline(doc, ctx.documents)
+    if due:
+        return due, "document"
+    return None, None
 
 
 def extract(ctx: Context) -> Iterator[Deadline]:
@@ -83,15 +291,9 @@ def extract(ctx: Context) -> Iterator[Deadline]:
     while pos < e0:
         nl = text.find("\n", pos, e0)
         le = e0 if nl < 0 else nl
-        line = text[pos:le]
-        off = 0
-        while True:
-            te = parse_deadline(line[off:])
-            if te is None:
-                break
-            s, e = pos + off + te.start, pos + off + te.end
+        for te in find_deadlines(text[pos:le]):
+            s, e = pos + te.start, pos + te.end
             yield Deadline(**ctx.fact_args(s, e, f"deadline.{te.kind}"), kind=te.kind, due=te.due,
                            period_start=te.period_start, period_end=te.period_end, relative=te.relative,
                            recurring=te.recurring)
-            off += te.end
         pos = le + 1

@@ -141,3 +141,63 @@ def status(db_path) -> None:
     click.echo(f"rejected: {len(rejects)} files")
     for r in rejects:
         click.echo(f"  {r['path']}: {r['code']} {r['reason']}")
+
+
+def _print_answer(ans, as_json: bool, as_csv: bool) -> None:
+    from vnplan.outputs.query import format_table, to_csv, to_json
+
+    if as_json:
+        click.echo(to_json(ans))
+    elif as_csv:
+        click.echo(to_csv(ans), nl=False)
+    else:
+        click.echo(format_table(ans))
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the answer as CSV.")
+def query(question, db_path, as_json, as_csv) -> None:
+    """Answer a question (targets, repeals, citations, responsibilities, search); see `vnplan.outputs.query`."""
+    from vnplan.outputs.query import answer
+
+    _print_answer(answer(db_path, " ".join(question)), as_json, as_csv)
+
+
+@main.command()
+@click.argument("statement")
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the rows as CSV.")
+def sql(statement, db_path, as_json, as_csv) -> None:
+    """Run one read-only SQL statement against the knowledge base."""
+    from vnplan.outputs.query import run_sql
+
+    _print_answer(run_sql(db_path, statement), as_json, as_csv)
+
+
+@main.command()
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
+def export(db_path, out_dir) -> None:
+    """Write facts.jsonl (one FORMAT.md record per document) and one CSV per table."""
+    from vnplan.outputs.export import export as run_export
+
+    written = run_export(db_path, out_dir)
+    for name, n in written.items():
+        click.echo(f"{name}: {n} rows")
+
+
+@main.command()
+@click.argument("target")
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True,
+              help="Knowledge base: source of a DOC_ID, and of links to cited documents.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+def report(target, db_path, out_path) -> None:
+    """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted."""
+    from vnplan.outputs.report import write_report
+
+    n = write_report(target, db_path, out_path)
+    click.echo(f"wrote {out_path} ({n} document{'s' if n != 1 else ''})")

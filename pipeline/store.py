@@ -97,13 +97,212 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["tasks"].create_index(["lead"])
 
 
+# Readable views. Each is defined once here and (re)created by the migration that
+# introduced or last changed it, so a database says which version of a view it holds.
+VIEWS: dict[str, str] = {
+    # Every ingested document with a readable label and its effective province: a plan
+    # promulgated by a decision has neither symbol nor province of its own.
+    "documents_view": """
+SELECT d.doc_id, d.key, d.type, d.symbol, d.date, d.year,
+       COALESCE(d.province, p.province) AS province,
+       COALESCE(d.province_new, p.province_new, pr.province_after_2025) AS province_new,
+       COALESCE(d.type || ' ' || d.symbol,
+                d.type || ' kèm theo ' || p.type || ' ' || p.symbol,
+                d.type || ': ' || d.title, d.doc_id) AS label,
+       d.title, d.issuer, d.promulgated_by, d.file_sha
+FROM documents d LEFT JOIN documents p ON p.doc_id = d.promulgated_by
+LEFT JOIN provinces pr ON pr.name = COALESCE(d.province, p.province)""",
+    # Keys (ingested or only cited) that an in-force relation repeals or replaces.
+    "repealed_keys": """
+SELECT r.target_key AS key, r.target AS symbol,
+       CASE r.relation WHEN 'repeals' THEN 'repealed' ELSE 'replaced' END AS status,
+       r.source_key AS by_key, r.doc_id AS stated_in, r.file_sha AS stated_in_file,
+       r.section, r.quote, r.id AS relation_id
+FROM relations r
+WHERE r.modality = 'in_force' AND r.relation IN ('repeals', 'replaces') AND r.target_key IS NOT NULL""",
+    # Status of every ingested document: in force, or repealed/replaced and by what.
+    "document_status": """
+SELECT d.doc_id, d.key, d.label AS document, d.province, d.date,
+       COALESCE(k.status, 'in_force') AS status, k.by_key,
+       COALESCE(bd.label, k.by_key) AS by_document, COALESCE(bd.doc_id, k.stated_in) AS by_doc_id,
+       k.section AS by_section, k.quote
+FROM documents_view d
+LEFT JOIN repealed_keys k ON k.key = d.key
+LEFT JOIN documents_view bd ON bd.key = k.by_key""",
+    # Citations with the citing document and, when ingested, the cited one.
+    "citations_view": """
+SELECT c.id, d.province, d.label AS citing_document, c.doc_id, c.section, c.type, c.symbol, c.year,
+       c.date, c.key, cd.doc_id AS cited_doc_id, cd.label AS cited_document, c.quote
+FROM citations c JOIN documents_view d ON d.doc_id = c.doc_id
+LEFT JOIN documents_view cd ON cd.key = c.key
+WHERE c.self_ref = 0""",
+    # Citations of a document the KB knows was repealed or replaced, outside the file
+    # that states the repeal (the repealing decision must cite what it repeals).
+    "stale_citations": """
+SELECT d.province, d.label AS citing_document, c.doc_id, c.section, c.symbol AS cited_symbol,
+       c.key AS cited_key, k.status, COALESCE(bd.label, k.by_key) AS by_document, c.quote,
+       k.quote AS repeal_quote
+FROM citations c
+JOIN repealed_keys k ON k.key = c.key
+JOIN documents_view d ON d.doc_id = c.doc_id
+LEFT JOIN documents_view bd ON bd.key = k.by_key
+WHERE c.self_ref = 0 AND c.file_sha != k.stated_in_file""",
+    "targets_view": """
+SELECT d.province, d.province_new, d.label AS document, t.indicator,
+       COALESCE(i.name, t.indicator) AS indicator_name, t.comparator, t.value, t.unit, t.scope,
+       t.deadline, t.deadline_year, t.baseline, t.quote, t.doc_id, t.section, t.id
+FROM targets t JOIN documents_view d ON d.doc_id = t.doc_id
+LEFT JOIN indicators i ON i.id = t.indicator""",
+    # Tasks an agency leads or supports, with their deadlines.
+    "responsibilities_view": """
+SELECT d.province, d.label AS document, t.lead AS agency, 'lead' AS role, t.deadline, t.quote,
+       t.doc_id, t.section, t.id
+FROM tasks t JOIN documents_view d ON d.doc_id = t.doc_id WHERE t.lead IS NOT NULL
+UNION ALL
+SELECT d.province, d.label, j.value, 'support', t.deadline, t.quote, t.doc_id, t.section, t.id
+FROM tasks t JOIN documents_view d ON d.doc_id = t.doc_id, json_each(t.support) j""",
+}
+
+
+@migrations()
+def m002_reference_search_views(db: sqlite_utils.Database) -> None:
+    """Reference tables (agencies, indicators, provinces), full-text search, query indexes, views."""
+    db["agencies"].create({"id": str, "name": str, "kind": str, "aliases": str, "source": str}, pk="id")
+    db["indicators"].create(
+        {"id": str, "name": str, "name_vi": str, "unit": str, "aliases": str, "data": str}, pk="id"
+    )
+    db["provinces"].create(
+        {"id": str, "name": str, "province_after_2025": str, "code": str, "data": str}, pk="id"
+    )
+    db["sections"].enable_fts(["heading", "text"], create_triggers=True)
+    db["targets"].create_index(["deadline_year"])
+    db["targets"].create_index(["doc_id"])
+    db["citations"].create_index(["doc_id"])
+    db["relations"].create_index(["relation", "modality"])
+    db["relations"].create_index(["doc_id"])
+    db["tasks"].create_index(["doc_id"])
+    db["documents"].create_index(["province"])
+    db["documents"].create_index(["promulgated_by"])
+    db["agency_mentions"].create_index(["doc_id"])
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def _entries(data: Any) -> list[dict[str, Any]]:
+    """The entry list of a gazetteer file, whether it is a list or `{"entries": [...]}`."""
+    if isinstance(data, dict):
+        # provinces.json keeps the 63 pre-2025 provinces under "old", each with its "new" one.
+        data = data.get("entries") or data.get("indicators") or data.get("old") or data.get("provinces") or []
+    return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+
+def _gazetteer(name: str) -> list[dict[str, Any]] | None:
+    """Entries of a gazetteer file other helpers own, or None while it does not exist yet."""
+    from vnplan import gazetteer
+
+    try:
+        return _entries(gazetteer.load(name))
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+
+
+def _first(e: dict[str, Any], *names: str) -> Any:
+    for n in names:
+        if e.get(n) not in (None, ""):
+            return e[n]
+    return None
+
+
+def indicator_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the `indicators` table from `gazetteer/indicators.json` entries."""
+    rows = []
+    for e in entries:
+        code = _first(e, "id", "code", "indicator")
+        if not code:
+            continue
+        aliases: list[str] = []
+        for k in ("aliases", "aliases_vi", "aliases_en", "vi", "en", "abbreviations", "abbr"):
+            v = e.get(k)
+            aliases.extend([v] if isinstance(v, str) else [a for a in v or [] if isinstance(a, str)])
+        rows.append({"id": code, "name": _first(e, "name", "name_en", "en_name", "label") or code,
+                     "name_vi": _first(e, "name_vi", "vi_name"), "unit": _first(e, "unit"),
+                     "aliases": json.dumps(aliases, ensure_ascii=False),
+                     "data": json.dumps(e, ensure_ascii=False)})
+    return rows
+
+
+def province_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the `provinces` table from `gazetteer/provinces.json` entries."""
+    rows = []
+    for e in entries:
+        name = _first(e, "name", "province")
+        if not name:
+            continue
+        after = _first(e, "province_after_2025", "after_2025", "new", "merged_into", "new_province")
+        rows.append({"id": _first(e, "id", "slug") or name, "name": name,
+                     "province_after_2025": after if isinstance(after, str) else None,
+                     "code": str(_first(e, "code") or "") or None, "data": json.dumps(e, ensure_ascii=False)})
+    return rows
+
+
+def load_reference(db: sqlite_utils.Database) -> None:
+    """Refresh `indicators` and `provinces` from the gazetteer files that exist; keep tables as they are otherwise."""
+    for table, name, make in (("indicators", "indicators.json", indicator_rows),
+                              ("provinces", "provinces.json", province_rows)):
+        entries = _gazetteer(name)
+        if entries is None:
+            continue
+        rows = make(entries)
+        with db.atomic():
+            db.execute(f"DELETE FROM [{table}]")
+            if rows:
+                db[table].insert_all(rows, pk="id", replace=True)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) a knowledge base and bring its schema up to date."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     migrations.apply(db)
+    load_reference(db)
     return db
+
+
+def _province_after_2025() -> Any:
+    """The agencies helper's `province_after_2025(name)`, wherever it lives, or None while it does not exist."""
+    import importlib
+
+    for mod in ("vnplan.provinces", "vnplan.extractors.agencies", "vnplan.gazetteer", "vnplan.resolve",
+                "vnplan.normalize"):
+        try:
+            fn = getattr(importlib.import_module(mod), "province_after_2025", None)
+        except Exception:  # a helper's half-written module must not break storing
+            continue
+        if callable(fn):
+            return fn
+    return None
+
+
+def _new_province(fn: Any, province: str | None) -> str | None:
+    if fn is None or not province:
+        return None
+    try:
+        out = fn(province)
+    except Exception:  # unknown names are not an error worth losing a file over
+        return None
+    return out if isinstance(out, str) else getattr(out, "name", None)
+
+
+def agency_rows(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Canonical agency rows for the distinct agencies named in a file's mentions."""
+    out: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        if m.get("collective") or not m.get("name"):
+            continue
+        aid = m.get("agency_id") or m["name"]
+        out.setdefault(aid, {"id": aid, "name": m["name"], "kind": None, "aliases": "[]", "source": "mention"})
+    return list(out.values())
 
 
 def now() -> str:
@@ -129,12 +328,13 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
     sha = result.source.sha256
     text = result.cleaned.text
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in FILE_TABLES}
+    after_2025 = _province_after_2025()
     for d in result.documents:
         rows["documents"].append({
             "doc_id": d.doc_id, "file_sha": sha, "idx": d.index, "key": d.key, "type": d.type,
             "symbol": d.symbol, "number": d.number, "date": d.date,
             "year": int(d.date[:4]) if d.date else None, "place": d.place, "issuer": d.issuer,
-            "province": d.province, "province_new": None, "title": d.title, "signer": d.signer,
+            "province": d.province, "province_new": _new_province(after_2025, d.province), "title": d.title, "signer": d.signer,
             "signer_title": d.signer_title, "recipients": json.dumps(list(d.recipients), ensure_ascii=False),
             "promulgated_by": f"{sha[:16]}:{d.promulgated_by}" if d.promulgated_by is not None else None,
             "start": d.start, "end": d.end,
@@ -204,7 +404,7 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
     sha = result.source.sha256
     with db.atomic():
         old = db.execute("SELECT sha256 FROM files WHERE path = ?", [path]).fetchone()
-        if old:
+        if old and old[0] != sha and not _sha_used_elsewhere(db, old[0], path):
             delete_file_rows(db, old[0])
         delete_file_rows(db, sha)
         db["texts"].insert({"file_sha": sha, "text": result.cleaned.text,
@@ -212,6 +412,10 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
         for table, items in rows.items():
             if items:
                 db[table].insert_all(items, replace=True, batch_size=500)
+        agencies = agency_rows(rows["agency_mentions"])
+        if agencies and "agencies" in db.table_names():
+            # Agencies are shared across files: add new ones, never drop or overwrite.
+            db["agencies"].insert_all(agencies, pk="id", ignore=True)
         n_facts = sum(len(v) for k, v in rows.items() if k not in ("documents", "sections"))
         db["files"].insert({
             "path": path, "sha256": sha, "size": result.source.size, "kind": result.source.kind,
@@ -228,10 +432,16 @@ def write_reject(db: sqlite_utils.Database, path: str, sha: str | None, code: st
     with db.atomic():
         old = db.execute("SELECT sha256 FROM files WHERE path = ?", [path]).fetchone()
         if old:
-            delete_file_rows(db, old[0])
+            if not _sha_used_elsewhere(db, old[0], path):
+                delete_file_rows(db, old[0])
             db.execute("DELETE FROM files WHERE path = ?", [path])
         db["rejects"].insert({"path": path, "sha256": sha, "code": code, "reason": reason, "run_id": run_id,
                               "rejected_at": now()}, replace=True)
+
+
+def _sha_used_elsewhere(db: sqlite_utils.Database, sha: str, path: str) -> bool:
+    # Identical content under two paths shares one set of rows (ids derive from the hash).
+    return db.execute("SELECT 1 FROM files WHERE sha256 = ? AND path != ?", [sha, path]).fetchone() is not None
 
 
 def known_sha(db: sqlite_utils.Database, path: str) -> str | None:

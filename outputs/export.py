@@ -1,0 +1,151 @@
+"""Export the knowledge base: JSONL in the `vnplan extract --json` shape, and one CSV per table.
+
+`facts.jsonl` has one line per document. Each line is the FORMAT.md record that
+`vnplan extract --json` prints for the document's file (see
+`outputs/facts_json.py`), restricted to that document: `documents` holds it
+alone and every fact list only its facts. The records are rebuilt from the
+database rows into the pipeline's own dataclasses and printed by the same
+functions as `extract --json`, so the two shapes cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from vnplan.models import (
+    AgencyMention,
+    Citation,
+    Cleaned,
+    Deadline,
+    Document,
+    Fact,
+    FileResult,
+    Relation,
+    Scope,
+    Section,
+    Source,
+    Target,
+    Task,
+)
+from vnplan.outputs.facts_json import facts_json
+from vnplan.outputs.query import connect_ro
+
+# Fact tables in the order the extractors run, so rebuilt facts keep the pipeline's order.
+_KINDS: tuple[tuple[str, type[Fact]], ...] = (
+    ("citations", Citation), ("relations", Relation), ("agency_mentions", AgencyMention),
+    ("deadlines", Deadline), ("targets", Target), ("tasks", Task),
+)
+
+
+def _fact(cls: type[Fact], row: dict[str, Any]) -> Fact:
+    names = set(cls.__dataclass_fields__)
+    kw = {k: v for k, v in row.items() if k in names}
+    if cls is Citation:
+        kw["short_form"] = bool(kw.get("short_form"))
+        kw["self_ref"] = bool(kw.get("self_ref"))
+    elif cls is AgencyMention:
+        kw["collective"] = bool(kw.get("collective"))
+    elif cls is Task:
+        kw["support"] = tuple(json.loads(kw.get("support") or "[]"))
+    return cls(**kw)
+
+
+def _sections(conn: sqlite3.Connection, doc_id: str) -> tuple[Section, ...]:
+    out = []
+    for r in conn.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY start, depth", [doc_id]):
+        scopes = tuple(Scope(**s) for s in json.loads(r["scopes"] or "[]"))
+        out.append(Section(path=r["path"], kind=r["kind"], label=r["label"], heading=r["heading"],
+                           start=r["start"], heading_end=r["heading_end"], end=r["end"], depth=r["depth"],
+                           parent=r["parent"], scopes=scopes))
+    return tuple(out)
+
+
+def _document(conn: sqlite3.Connection, r: sqlite3.Row) -> Document:
+    prom = r["promulgated_by"]
+    return Document(
+        doc_id=r["doc_id"], file_sha=r["file_sha"], index=r["idx"], start=r["start"], end=r["end"],
+        type=r["type"], symbol=r["symbol"], number=r["number"], date=r["date"], place=r["place"],
+        issuer=r["issuer"], province=r["province"], title=r["title"], signer=r["signer"],
+        signer_title=r["signer_title"], recipients=tuple(json.loads(r["recipients"] or "[]")),
+        # Stored as the promulgating document's id; the dataclass holds its index in the file.
+        promulgated_by=int(prom.rsplit(":", 1)[1]) if prom else None,
+        sections=_sections(conn, r["doc_id"]), key=r["key"],
+    )
+
+
+def load_result(conn: sqlite3.Connection, file_sha: str) -> FileResult:
+    """Rebuild one ingested file's FileResult (text, documents, facts) from the database."""
+    f = conn.execute("SELECT * FROM files WHERE sha256 = ?", [file_sha]).fetchone()
+    t = conn.execute("SELECT text FROM texts WHERE file_sha = ?", [file_sha]).fetchone()
+    text = t["text"] if t else ""
+    source = Source(path=f["path"] if f else file_sha, sha256=file_sha, size=f["size"] if f else len(text),
+                    kind=f["kind"] if f else "txt", text="", encoding=f["encoding"] if f else "utf-8")
+    docs = tuple(_document(conn, r) for r in
+                 conn.execute("SELECT * FROM documents WHERE file_sha = ? ORDER BY idx", [file_sha]))
+    order = {d.doc_id: d.index for d in docs}
+    facts: list[tuple[int, int, Fact]] = []
+    for k, (table, cls) in enumerate(_KINDS):
+        for r in conn.execute(f"SELECT * FROM [{table}] WHERE file_sha = ? ORDER BY start, id", [file_sha]):
+            fact = _fact(cls, dict(r))
+            facts.append((order.get(fact.doc_id, 0), k, fact))
+    facts.sort(key=lambda x: (x[0], x[1]))
+    # offsets to the raw text are not stored; consumers of a rebuilt result use the cleaned text only.
+    return FileResult(source, Cleaned(text=text, offsets=()), docs, tuple(f for _, _, f in facts))
+
+
+def document_records(result: FileResult) -> list[dict[str, Any]]:
+    """The file's `extract --json` record split into one record per document."""
+    whole = facts_json(result)
+    out = []
+    for d in whole["documents"]:
+        rec = {k: v for k, v in whole.items() if not isinstance(v, list)}
+        rec["documents"] = [d]
+        for kind in ("citations", "relations", "targets", "agency_mentions", "tasks"):
+            rec[kind] = [x for x in whole[kind] if x.get("doc_id") == d["doc_id"]]
+        names = [m["name"] for m in rec["agency_mentions"] if not m["collective"]]
+        rec["agencies"] = list(dict.fromkeys(names))
+        rec["path"] = result.source.path
+        out.append(rec)
+    return out
+
+
+def export_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables worth a CSV: not SQLite's, not FTS shadow tables, not bookkeeping (`_...`)."""
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    fts = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")}
+    return [n for n in names if not n.startswith("_") and not any(n == f or n.startswith(f + "_") for f in fts)]
+
+
+def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
+    """Write `facts.jsonl` and `tables/<table>.csv` under `out_dir`; returns rows written per output."""
+    out = Path(out_dir)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    conn = connect_ro(db_path)
+    written: dict[str, int] = {}
+    try:
+        n = 0
+        with open(out / "facts.jsonl", "w", encoding="utf-8") as fh:
+            for (sha,) in conn.execute("SELECT DISTINCT file_sha FROM documents ORDER BY file_sha").fetchall():
+                for rec in document_records(load_result(conn, sha)):
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    n += 1
+        written["facts.jsonl"] = n
+        for table in export_tables(conn):
+            cur = conn.execute(f"SELECT * FROM [{table}]")
+            cols = [d[0] for d in cur.description]
+            with open(out / "tables" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(cols)
+                k = 0
+                for row in cur:
+                    w.writerow(row)
+                    k += 1
+            written[f"tables/{table}.csv"] = k
+    finally:
+        conn.close()
+    return written

@@ -1,40 +1,553 @@
-"""Citations of other documents: `Nghị định số 61/2018/NĐ-CP ngày ...`, laws by name."""
+"""Citations of other documents: numbered (`Nghị định số 61/2018/NĐ-CP ngày ...`), Party
+(`05-NQ/TU`), laws by name (`Luật Viên chức năm 2010`), lists sharing one type word,
+short forms (`Nghị quyết 30c`) and self-references (`Quyết định này`).
+
+The file is scanned once (all its documents), so a short form in the plan can be
+resolved to the full citation in the decision before it; each document then gets
+the citations inside its own span. Type words, codes, issuers and law aliases are
+gazetteer data (`doctypes.json`, `issuers.json`).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from vnplan.extract import Context
-from vnplan.models import Citation
-from vnplan.normalize import normalize_symbol
+from vnplan.gazetteer import load
+from vnplan.models import Citation, Document
+from vnplan.normalize import fold, normalize_symbol
 
-_TYPE = r"(Nghị định|Nghị quyết|Quyết định|Chỉ thị|Thông tư|Kế hoạch|Chương trình|Đề án|Công văn|Văn bản|Tờ trình|Công điện|Kết luận|Thông báo|Hướng dẫn|Báo cáo)"
-_SYMBOL = r"(\d{1,5}[a-zA-Z]?(?:\s*/\s*(?:19|20)\d\s?\d)?\s*[/-]\s*[A-ZĐ][A-ZĐa-z]*(?:\s*[-/]\s*[A-ZĐ0-9][A-ZĐa-z0-9]*)*)"
-_CITE = re.compile(_TYPE + r"\s+(?:s[ốổ]\s*:?\s*)?" + _SYMBOL)
-_DATE = re.compile(r"\s*ngày\s*(\d{1,2})\s*(?:/|tháng)\s*(\d{1,2})\s*(?:/|năm)\s*(\d{4})")
+# ---------------------------------------------------------------- gazetteer data
+
+
+def _ws(phrase: str) -> str:
+    """A literal phrase whose spaces match any run of whitespace (hard-wrapped text)."""
+    return r"\s+".join(re.escape(p) for p in phrase.split())
+
+
+@cache
+def doctypes() -> list[dict]:
+    """Document type entries, longest word first (so `Chương trình hành động` wins)."""
+    return sorted(load("doctypes.json")["entries"], key=lambda e: -len(e["word"]))
+
+
+@cache
+def type_by_code() -> dict[str, str]:
+    """Type code (`NĐ`) -> full type word (`Nghị định`); the first entry of a code wins."""
+    out: dict[str, str] = {}
+    for e in load("doctypes.json")["entries"]:
+        if e.get("code"):
+            out.setdefault(e["code"].upper(), e["word"])
+    out.setdefault("QĐI", "Quy định")
+    return out
+
+
+@cache
+def canonical_type(word: str) -> str:
+    """`NGHỊ QUYẾT` / `nghị quyết` -> `Nghị quyết`, the gazetteer spelling."""
+    key = fold(_tone(word))
+    for e in doctypes():
+        if fold(e["word"]) == key:
+            return e["word"]
+    return word
+
+
+@cache
+def issuer_codes() -> dict[str, dict]:
+    """Issuer code -> its entry (name, scope)."""
+    return {e["code"].upper(): e for e in load("issuers.json")["codes"]}
+
+
+@cache
+def _local_code_rx() -> re.Pattern[str]:
+    return re.compile(load("issuers.json")["local_code_rule"]["pattern"])
+
+
+def code_scope(code: str) -> str | None:
+    """`central`, `local` or None (unknown) for one issuer code of a symbol."""
+    c = re.sub(r"\d+$", "", code.upper())
+    e = issuer_codes().get(c)
+    if e:
+        return e["scope"]
+    if _local_code_rx().match(c):
+        return "local"
+    return None
+
+
+_TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("Ñ", "Đ"), ("hoá", "hóa"), ("Hoá", "Hóa"), ("khoá", "khóa"), ("Ð", "Đ"))
+
+
+def _tone(text: str) -> str:
+    """Old and new tone placement and legacy debris to one spelling, for matching only."""
+    for a, b in _TONE:
+        text = text.replace(a, b)
+    return text
+
+
+# ---------------------------------------------------------------- patterns
+
+_UP = "A-ZĐƯƠÂÊÔĂ"
+_CODE = rf"[{_UP}][{_UP}0-9&]*(?:[a-zđ][{_UP}0-9&]*)?(?![a-zà-ỹđ])"
+_SEP = r"[ \t*]*\n?[ \t*]*[/\-–][ \t*]*\n?[ \t*]*"
+_NUM = r"\d{1,5}[a-zA-Z]?(?![\d])"
+_YEAR = r"(?:19|20) ?\d ?\d"
+SYMBOL = rf"{_NUM}(?:{_SEP}{_YEAR}(?!\d))?(?:{_SEP}{_CODE}){{1,4}}"
+_SO = r"(?:\s*[:.]?\s*(?i:s[ốổo])\s*[:.]?)"
+
+
+@cache
+def _type_rx() -> str:
+    return "(?i:" + "|".join(_ws(e["word"]) for e in doctypes() if not e.get("named")) + ")"
+
+
+@cache
+def _numbered_rx() -> re.Pattern[str]:
+    # Type word, optional `số`/`sổ`, symbol: `Nghị quyết 30c/NQ-CP`, `Kế hoạch sổ 60/KH-UBND`.
+    return re.compile(rf"(?<![\wà-ỹ])(?P<type>{_type_rx()}){_SO}?\s*(?P<sym>{SYMBOL})")
+
+
+_BARE = re.compile(rf"(?<![\w/\-])(?P<so>(?i:s[ốổ])\s*[:.]?\s*)?(?P<sym>{SYMBOL})")
+
+
+@cache
+def _short_rx() -> re.Pattern[str]:
+    # `Nghị quyết 30c`, `Đề án số 06`: a type word and a bare number, no symbol.
+    return re.compile(rf"(?<![\wà-ỹ])(?P<type>{_type_rx()}){_SO}?\s*(?P<num>\d{{1,5}}[a-zA-Z]?)(?![\d/\-\wà-ỹ])")
+
+
+@cache
+def _self_rx() -> re.Pattern[str]:
+    words = "|".join(_ws(w) for w in load("doctypes.json")["self_words"])
+    return re.compile(rf"(?<![\wà-ỹ])(?P<type>{_type_rx()})\s+(?:{words})(?![\wà-ỹ])")
+
+
+_LAW = re.compile(r"(?<![\wà-ỹ])(?P<type>Bộ\s+luật|Luật|Hiến\s+pháp)(?=[\s*]+\S)")
+_DATE = re.compile(
+    r"[\s*,]*(?:ban\s+hành\s+)?ngày[\s*]*(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*((?:19|20)\d\d)(?!\d)"
+)
+_YEAR_AFTER = re.compile(r"[\s*]*,?\s*năm\s+((?:19|20)\d\d)(?!\d)")
+_OF = re.compile(r"[\s*]*,?\s*(?:của|do)\s+")
+_ISSUER_STOP = re.compile(
+    r"\s(?:về|ngày|tại|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi|thực\s+hiện|triển\s+khai|và|trên|đối\s+với|theo|nhằm|để|đã|được|V/v|v/v|trong|thì|với|lần|khóa|khoá)(?![\wà-ỹ])"
+    r"|[,;.:()\[\]\"“”]|\n\s*\n|$"
+)
+_TITLE_LEAD = re.compile(r"[\s*]*,?\s*(?:(?:về\s+việc|về|V/v|v/v)\s+|(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi)\s))")
+_TITLE_END = re.compile(r";|\.(?:\s|$)|\n\s*\n|\)|:\s*\n|$")
+
+
+@cache
+def _issuer_names() -> list[dict]:
+    return sorted(load("issuers.json")["names"], key=lambda e: -len(e["pattern"]))
+
+
+# ---------------------------------------------------------------- raw scan of a file
+
+
+@dataclass
+class Raw:
+    """One citation found in the file text, before it is tied to a document."""
+
+    start: int
+    end: int
+    rule: str
+    type: str | None
+    symbol: str | None = None
+    number: str | None = None
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    issuer_province: str | None = None
+    title: str | None = None
+    short_form: bool = False
+    self_ref: bool = False
+    inner_of: int | None = None  # start of the amending law whose name holds this law
+    extra: dict = field(default_factory=dict)
+
+
+def symbol_parts(symbol: str) -> tuple[str | None, str | None, list[str]]:
+    """`205/QĐ-UBND` -> (year, type code, [issuer codes]); `05-NQ/TU` -> (None, 'NQ', ['TU'])."""
+    parts = re.split(r"[/\-]", symbol)[1:]
+    year = None
+    if parts and re.fullmatch(r"(?:19|20)\d\d", parts[0]):
+        year, parts = parts[0], parts[1:]
+    codes = [p.upper() for p in parts if p]
+    if codes and codes[0] in type_by_code():
+        return year, codes[0], codes[1:]
+    return year, None, codes
+
+
+def symbol_scope(symbol: str) -> str:
+    """`local` when the symbol's issuer is province-scoped (UBND, HĐND, TU, Sở ...), else `central`."""
+    _, _, issuers = symbol_parts(symbol)
+    for code in issuers[:1]:
+        if code_scope(code) == "local":
+            return "local"
+    return "central"
+
+
+def _clean_symbol(raw: str) -> str:
+    return normalize_symbol(raw.replace("*", ""))
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    di, mi, yi = int(d), int(m), int(y)
+    if not (1 <= di <= 31 and 1 <= mi <= 12):
+        return None
+    return f"{yi:04d}-{mi:02d}-{di:02d}"
+
+
+def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
+    """Read date, `năm YYYY`, issuer and subject after a citation head; return the new end."""
+    end = pos
+    dm = _DATE.match(text, end, limit)
+    if dm:
+        r.date = _iso(*dm.groups())
+        end = dm.end()
+    else:
+        ym = _YEAR_AFTER.match(text, end, limit)
+        if ym:
+            r.extra["year_after"] = int(ym.group(1))
+            end = ym.end()
+    om = _OF.match(text, end, limit)
+    if om:
+        stop = _ISSUER_STOP.search(text, om.end(), min(limit, om.end() + 120))
+        cand = text[om.end() : stop.start() if stop else om.end()]
+        cand = re.sub(r"\s+", " ", cand).strip(" *")
+        folded = fold(_tone(cand))
+        if cand and any(folded.startswith(fold(e["pattern"])) for e in _issuer_names()):
+            r.issuer = _tone(cand)
+            pm = re.search(r"(?:tỉnh|thành phố)\s+((?:[A-ZĐ][\wà-ỹ]*)(?:\s+[A-ZĐ][\wà-ỹ]*){0,2})", _tone(cand))
+            if pm:
+                r.issuer_province = pm.group(1)
+            end = om.end() + len(text[om.end() : stop.start() if stop else om.end()].rstrip())
+            if not dm:
+                dm = _DATE.match(text, end, limit)
+                if dm:
+                    r.date = _iso(*dm.groups())
+                    end = dm.end()
+    tm = _TITLE_LEAD.match(text, end, limit)
+    if tm:
+        te = _TITLE_END.search(text, tm.end(), min(limit, tm.end() + 400))
+        t = re.sub(r"\s+", " ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
+        if len(t) >= 4:
+            r.title = t
+    return end
+
+
+def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
+    out = []
+    for m in _numbered_rx().finditer(text, lo, hi):
+        r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(re.sub(r"\s+", " ", m.group("type"))))
+        r.symbol = _clean_symbol(m.group("sym"))
+        r.extra["sym_start"] = m.start("sym")
+        r.end = _tail(text, m.end(), r, hi)
+        out.append(r)
+    return out
+
+
+def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list[Raw]) -> list[Raw]:
+    """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
+    out = []
+    for m in _BARE.finditer(text, lo, hi):
+        s = m.start("sym")
+        if any(a <= s < b for a, b in taken):
+            continue
+        sym = _clean_symbol(m.group("sym"))
+        year, tcode, issuers = symbol_parts(sym)
+        known = tcode is not None or any(code_scope(c) for c in issuers[:1])
+        if not (known and (m.group("so") or tcode or year)):
+            continue
+        # The type: the code's word, else the nearest type word before it in the same clause.
+        ctype = type_by_code().get(tcode) if tcode else None
+        prev = [t for t in typed if t.start < s and s - t.end < 400 and not re.search(r"\.\s|\n\s*\n", text[t.end : s])]
+        if prev and (ctype is None or fold(prev[-1].type or "") != fold(ctype) and prev[-1].symbol and symbol_parts(prev[-1].symbol)[1] == tcode):
+            ctype = prev[-1].type
+        head = text[max(lo, s - 200) : s]
+        pm = re.search(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$", head)
+        if pm and ctype is None:
+            ctype = canonical_type(re.sub(r"\s+", " ", pm.group("type")))
+        r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
+        r.symbol = sym
+        r.extra["sym_start"] = s
+        r.end = _tail(text, m.end(), r, hi)
+        out.append(r)
+    return out
+
+
+@cache
+def _continuations() -> tuple[str, ...]:
+    return tuple(fold(w) for w in load("doctypes.json")["name_continuations"]["entries"])
+
+
+_LAW_STOP_WORDS = {
+    "ngày", "năm", "số", "của", "được", "đã", "tại", "theo", "về", "hiện", "trong", "thì", "là", "có", "để", "nhằm",
+    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới",
+}
+_LAW_BAD_FIRST = {"này", "định", "sư", "mới", "hóa", "hoá", "pháp", "và", "các", "hoặc", "số", "hiện", "đã", "của", "về", "trong", "thì", "là", "được", "có", "gia", "lệ", "sư,", "chơi", "học", "quy", "nên"}
+_WORD = re.compile(r"[\wà-ỹÀ-ỸđĐ&\-–]+|[,;.:()\"“”]|\n\s*\n", re.UNICODE)
+
+
+def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str, int] | None:
+    """The name after `Luật` at `pos` and where it ends, or None when this is not a law's name."""
+    words: list[tuple[str, int, int]] = []
+    limit = 40 if amending else 16
+    for m in _WORD.finditer(text, pos, min(hi, pos + 400)):
+        w = m.group(0)
+        low = fold(w)
+        if w in ";.:()\"“”" or w.startswith("\n"):
+            break
+        if w == ",":
+            nxt = fold(text[m.end() : m.end() + 20].strip())
+            if words and any(nxt.startswith(c) for c in _continuations()):
+                words.append((w, m.start(), m.end()))
+                continue
+            break
+        if low == "và":
+            rest = text[m.end() : m.end() + 30].lstrip(" \t\n*")
+            if rest.startswith("Luật") and amending and any(fold(x[0]) == "của" for x in words):
+                words.append((w, m.start(), m.end()))
+                continue
+            if rest[:1].isupper() and not rest.startswith("Luật") and words:
+                words.append((w, m.start(), m.end()))
+                continue
+            break
+        if low == "của" and amending:
+            words.append((w, m.start(), m.end()))
+            continue
+        if low in _LAW_STOP_WORDS and words and not (amending and low in {"số", "các"}):
+            # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
+            break
+        if not words and (low in _LAW_BAD_FIRST or not w[:1].isalpha()):
+            return None
+        words.append((w, m.start(), m.end()))
+        if len(words) >= limit:
+            break
+    while words and (words[-1][0] == "," or fold(words[-1][0]) in _LAW_STOP_WORDS):
+        words.pop()
+    if not words:
+        return None
+    first = words[0][0]
+    if first[:1].islower() and len(words) < 2:
+        return None
+    end = words[-1][2]
+    return re.sub(r"\s+", " ", text[words[0][1] : end]).replace(" ,", ","), end
+
+
+@cache
+def _law_aliases() -> dict[str, str]:
+    return {fold(e["alias"]): e["name"] for e in load("doctypes.json")["law_aliases"]["entries"]}
+
+
+@cache
+def _abbrev() -> list[tuple[str, str]]:
+    return [(e["short"], e["full"]) for e in load("doctypes.json")["abbreviations"]["entries"]]
+
+
+def law_title(kind: str, name: str) -> str:
+    """`Luật`, `Tổ chức HĐND và UBND` -> `Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân`."""
+    name = _tone(name)
+    for short, full in _abbrev():
+        name = re.sub(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])", full, name)
+    title = f"{kind} {name[:1].upper()}{name[1:]}"
+    return _law_aliases().get(fold(title), title)
+
+
+def _laws(text: str, lo: int, hi: int) -> list[Raw]:
+    out: list[Raw] = []
+    inner_until = -1
+    outer_start = None
+    for m in _LAW.finditer(text, lo, hi):
+        kind = re.sub(r"\s+", " ", m.group("type"))
+        npos = m.end()
+        while npos < hi and text[npos] in " \t\n*":
+            npos += 1
+        amending = fold(text[npos : npos + 12]).startswith("sửa đổi")
+        got = _law_name(text, npos, hi, amending)
+        if not got:
+            continue
+        name, end = got
+        r = Raw(m.start(), end, "citation.law", kind)
+        r.title = law_title(kind, name)
+        if m.start() < inner_until:
+            r.inner_of = outer_start  # a law named inside an amending law's name: no date of its own
+            r.rule = "citation.law_amended"
+        else:
+            sm = re.match(rf"[\s*]*,?\s*(?i:số)\s*({SYMBOL})", text[end:hi])
+            if sm:
+                r.symbol = _clean_symbol(sm.group(1))
+                end += sm.end()
+            r.end = _tail(text, end, r, hi)
+            if amending:
+                inner_until, outer_start = end, m.start()
+        # The subject after a law is not a title: laws keep their name.
+        r.title = law_title(kind, name)
+        out.append(r)
+    return out
+
+
+def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
+    """`Nghị quyết 30c` -> the earlier full `Nghị quyết số 30c/NQ-CP`; `Đề án số 06 của ...` unnumbered."""
+    out = []
+    for m in _short_rx().finditer(text, lo, hi):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        num = m.group("num").lower()
+        same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and re.match(r"\d+[a-z]?", f.symbol or "") and re.match(r"\d+[a-z]?", f.symbol).group(0) == num]
+        if same:
+            best = max(same, key=lambda f: (f.date is not None, f.year is not None))
+            r = replace(best, start=m.start(), end=m.end(), rule="citation.short_form", short_form=True, extra={})
+            out.append(r)
+            continue
+        # A bare number followed by its issuer names a specific document without a symbol.
+        r = Raw(m.start(), m.end(), "citation.numbered_no_symbol", typ)
+        end = _tail(text, m.end(), r, hi)
+        if r.issuer and m.group(0).lower().find("s") >= 0:
+            head = re.sub(r"\s+", " ", text[m.start() : m.end()])
+            r.title = f"{head[:1].upper()}{head[1:]} của {r.issuer}" + (f" về {r.title}" if r.title else "")
+            r.end = end
+            r.number = num
+            out.append(r)
+    return out
+
+
+@lru_cache(maxsize=8)
+def scan(text: str) -> tuple[Raw, ...]:
+    """Every citation in a file's cleaned text, in text order, short forms resolved."""
+    lo, hi = 0, len(text)
+    typed = _numbered(text, lo, hi)
+    taken = [(r.start, r.end) for r in typed]
+    laws = _laws(text, lo, hi)
+    taken += [(r.start, r.end) for r in laws]
+    bare = _bare(text, lo, hi, taken, typed)
+    taken += [(r.start, r.end) for r in bare]
+    selfs = []
+    for m in _self_rx().finditer(text, lo, hi):
+        if not any(a <= m.start() < b for a, b in taken):
+            selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(re.sub(r"\s+", " ", m.group("type"))), self_ref=True))
+    taken += [(r.start, r.end) for r in selfs]
+    full = typed + bare
+    shorts = _short_forms(text, lo, hi, taken, full)
+    allr = sorted(typed + laws + bare + selfs + shorts, key=lambda r: r.start)
+    for r in allr:
+        _finish(r)
+    _resolve_short(allr)
+    return tuple(allr)
+
+
+def _finish(r: Raw) -> None:
+    if r.symbol:
+        year, tcode, _ = symbol_parts(r.symbol)
+        ya = r.extra.get("year_after")
+        if not year and ya and any(e.get("normative") and e.get("code") == tcode for e in doctypes()):
+            # `Nghị định số 34/NĐ-CP năm 2016`: the year belongs inside a normative symbol.
+            head, rest = r.symbol.split("/", 1)
+            r.symbol = f"{head}/{ya}/{rest}"
+            year = str(ya)
+        num = re.match(r"\d+[a-z]?", r.symbol)
+        r.number = num.group(0) if num else None
+        r.year = int(year) if year else (int(r.date[:4]) if r.date else r.extra.get("year_after"))
+    elif r.year is None:
+        r.year = int(r.date[:4]) if r.date else r.extra.get("year_after")
+
+
+def _resolve_short(allr: Sequence[Raw]) -> None:
+    """A repeated symbol or law name without its date takes the fullest occurrence's fields."""
+    best: dict[tuple, Raw] = {}
+    for r in allr:
+        if r.self_ref:
+            continue
+        k = ("s", r.symbol) if r.symbol else ("t", fold(r.title or ""))
+        cur = best.get(k)
+        if cur is None or (r.date and not cur.date) or (r.year and not cur.year):
+            best[k] = r
+    for r in allr:
+        if r.self_ref:
+            continue
+        k = ("s", r.symbol) if r.symbol else ("t", fold(r.title or ""))
+        b = best.get(k)
+        if b is None or b is r:
+            continue
+        if r.year is None and b.year is not None and (not r.symbol or "/" in r.symbol):
+            r.year, r.date = b.year, r.date or b.date
+            r.issuer = r.issuer or b.issuer
+            r.issuer_province = r.issuer_province or b.issuer_province
+            r.short_form = True
+
+
+# ---------------------------------------------------------------- per document
+
+
+def file_province(ctx: Context) -> str | None:
+    """The province of the current document, else of any document in the file."""
+    if ctx.doc.province:
+        return ctx.doc.province
+    return next((d.province for d in ctx.documents if d.province), None)
+
+
+def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None) -> str | None:
+    """The canonical, province-scoped issuer: `UBND tỉnh` in a Quảng Ngãi plan -> `UBND tỉnh Quảng Ngãi`."""
+    if issuer:
+        t = _tone(issuer)
+        ft = fold(t)
+        for e in _issuer_names():
+            p = fold(e["pattern"])
+            if ft.startswith(p):
+                canon = e["canonical"]
+                if canon in ("Bộ", "Sở"):
+                    rest = re.sub(r"^(?:Bộ trưởng|Giám đốc)\s+", "", t)
+                    return rest
+                if "{province}" in canon:
+                    pm = re.search(r"(?:tỉnh|thành phố)\s+((?:[A-ZĐ][\wà-ỹ]*)(?:\s+[A-ZĐ][\wà-ỹ]*){0,2})", t)
+                    prov = pm.group(1) if pm else province
+                    return canon.replace("{province}", prov).strip() if prov else canon.replace(" {province}", "")
+                return canon
+        return t
+    if symbol:
+        _, _, issuers = symbol_parts(symbol)
+        if issuers:
+            e = issuer_codes().get(re.sub(r"\d+$", "", issuers[0]))
+            if e:
+                if e["scope"] == "local":
+                    return f"{e['name']} {province}" if province and e["name"].endswith("tỉnh") else e["name"]
+                return e["name"]
+    return None
+
+
+def _own_symbols(documents: Sequence[Document]) -> set[str]:
+    return {normalize_symbol(d.symbol) for d in documents if d.symbol}
+
+
+_ATTACHED = re.compile(r"(?i:kèm\s+theo)[\s*]*$")
 
 
 def extract(ctx: Context) -> Iterator[Citation]:
-    """Numbered citations in the current document."""
+    """The citations inside the current document (self-references included, marked `self_ref`)."""
     s0, e0 = ctx.body
-    for m in _CITE.finditer(ctx.text, s0, e0):
-        symbol = normalize_symbol(m.group(2))
-        number = re.match(r"\d+[a-z]?", symbol)
-        ym = re.search(r"/((?:19|20)\d\d)/", symbol)
-        date = None
-        dm = _DATE.match(ctx.text, m.end())
-        end = m.end()
-        if dm:
-            d, mo, y = dm.groups()
-            date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-            end = dm.end()
-        year = int(ym.group(1)) if ym else (int(date[:4]) if date else None)
+    text = ctx.text
+    own = _own_symbols(ctx.documents)
+    province = file_province(ctx)
+    for r in scan(text):
+        if not (s0 <= r.start < e0):
+            continue
+        self_ref = r.self_ref
+        if r.symbol and (r.symbol in own or _ATTACHED.search(text[max(0, r.start - 40) : r.start]) and r.start - s0 < 1500):
+            # The file's own document, or the promulgating decision named in the plan's header.
+            self_ref = True
+        prov = r.issuer_province or province
         yield Citation(
-            **ctx.fact_args(m.start(), end, "citation.numbered"),
-            type=m.group(1),
-            number=number.group(0) if number else None,
-            symbol=symbol,
-            year=year,
-            date=date,
+            **ctx.fact_args(r.start, r.end, r.rule),
+            type=r.type,
+            number=r.number,
+            symbol=r.symbol,
+            year=r.year,
+            date=r.date,
+            issuer=r.issuer,
+            issuer_resolved=resolve_issuer(r.issuer, r.symbol, prov),
+            title=r.title,
+            short_form=r.short_form,
+            self_ref=self_ref,
         )

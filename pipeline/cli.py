@@ -30,24 +30,34 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="SQLite file to write.")
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: number of cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel workers (default: number of cores).")
 @click.option("--max-mb", type=float, default=64, show_default=True, help="Reject files larger than this.")
+@click.option("--timeout", type=float, default=600, show_default=True,
+              help="Reject a file whose processing takes longer than this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-process files even when their content hash is unchanged.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
               help="Run the per-file pipeline in local processes or on a Dask cluster.")
-@click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster).")
-def ingest(paths, db_path, jobs, max_mb, force, silent, executor, scheduler) -> None:
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster).")
+def ingest(paths, db_path, jobs, max_mb, timeout, force, silent, executor, scheduler) -> None:
     """Ingest files and folders (.txt, .md, .html, .pdf) into the knowledge base."""
     from .ingest import ingest as run_ingest
     from .progress import Progress
 
-    progress = Progress(paths, enabled=not silent)
-    summary = run_ingest(paths, db_path, jobs=jobs, max_bytes=int(max_mb * 1024 * 1024), force=force,
-                         on_file=progress.update, executor=executor, scheduler=scheduler)
-    progress.close()
+    progress = Progress(enabled=not silent)
+    try:
+        summary = run_ingest(paths, db_path, jobs=jobs, max_bytes=int(max_mb * 1024 * 1024), force=force,
+                             on_file=progress.update, on_start=progress.start, executor=executor,
+                             scheduler=scheduler, timeout=timeout or None)
+    finally:
+        progress.close()
+    mb = summary.bytes / 1e6
+    rate = f", {mb / summary.seconds:.2f} MB/s" if summary.seconds else ""
     click.echo(f"database: {db_path}")
-    click.echo(f"files: {summary.ingested} ingested, {summary.skipped} unchanged, {len(summary.rejected)} rejected")
+    click.echo(f"files: {summary.found} found, {summary.ingested} ingested, {summary.skipped} unchanged, "
+               f"{len(summary.rejected)} rejected ({mb:.1f} MB in {summary.seconds:.1f} s{rate})")
     click.echo(f"documents: {summary.documents}")
     click.echo("facts: " + ", ".join(f"{k} {v}" for k, v in summary.facts.items()))
     for path, code, reason in summary.rejected:
@@ -128,9 +138,15 @@ def outline(file) -> None:
 
 @main.command()
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True)
-def status(db_path) -> None:
+@click.option("--files", "list_files", is_flag=True, help="List every ingested file too, not only rejects.")
+@click.option("--checksum", is_flag=True,
+              help="Print a checksum of all file, reject and fact rows (no timestamps or run ids).")
+@click.option("--check", is_flag=True, help="Check integrity: SQLite, partial files, orphan facts.")
+def status(db_path, list_files, checksum, check) -> None:
     """List the files ingested and the files rejected, with reasons."""
     from . import store
+    from .ingest import checksum as kb_checksum
+    from .ingest import integrity_problems
 
     if not Path(db_path).exists():
         raise VnplanError(f"no database at {db_path}; run `vnplan ingest` first")
@@ -138,9 +154,23 @@ def status(db_path) -> None:
     n_files = db["files"].count
     rejects = list(db.query("SELECT path, code, reason FROM rejects ORDER BY path"))
     click.echo(f"ingested: {n_files} files, {db['documents'].count} documents")
-    click.echo(f"rejected: {len(rejects)} files")
+    if list_files:
+        for r in db.query("SELECT path, n_documents, n_facts FROM files ORDER BY path"):
+            click.echo(f"  {r['path']}: {r['n_documents']} documents, {r['n_facts']} facts")
+    by_code = ", ".join(f"{r['code']} {r['n']}" for r in db.query(
+        "SELECT code, count(*) AS n FROM rejects GROUP BY code ORDER BY code"))
+    click.echo(f"rejected: {len(rejects)} files" + (f" ({by_code})" if by_code else ""))
     for r in rejects:
         click.echo(f"  {r['path']}: {r['code']} {r['reason']}")
+    if checksum:
+        click.echo(f"checksum: {kb_checksum(db)}")
+    if check:
+        problems = integrity_problems(db)
+        for p in problems:
+            click.echo(f"problem: {p}")
+        if problems:
+            raise VnplanError(f"{len(problems)} integrity problems in {db_path}")
+        click.echo("integrity: ok")
 
 
 def _print_answer(ans, as_json: bool, as_csv: bool) -> None:

@@ -1,8 +1,11 @@
 """Batch ingestion: many files -> one knowledge base, never losing an input.
 
 Workers run the pure per-file pipeline (`run.process_file`); the parent is the
-single writer, committing each file in its own transaction. Any failure of one
-file becomes a reject row with a code and reason; nothing stops the batch.
+single writer, committing each file in its own transaction as its result
+streams back, so a big corpus is never held in memory and a killed run loses
+at most the files still in flight. Any failure of one file (a `Reject`, an
+unexpected exception, a worker that dies or hangs) becomes a reject row with a
+code and reason; nothing stops the batch.
 """
 
 from __future__ import annotations
@@ -10,16 +13,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlite_utils
 
 from . import store
 from .errors import E_INTERNAL, E_UNREADABLE, E_UNSUPPORTED, Reject
 from .load import DEFAULT_MAX_BYTES, kind_of
 from .models import FileResult
+
+# Reject codes of the batch driver itself: the worker never answered.
+E_TIMEOUT = "E010"
+E_WORKER_DIED = "E011"
+REASONS = {
+    E_TIMEOUT: "processing took longer than the per-file time limit; raise --timeout or report the file",
+    E_WORKER_DIED: "the worker process died on this file (crash or out of memory); please report it",
+}
+DEFAULT_TIMEOUT = 600.0
+# Columns that differ between two runs over the same inputs; left out of checksums.
+VOLATILE = {"run_id", "ingested_at", "rejected_at"}
 
 
 @dataclass
@@ -40,28 +58,45 @@ class Summary:
     """Counts for one ingest run."""
 
     run_id: int = 0
+    found: int = 0
     ingested: int = 0
     skipped: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)
     documents: int = 0
     facts: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to process: its path, content hash and size (known to the parent)."""
+
+    path: str
+    sha256: str
+    size: int
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Every file under the given paths, recursively, in a stable order.
 
-    Files of unsupported kinds are yielded too, so that they are reported as
-    rejected rather than silently skipped; `.meta.json` sidecars are not inputs.
+    Files of unsupported kinds are yielded too (README.md, .docx, ...), so that
+    they are reported as rejected rather than silently skipped: every file found
+    ends up in `files` or `rejects`. Only `.meta.json` sidecars (read with their
+    PDF) and hidden files are not inputs.
     """
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
-                if sub.is_file() and not sub.name.startswith(".") and not sub.name.endswith(".meta.json"):
+                if sub.is_file() and not _hidden(sub.relative_to(p)) and not sub.name.endswith(".meta.json"):
                     yield sub
         else:
             yield p
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
 
 
 def file_sha(path: Path) -> str:
@@ -75,15 +110,18 @@ def file_sha(path: Path) -> str:
 
 def process_one(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Outcome:
     """Run the pipeline on one path and catch every failure as a reject (runs in a worker)."""
-    from .run import process_file
-
     try:
+        # Imported here, inside the guard: a broken module must reject files, not kill the batch.
+        from .run import process_file
+
         result = process_file(path, max_bytes)
         return Outcome(path, "ingested", result.source.sha256, result=result, size=result.source.size)
     except Reject as exc:
         return Outcome(path, "rejected", None, exc.code, exc.reason)
     except RecursionError:
         return Outcome(path, "rejected", None, E_INTERNAL, "recursion too deep")
+    except MemoryError:
+        return Outcome(path, "rejected", None, E_INTERNAL, "out of memory")
     except Exception as exc:  # one bad file must never kill the batch
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return Outcome(path, "rejected", None, E_INTERNAL, f"internal error: {tb}")
@@ -98,33 +136,56 @@ def ingest(
     on_file: Callable[[Outcome], None] | None = None,
     executor: str = "process",
     scheduler: str | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Summary:
-    """Ingest files and folders into the knowledge base at `db_path`."""
+    """Ingest files and folders into the knowledge base at `db_path`.
+
+    `on_start(n_files, n_bytes)` is called once the inputs are listed and
+    `on_file(outcome)` after each file is committed (for progress bars).
+    """
+    t0 = time.monotonic()
+    paths = list(paths)
     db = store.open_db(db_path)
     files = list(walk(paths))
+    sizes = [_size(f) for f in files]
+    if on_start is not None:
+        on_start(len(files), sum(sizes))
     run_id = db["ingest_runs"].insert({
-        "started_at": store.now(), "args": json.dumps({"paths": [str(p) for p in paths], "jobs": jobs}),
+        "started_at": store.now(),
+        "args": json.dumps({"paths": [str(p) for p in paths], "jobs": jobs, "executor": executor}),
         "n_files": len(files),
     }).last_pk
-    summary = Summary(run_id=run_id)
-    todo: list[str] = []
-    for f in files:
+    summary = Summary(run_id=run_id, found=len(files))
+    todo: list[Task] = []
+    for f, size in zip(files, sizes, strict=True):
         key = str(f)
         if kind_of(f) is None:
             _record(db, summary, Outcome(key, "rejected", None, E_UNSUPPORTED,
-                                         Reject(E_UNSUPPORTED, f.suffix or "no suffix").reason), run_id, on_file)
+                                         Reject(E_UNSUPPORTED, f.suffix or "no suffix").reason, size=size),
+                    run_id, on_file)
             continue
         try:
             sha = file_sha(f)
         except OSError as exc:
-            _record(db, summary, Outcome(key, "rejected", None, E_UNREADABLE, exc.strerror or str(exc)), run_id,
-                    on_file)
+            _record(db, summary, Outcome(key, "rejected", None, E_UNREADABLE,
+                                         Reject(E_UNREADABLE, exc.strerror or str(exc)).reason, size=size),
+                    run_id, on_file)
             continue
-        if not force and store.known_sha(db, key) == sha:
-            _record(db, summary, Outcome(key, "skipped", sha, size=f.stat().st_size), run_id, on_file)
+        if not force and _unchanged(db, key, sha):
+            _record(db, summary, Outcome(key, "skipped", sha, size=size), run_id, on_file)
             continue
-        todo.append(key)
-    for outcome in _run(todo, jobs, max_bytes, executor, scheduler):
+        todo.append(Task(key, sha, size))
+    jobs = jobs or os.cpu_count() or 1
+    if executor == "dask":
+        from .scale import run_dask
+
+        outcomes = run_dask(todo, max_bytes, scheduler=scheduler, workers=jobs)
+    elif executor == "process":
+        outcomes = run_processes(todo, jobs, max_bytes, timeout)
+    else:
+        raise ValueError(f"unknown executor {executor!r}; choose one of: process, dask")
+    for outcome in outcomes:
         _record(db, summary, outcome, run_id, on_file)
     db["ingest_runs"].update(run_id, {
         "finished_at": store.now(), "n_ingested": summary.ingested, "n_skipped": summary.skipped,
@@ -132,34 +193,226 @@ def ingest(
     })
     summary.facts = store.counts(db)
     summary.documents = summary.facts.pop("documents")
+    summary.seconds = time.monotonic() - t0
     return summary
 
 
-def _run(todo: list[str], jobs: int | None, max_bytes: int, executor: str, scheduler: str | None
-         ) -> Iterator[Outcome]:
-    jobs = jobs or os.cpu_count() or 1
-    if executor == "dask":
-        from .scale import run_dask
-
-        yield from run_dask(todo, max_bytes, scheduler=scheduler, workers=jobs)
-    elif jobs <= 1 or len(todo) <= 1:
-        for p in todo:
-            yield process_one(p, max_bytes)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(process_one, todo, [max_bytes] * len(todo), chunksize=1)
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
-def _record(db, summary: Summary, o: Outcome, run_id: int, on_file: Callable[[Outcome], None] | None) -> None:
+def _unchanged(db: sqlite_utils.Database, path: str, sha: str) -> bool:
+    """True when this exact content was already ingested, or already rejected, under this path."""
+    if store.known_sha(db, path) == sha:
+        return True
+    row = db.execute("SELECT sha256 FROM rejects WHERE path = ?", [path]).fetchone()
+    return bool(row) and row[0] == sha
+
+
+def run_serial(todo: Iterable[Task], max_bytes: int) -> Iterator[Outcome]:
+    """Process files one by one in this process (jobs=1): no isolation, no time limit."""
+    for t in todo:
+        yield _stamp(process_one(t.path, max_bytes), t)
+
+
+def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | None = DEFAULT_TIMEOUT
+                  ) -> Iterator[Outcome]:
+    """Process files in a pool of worker processes, yielding outcomes as they finish.
+
+    At most a few tasks per worker are in flight, so results stream to the
+    writer instead of piling up. A worker that dies (segfault, OOM kill) or a
+    file that exceeds `timeout` seconds breaks the pool; the files that were in
+    flight are then retried one at a time in a fresh process, so only the
+    culprit is rejected.
+    """
+    if jobs <= 1 and not timeout:
+        yield from run_serial(todo, max_bytes)
+        return
+    pending = list(reversed(todo))  # pop() from the end keeps input order
+    window = max(2, jobs * 2)
+    suspects: list[Task] = []
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        # future -> (task, when it was first seen running, or None while queued)
+        inflight: dict[Future, tuple[Task, float | None]] = {}
+        broken = False
+        try:
+            while pending or inflight:
+                while pending and len(inflight) < window:
+                    t = pending.pop()
+                    inflight[pool.submit(process_one, t.path, max_bytes)] = (t, None)
+                done, _ = wait(inflight, timeout=_tick(timeout), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    t, _started = inflight.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool:
+                        suspects.append(t)
+                        broken = True
+                        continue
+                    except Exception as exc:  # e.g. a result that cannot be pickled back
+                        outcome = _internal(t, exc)
+                    yield _stamp(outcome, t)
+                if not broken and timeout and _overdue(inflight, timeout):
+                    broken = True
+                if broken:
+                    suspects.extend(t for t, _ in inflight.values())
+                    inflight.clear()
+                    break
+        finally:
+            _shutdown(pool, kill=broken)
+        # A broken pool names no culprit: rerun each file that was in flight alone.
+        for t in sorted(suspects, key=lambda t: t.path):
+            yield _isolated(t, max_bytes, timeout)
+        suspects.clear()
+
+
+def _tick(timeout: float | None) -> float | None:
+    return None if not timeout else min(1.0, timeout)
+
+
+def _overdue(inflight: dict[Future, tuple[Task, float | None]], timeout: float) -> bool:
+    """Note when queued tasks start running; true when one has run longer than `timeout`.
+
+    "Running" includes the one extra task the pool pre-loads per worker, so an
+    innocent task can be caught behind a hung one; isolation clears it.
+    """
+    now = time.monotonic()
+    hung = False
+    for fut, (t, started) in list(inflight.items()):
+        if started is None:
+            if fut.running():
+                inflight[fut] = (t, now)
+        elif now - started > timeout:
+            hung = True
+    return hung
+
+
+def _shutdown(pool: ProcessPoolExecutor, kill: bool) -> None:
+    if kill:
+        # A hung worker would block shutdown forever; end the pool's own processes.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                proc.kill()
+            except Exception:  # already gone
+                pass
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _isolated(t: Task, max_bytes: int, timeout: float | None) -> Outcome:
+    """Run one suspect file alone in a fresh process, so a crash or hang names it."""
+    pool = ProcessPoolExecutor(max_workers=1)
+    kill = False
+    try:
+        fut = pool.submit(process_one, t.path, max_bytes)
+        try:
+            return _stamp(fut.result(timeout=timeout), t)
+        except TimeoutError:
+            kill = True
+            return _stamp(Outcome(t.path, "rejected", None, E_TIMEOUT,
+                                  f"{REASONS[E_TIMEOUT]} ({timeout:.0f} s)"), t)
+        except BrokenProcessPool:
+            return _stamp(Outcome(t.path, "rejected", None, E_WORKER_DIED, REASONS[E_WORKER_DIED]), t)
+        except Exception as exc:
+            return _stamp(_internal(t, exc), t)
+    finally:
+        _shutdown(pool, kill=kill)
+
+
+def _internal(t: Task, exc: BaseException) -> Outcome:
+    tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return Outcome(t.path, "rejected", None, E_INTERNAL, f"internal error: {tb}")
+
+
+def _stamp(o: Outcome, t: Task) -> Outcome:
+    """Give an outcome the hash and size the parent measured (rejects lack them)."""
+    if o.sha256 is None:
+        o.sha256 = t.sha256
+    o.size = o.size or t.size
+    return o
+
+
+def _record(db: sqlite_utils.Database, summary: Summary, o: Outcome, run_id: int,
+            on_file: Callable[[Outcome], None] | None) -> None:
     if o.status == "ingested" and o.result is not None:
         store.write_result(db, o.path, o.result, run_id)
         summary.ingested += 1
-        summary.bytes += o.size
+        o.result = None  # written; let it go before the next one arrives
     elif o.status == "skipped":
         summary.skipped += 1
-        summary.bytes += o.size
     else:
         store.write_reject(db, o.path, o.sha256, o.code or E_INTERNAL, o.reason or "", run_id)
         summary.rejected.append((o.path, o.code or E_INTERNAL, o.reason or ""))
+    summary.bytes += o.size
     if on_file is not None:
         on_file(o)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def checksum(db: sqlite_utils.Database | str | Path) -> str:
+    """SHA-256 over every file, reject and fact row in primary-key order, without timestamps or run ids.
+
+    Two databases built from the same inputs by the same pipeline have the same
+    checksum, whatever the order files were processed in or how often a run was
+    interrupted and resumed.
+    """
+    if not isinstance(db, sqlite_utils.Database):
+        db = sqlite_utils.Database(db)
+    h = hashlib.sha256()
+    for table in ("files", "rejects", "texts", *store.FILE_TABLES):
+        if not db[table].exists():
+            continue
+        cols = [c for c in db[table].columns_dict if c not in VOLATILE]
+        pks = db[table].pks
+        h.update(f"#{table}:{','.join(cols)}\n".encode())
+        sql = (f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{table}] "
+               f"ORDER BY {', '.join(f'[{c}]' for c in pks)}")
+        for row in db.execute(sql):
+            h.update(json.dumps(row, ensure_ascii=False, default=str).encode())
+            h.update(b"\n")
+    return h.hexdigest()
+
+
+def integrity_problems(db: sqlite_utils.Database | str | Path) -> list[str]:
+    """What is wrong with a knowledge base: SQLite corruption, partial files, orphan facts."""
+    if not isinstance(db, sqlite_utils.Database):
+        db = sqlite_utils.Database(db)
+    problems: list[str] = []
+    ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != "ok":
+        problems.append(f"integrity_check: {ok}")
+    for path, want, got in db.execute(
+        "SELECT f.path, f.n_documents, (SELECT count(*) FROM documents d WHERE d.file_sha = f.sha256) "
+        "FROM files f"
+    ):
+        if want != got:
+            problems.append(f"{path}: {got} documents stored, {want} expected")
+    for table in ("texts", *store.FILE_TABLES):
+        n = db.execute(
+            f"SELECT count(*) FROM [{table}] t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM files f WHERE f.sha256 = t.file_sha)"
+        ).fetchone()[0]
+        if n:
+            problems.append(f"{table}: {n} rows without a files row")
+    n = db.execute("SELECT count(*) FROM files f JOIN rejects r ON r.path = f.path").fetchone()[0]
+    if n:
+        problems.append(f"{n} paths are both ingested and rejected")
+    return problems
+
+
+def accounting(db: sqlite_utils.Database, paths: Iterable[str | Path]) -> dict[str, int]:
+    """How the files found under `paths` are accounted for: found, ingested, rejected, missing."""
+    found = [str(p) for p in walk(paths)]
+    ingested = {r[0] for r in db.execute("SELECT path FROM files")}
+    rejected = {r[0] for r in db.execute("SELECT path FROM rejects")}
+    return {
+        "found": len(found),
+        "ingested": sum(p in ingested for p in found),
+        "rejected": sum(p in rejected for p in found),
+        "missing": sum(p not in ingested and p not in rejected for p in found),
+    }

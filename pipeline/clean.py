@@ -1,22 +1,35 @@
 """Clean stage: raw text -> cleaned text plus an offset map back to the raw text.
 
-Cleaning is a list of named steps, registered in `STEPS`. Each step takes and
-returns a `Tracked` text, which carries, for every character, its offset in the
-raw input; edits go through `Tracked.sub`, which keeps that map right. A step
-never needs to think about offsets itself.
+Cleaning is a list of named steps, registered in `STEPS`. Each step takes a
+`Tracked` text, which carries, for every character, its offset in the raw
+input; edits go through `Tracked.sub` or `Tracked.apply`, which keep that map
+right. A step never needs to think about offsets itself.
+
+The output contract the later stages rely on: one paragraph per line (hard
+wraps rejoined), headings and list markers at line starts, table rows as one
+line `cell | cell | cell`, no markup, NFC with the modern tone placement.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from .errors import VnplanError
 from .models import Cleaned, Flag, Removed, Source
 
 # ---------------------------------------------------------------- offset-tracking text
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+def _offsets(n: int) -> array:
+    # A compact int array (4 bytes a character) keeps a 50 MB file's map affordable.
+    return array("i" if n < 2**31 - 1 else "q", range(n + 1))
 
 
 @dataclass
@@ -24,14 +37,47 @@ class Tracked:
     """Text under cleaning, with the raw offset of each character."""
 
     text: str
-    offsets: list[int]  # len(text) + 1 entries
+    offsets: array  # len(text) + 1 entries, non-decreasing
     removed: list[Removed] = field(default_factory=list)
     flags: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, raw: str) -> Tracked:
         """Start tracking a raw string: every character maps to itself."""
-        return cls(raw, list(range(len(raw) + 1)))
+        return cls(raw, _offsets(len(raw)))
+
+    def apply(self, edits: Iterable[Edit], step: str, record: bool = False) -> None:
+        """Apply sorted, non-overlapping edits, keeping the offset map right.
+
+        The i-th character of a replacement maps to the i-th character of the
+        text it replaces (so equal prefixes keep their own offsets); characters
+        beyond the replaced length map to its last character. With `record`,
+        the dropped raw text is kept as a `Removed` entry.
+        """
+        text, offsets = self.text, self.offsets
+        out: list[str] = []
+        offs = array(offsets.typecode)
+        pos = 0
+        for s, e, new in edits:
+            if s < pos or text[s:e] == new:
+                continue
+            out.append(text[pos:s])
+            offs.extend(offsets[pos:s])
+            out.append(new)
+            k = min(len(new), e - s)
+            offs.extend(offsets[s : s + k])
+            if len(new) > k:
+                fill = offsets[e - 1] if e > s else offsets[s]
+                offs.extend(array(offsets.typecode, [fill]) * (len(new) - k))
+            if record and e > s and len(new) < e - s:
+                self.removed.append(Removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
+            pos = e
+        if not out:
+            return
+        out.append(text[pos:])
+        offs.extend(offsets[pos:])
+        self.text = "".join(out)
+        self.offsets = offs
 
     def sub(
         self,
@@ -40,45 +86,9 @@ class Tracked:
         step: str,
         record: bool = False,
     ) -> None:
-        """Replace every match of `pattern`, keeping the offset map right.
-
-        Characters of the replacement that equal the matched text's prefix keep
-        their own offsets; the others map to the start of the match. With
-        `record`, the dropped raw text is kept as a `Removed` entry for
-        `vnplan clean --show-removed`.
-        """
-        out: list[str] = []
-        offs: list[int] = []
-        pos = 0
-        text, offsets = self.text, self.offsets
-        changed = False
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            new = repl(m) if callable(repl) else m.expand(repl)
-            if new == m.group(0):
-                continue
-            changed = True
-            out.append(text[pos:s])
-            offs.extend(offsets[pos:s])
-            out.append(new)
-            old = m.group(0)
-            for i, ch in enumerate(new):
-                if i < len(old) and old[i] == ch:
-                    offs.append(offsets[s + i])
-                elif i < e - s:
-                    offs.append(offsets[s + i])
-                else:
-                    offs.append(offsets[e - 1] if e > s else offsets[s])
-            if record and e > s:
-                raw_s, raw_e = offsets[s], offsets[e - 1] + 1
-                self.removed.append(Removed(step, raw_s, raw_e, old))
-            pos = e
-        if not changed:
-            return
-        out.append(text[pos:])
-        offs.extend(offsets[pos:])
-        self.text = "".join(out)
-        self.offsets = offs
+        """Replace every match of `pattern`, keeping the offset map right."""
+        fn = repl if callable(repl) else (lambda m: m.expand(repl))
+        self.apply(((m.start(), m.end(), fn(m)) for m in pattern.finditer(self.text)), step, record)
 
     def map_chars(self, fn: Callable[[str], str]) -> None:
         """Apply a length-preserving character mapping."""
@@ -103,7 +113,24 @@ def step(name: str) -> Callable[[Step], Step]:
     return inner
 
 
-# ---------------------------------------------------------------- steps
+# ---------------------------------------------------------------- cue data
+
+
+@cache
+def _chrome(kind: str) -> tuple[str, ...]:
+    from vnplan.gazetteer import load
+
+    return tuple(e["pattern"] for e in load("chrome.json")["entries"] if e.get("kind", "line") == kind)
+
+
+@cache
+def _wrap_words() -> frozenset[str]:
+    from vnplan.gazetteer import load
+
+    return frozenset(e["word"].split()[-1] for e in load("wrap_cues.json")["entries"])
+
+
+# ---------------------------------------------------------------- character-level steps
 
 
 @step("nfc")
@@ -134,48 +161,39 @@ def tone(t: Tracked) -> None:
     t.sub(_TONE_PAIR, _retone, "tone")
 
 
-_DEBRIS = re.compile(r"ñ")
+# Characters that only appear in Vietnamese text as debris of a legacy-font conversion.
+_DEBRIS = {"ñ": "đ", "Ñ": "Đ", "Ð": "Đ", "ð": "đ"}
+_DEBRIS_RE = re.compile(r"[ñÑÐð](?=[^\W\d_])|(?<=[^\W\d_])[ñÑÐð]|(?<=[A-Z])Ð|Ð(?=[-/])")
 
 
 @step("legacy_debris")
 def legacy_debris(t: Tracked) -> None:
-    """Repair debris of legacy encodings: `Hội ñồng` -> `Hội đồng`."""
-    t.sub(_DEBRIS, "đ", "legacy_debris")
+    """Repair debris of legacy encodings: `Hội ñồng` -> `Hội đồng`, `QÐ` -> `QĐ`."""
+    t.sub(_DEBRIS_RE, lambda m: _DEBRIS[m.group(0)], "legacy_debris")
 
 
-_MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|^#{1,6}(?:[ \t]+|$)", re.M)
 
 
 @step("markdown")
 def markdown(t: Tracked) -> None:
-    """Drop `**` and `*` emphasis markers."""
+    """Drop `**` and `*` emphasis markers and `#` heading marks."""
     t.sub(_MARKUP, "", "markdown", record=True)
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u200b\u3000]+")
-_CRLF = re.compile(r"\r\n?")
+_CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
+_BLANKS = re.compile(r"\n{3,}")
 
 
 @step("whitespace")
 def whitespace(t: Tracked) -> None:
-    """Normalise line ends and runs of spaces; strip spaces at line ends."""
+    """Normalise line ends and runs of spaces; strip spaces at line edges; at most one blank line."""
     t.sub(_CRLF, "\n", "whitespace")
-    t.sub(_SPACES, " ", "whitespace")
-    t.sub(re.compile(r" +\n|\n +"), "\n", "whitespace")
-    t.sub(re.compile(r"\n{3,}"), "\n\n", "whitespace")
-
-
-def _chrome_pattern() -> re.Pattern[str]:
-    from vnplan.gazetteer import load_chrome
-
-    lines = [re.escape(x) for x in load_chrome()]
-    return re.compile(r"(?m)^[ \t]*(?:" + "|".join(lines) + r")[^\n]*\n?", re.I)
-
-
-@step("site_chrome")
-def site_chrome(t: Tracked) -> None:
-    """Drop lines that are portal chrome: loading messages, counters, link lists."""
-    t.sub(_chrome_pattern(), "", "site_chrome", record=True)
+    t.sub(_SPACES, lambda m: " " if m.group(0) != " " else m.group(0), "whitespace")
+    t.sub(_EDGE_SPACE, "", "whitespace")
+    t.sub(_BLANKS, "\n\n", "whitespace")
 
 
 _TRUNC = re.compile("\ufffd")
@@ -197,29 +215,416 @@ def strip(t: Tracked) -> None:
     t.sub(_EDGE, "", "strip")
 
 
+# ---------------------------------------------------------------- chrome and page furniture
+
+
+@cache
+def _line_chrome_re() -> re.Pattern[str]:
+    return re.compile(r"(?m)^[ \t]*(?:" + "|".join(_chrome("line")) + r")[^\n]*(?:\n|\Z)", re.I)
+
+
+@step("site_chrome")
+def site_chrome(t: Tracked) -> None:
+    """Drop lines that are portal chrome: loading messages, counters, link lists."""
+    t.sub(_line_chrome_re(), "", "site_chrome", record=True)
+
+
+@cache
+def _running_re() -> re.Pattern[str]:
+    # A running header, the page number printed under it, and the blank lines around.
+    return re.compile(
+        r"(?m)^[ \t]*(?:" + "|".join(_chrome("running")) + r")[ \t]*(?:\n[ \t]*\d{1,4}[ \t]*(?=\n|\Z))?(?:\n[ \t]*(?=\n))*\n?"
+    )
+
+
+@step("running_headers")
+def running_headers(t: Tracked) -> None:
+    """Drop gazette running headers (`CÔNG BÁO/Số .../Ngày ...`), their page numbers and signing stamps."""
+    t.sub(_running_re(), "", "running_headers", record=True)
+
+
+@cache
+def _tail_re() -> re.Pattern[str]:
+    return re.compile(r"(?m)^(?:" + "|".join(_chrome("tail")) + r")")
+
+
+@step("site_tail")
+def site_tail(t: Tracked) -> None:
+    """Drop everything from a portal's related-documents panel to the end."""
+    m = _tail_re().search(t.text)
+    if m and m.start() > 0:
+        t.apply([(m.start(), len(t.text), "")], "site_tail", record=True)
+
+
+_FOOTER_WINDOW = 4000
+_SIGNATURE = re.compile(r"\b(?:TM|KT|TL|TUQ|Q)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TƯỚNG|BÍ THƯ|CHÁNH")
+
+
+@cache
+def _footer_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(r"^[ \t]*(?:" + p + ")", re.I) for p in _chrome("footer"))
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+@step("portal_footer")
+def portal_footer(t: Tracked) -> None:
+    """Drop a portal footer (owner, address, phone, e-mail, designer) that runs to the end of the text."""
+    text = t.text
+    base = max(0, len(text) - _FOOTER_WINDOW)
+    base = text.find("\n", base) + 1 if base else 0
+    lines = text[base:].split("\n")
+    starts, pos = [], base
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    kinds: set[int] = set()
+    first = None
+    # Walk up from the end while lines are footer lines (or blank).
+    for i in range(len(lines) - 1, -1, -1):
+        ln = lines[i]
+        if not ln.strip():
+            continue
+        hit = next((k for k, r in enumerate(_footer_res()) if r.match(ln)), None)
+        if hit is None:
+            break
+        kinds.add(hit)
+        first = i
+    if first is None or len(kinds) < 2:
+        return
+    # The site owner's name usually heads the footer: one capitalised line, not a signature.
+    j = first - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j >= 0 and _is_caps(lines[j]) and not _SIGNATURE.search(lines[j]):
+        first = j
+    t.apply([(starts[first], len(text), "")], "portal_footer", record=True)
+
+
+_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
+_HEAD_WINDOW = 12000
+_RULE_LINE = re.compile(r"^[-_=.*~– ]{3,}$")
+# Lines that show the dropped head holds document content, not site chrome.
+_CONTENT_LINE = re.compile(
+    r"(?m)^(?:Điều \d+\s*[.:]|Căn cứ |QUYẾT ĐỊNH:?$|Chương [IVXLC\d]+|Số\s*:\s*\d*\s*/)"
+)
+
+
+@step("letterhead")
+def letterhead(t: Tracked) -> None:
+    """Drop what comes before a document's letterhead (portal title, attribute panel).
+
+    The letterhead is found by the national motto; the issuer cell before it
+    (capitalised lines, rule lines, blank lines) belongs to the document.
+    """
+    text = t.text
+    m = _MOTTO.search(text, 0, _HEAD_WINDOW)
+    if m is None:
+        return
+    start = text.rfind("\n", 0, m.start()) + 1
+    while start > 0:
+        prev_start = text.rfind("\n", 0, start - 1) + 1
+        line = text[prev_start : start - 1].strip()
+        if line and not (_is_caps(line) or _RULE_LINE.match(line) or line == "|"):
+            break
+        start = prev_start
+    # Skip the blank lines we walked over.
+    while start < m.start() and text[start] in "\n|":
+        start += 1
+    head = text[:start]
+    if start == 0 or not head.strip() or _CONTENT_LINE.search(head):
+        return
+    t.apply([(0, start, "")], "letterhead", record=True)
+
+
+# ---------------------------------------------------------------- tables flattened to `|` lines
+
+_PIPE_LINE = re.compile(r"(?m)^\|$")
+_HEADER_CELL = re.compile(r"(?i)^(?:STT|TT|Số TT|Số thứ tự)$")
+_ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
+
+
+def _row_starts(text: str, cells: list[tuple[int, int]], head: int, n: int) -> list[int]:
+    """Indices of the cells that start rows, for a table of `n` columns whose header starts at `head`.
+
+    A row starts with a row number (`1`, `1.2`, `II`, `a`); a row with an extra
+    empty cell shifts the rest by one. Anything else (merged cells) ends the
+    table, so cells are never glued into rows they do not belong to.
+    """
+
+    def is_no(k: int) -> bool:
+        return k < len(cells) and bool(_ROW_NO.match(text[cells[k][0] : cells[k][1]].strip()))
+
+    def near(q: int, after: int) -> int | None:
+        if is_no(q):
+            return q
+        # An empty cell printed twice shifts the row by one.
+        if is_no(q + 1) and any(cells[k][0] > cells[k][1] for k in range(after, q)):
+            return q + 1
+        return None
+
+    rows = [head]
+    while True:
+        q = rows[-1] + n
+        found = near(q, rows[-1])
+        if found is None and q < len(cells) and near(q + n, q) is not None:
+            found = q  # one row with a misprinted number (`3.3` / `1`) between two good ones
+        if found is None:
+            return rows
+        rows.append(found)
+
+
+def _table_edits(text: str, pipes: list[int]) -> tuple[list[Edit], set[int]]:
+    """Edits that turn `STT`-headed runs of `|`-separated cells into one line per row."""
+    edits: list[Edit] = []
+    used: set[int] = set()
+    # Cell i spans from after pipe i-1 (or text start) to pipe i.
+    bounds = [0] + [p + 2 for p in pipes]
+    cells = [(bounds[i], pipes[i] - 1) for i in range(len(pipes))]  # [start, end) without the "\n"
+    i = 0
+    while i < len(cells):
+        s, e = cells[i]
+        last_nl = text.rfind("\n", s, e)
+        head_line = text[last_nl + 1 : e].strip()
+        if not _HEADER_CELL.match(head_line):
+            i += 1
+            continue
+        # Header cells are labels; the first row number after them gives the column count.
+        n = next((k for k in range(2, 16) if i + k < len(cells)
+                  and _ROW_NO.match(text[cells[i + k][0] : cells[i + k][1]].strip())), 0)
+        best = _row_starts(text, cells, i, n) if n else []
+        if len(best) < 3:  # the header and at least two rows
+            i += 1
+            continue
+        n = best[1] - best[0]
+        starts = set(best)
+        last = min(best[-1] + n, len(cells))  # cells i .. last-1 form the table
+        for k in range(i, last):
+            cs, ce = cells[k]
+            if k == i:
+                cs = last_nl + 1
+            # Line breaks inside a cell become spaces (same length, so offsets stay exact).
+            for j in range(cs, ce):
+                if text[j] == "\n":
+                    edits.append((j, j + 1, " "))
+            p = pipes[k]
+            used.add(k)
+            empty = cells[k][0] > cells[k][1]  # this pipe's "\n" was taken by the previous edit
+            if k + 1 in starts or k + 1 == last:
+                edits.append((p, p + 2, "\n" if empty else ""))  # end of row: keep one line break
+            else:
+                edits.append((p, p + 2, "| ") if empty else (p - 1, p + 2, " | "))
+        i = last
+    return edits, used
+
+
+@step("cells")
+def cells(t: Tracked) -> None:
+    """Rebuild `|`-flattened tables: `STT`-headed tables become `cell | cell` rows; other cells become paragraphs.
+
+    Scraped pages flatten table cells into blocks separated by lone `|` lines.
+    A lone `|` otherwise separates letterhead cells, which must stay apart, so
+    it becomes a blank line.
+    """
+    text = t.text
+    pipes = [m.start() for m in _PIPE_LINE.finditer(text)]
+    if not pipes:
+        return
+    # A pipe at the very end or start has no "\n" on one side; pad the indices we need.
+    pipes = [p for p in pipes if p > 0 and p + 1 < len(text)] if len(text) > 1 else []
+    edits, used = _table_edits(text, pipes) if pipes else ([], set())
+    for k, p in enumerate(pipes):
+        if k not in used:
+            edits.append((p, p + 1, ""))
+    edits.sort()
+    t.apply(edits, "cells", record=True)
+    # Pipes at the edges of the text.
+    t.sub(re.compile(r"\A\|(?=\n)|(?<=\n)\|\Z|\A\|\Z"), "", "cells", record=True)
+
+
+# ---------------------------------------------------------------- rewrapping hard-wrapped lines
+
+# A line that starts one of these is a real line start, never a continuation.
+_LINE_START = re.compile(
+    r"(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
+    r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:[IVXLC]+|\d+|thứ)\b"
+    r"|PHỤ\s+LỤC|Phụ\s+lục\s+(?:[IVXLC]+|\d+|số)\b"
+    r"|[IVXLC]{1,5}\s*[.)\-–/]\s"
+    r"|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]\s|\d{1,2}(?:\.\d{1,2}){1,3}\s"
+    r"|[a-zđ]\s*\)\s?"
+    r"|[-–—•+*]"
+    r"|\(?(?:Ban hành\s+)?[Kk]èm theo\b"
+    r"|(?:Căn cứ|Xét|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.)"
+    r"|\|"
+)
+_TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")
+_TYPE_WORDS = frozenset({"LUẬT", "STT", "TT"})
+_TERMINAL = ".;:!?\ufffd"
+_WORD_END = re.compile(r"(\w+)$")
+_DOC_TYPE_START = re.compile(
+    r"(?:Nghị quyết|Nghị định|Quyết định|Kế hoạch|Chương trình|Thông tư|Chỉ thị|Luật|Công văn|Đề án|Tờ trình|Hướng dẫn)\s+(?:số\s+)?\S*\d"
+)
+
+
+def _line_start(line: str) -> bool:
+    """Whether a line starts a heading, list item, letterhead or title line."""
+    if _LINE_START.match(line):
+        return True
+    m = _TWO_WORDS.match(line)  # two capitalised words: a title or letterhead line
+    return bool(m) and m.group(1).isupper() and m.group(2).isupper()
+
+
+def _is_rule(line: str) -> bool:
+    return bool(_RULE_LINE.match(line)) or " | " in line or line.endswith("|")
+
+
+def _starts_lower(line: str) -> bool:
+    c = line.lstrip("(\"'“‘")[:1]
+    return c.isalpha() and c.islower()
+
+
+@dataclass
+class _Para:
+    """What rewrap needs to know about the paragraph built so far."""
+
+    line: str  # its last physical line
+    single: bool  # one word only
+    hard: bool  # capitalised title, rule line or table row
+    letters: int = 0
+    upper: int = 0
+
+    @classmethod
+    def of(cls, line: str) -> _Para:
+        letters = sum(1 for c in line if c.isalpha())
+        upper = sum(1 for c in line if c.isupper())
+        return cls(line, " " not in line and line.rstrip(".").isalpha(), _is_rule(line), letters, upper)
+
+    def caps(self) -> bool:
+        return self.letters >= 2 and self.upper >= 0.9 * self.letters
+
+    def extend(self, line: str) -> None:
+        self.line = line
+        self.single = False
+        self.letters += sum(1 for c in line if c.isalpha())
+        self.upper += sum(1 for c in line if c.isupper())
+
+
+def _join(cur: _Para, nxt: str, gap: bool) -> bool:
+    """Whether `nxt` continues the paragraph `cur` (across a blank line when `gap`)."""
+    line = cur.line
+    if not line or not nxt or nxt.startswith("|"):
+        return False
+    if (not gap and cur.single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
+            and not _LINE_START.match(nxt)):
+        return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
+    m = _WORD_END.search(line[-30:])
+    last = m.group(1) if m else ""
+    if cur.caps() and not cur.hard and last.lower() in _wrap_words() and nxt.isupper():
+        return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
+    if cur.hard or cur.caps() or _line_start(nxt):
+        return False
+    end = line[-1]
+    if _starts_lower(nxt):
+        return not gap or end not in _TERMINAL
+    if end in _TERMINAL:
+        return False
+    if not gap and nxt[0].isdigit():
+        return True
+    if end == ",":
+        return not gap
+    if last in _wrap_words():
+        return True
+    # A long line cut before a document named by its type: `... thực hiện` / `Nghị quyết số ...`.
+    return not gap and len(line) >= 60 and bool(_DOC_TYPE_START.match(nxt))
+
+
+@step("rewrap")
+def rewrap(t: Tracked) -> None:
+    """Rejoin hard-wrapped lines into one paragraph per line, keeping real line starts.
+
+    Also rejoins a sentence cut by a page break (`báo cáo Ủy` / blank line /
+    `ban nhân dân tỉnh`). Decisions look at the paragraph built so far and the
+    start of the next line only, so cleaning twice changes nothing.
+    """
+    text = t.text
+    n = len(text)
+    edits: list[Edit] = []
+    nl = text.find("\n")
+    if nl < 0:
+        return
+    cur = _Para.of(text[:nl])
+    while nl >= 0:
+        nxt_start = nl + 1
+        while nxt_start < n and text[nxt_start] == "\n":
+            nxt_start += 1
+        if nxt_start >= n:
+            break
+        nxt_end = text.find("\n", nxt_start)
+        nxt = text[nxt_start : nxt_end if nxt_end >= 0 else n]
+        if _join(cur, nxt, nxt_start > nl + 1):
+            edits.append((nl, nxt_start, " "))
+            cur.extend(nxt)
+        else:
+            cur = _Para.of(nxt)
+        nl = nxt_end
+    t.apply(edits, "rewrap")
+
+
+_HYPHEN = re.compile(r"(?<=[a-z])-\n(?=[a-z]+\b)")
+
+
+@step("dehyphenate")
+def dehyphenate(t: Tracked) -> None:
+    """Rejoin a foreign word hyphenated across a line end (`infor-` / `mation`)."""
+    t.sub(_HYPHEN, "", "dehyphenate")
+
+
+# ---------------------------------------------------------------- the pipeline
+
 DEFAULT_STEPS: tuple[str, ...] = (
     "nfc",
-    "whitespace",
-    "site_chrome",
     "markdown",
+    "whitespace",
     "legacy_debris",
     "tone",
+    "running_headers",
+    "site_chrome",
+    "site_tail",
+    "portal_footer",
+    "letterhead",
+    "cells",
+    "whitespace",
+    "dehyphenate",
+    "rewrap",
     "whitespace",
     "strip",
     "truncation",
 )
 
 
-def clean_text(raw: str, steps: Iterable[str] = DEFAULT_STEPS) -> Cleaned:
-    """Clean raw text with the named steps; unknown names raise with the valid list."""
-    t = Tracked.of(raw)
+def check_steps(steps: Iterable[str]) -> list[Step]:
+    """The step functions for names; an unknown name raises with the list of valid ones."""
+    out = []
     for name in steps:
         fn = STEPS.get(name)
         if fn is None:
             raise VnplanError(f"unknown cleaning step {name!r}; known: {', '.join(sorted(STEPS))}")
+        out.append(fn)
+    return out
+
+
+def clean_text(raw: str, steps: Iterable[str] = DEFAULT_STEPS) -> Cleaned:
+    """Clean raw text with the named steps; unknown names raise with the valid list."""
+    fns = check_steps(steps)
+    t = Tracked.of(raw)
+    for fn in fns:
         fn(t)
     flags = tuple(Flag(k, s, e, d) for k, s, e, d in t.flags)
-    return Cleaned(t.text, tuple(t.offsets), tuple(t.removed), flags)
+    offsets: Sequence[int] = t.offsets
+    return Cleaned(t.text, offsets, tuple(t.removed), flags)  # type: ignore[arg-type]
 
 
 def clean(source: Source, steps: Iterable[str] = DEFAULT_STEPS) -> Cleaned:

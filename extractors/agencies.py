@@ -1,13 +1,522 @@
-"""First version: finds nothing yet (see the issue that owns this extractor)."""
+"""Agencies: every named state or Party body, resolved to its canonical name (FORMAT.md).
+
+Matching runs a spaCy `PhraseMatcher` (attr NORM) over a Doc built from our own
+syllable tokens: a blank `vi` pipeline needs pyvi for its tokenizer, and its
+whitespace fallback keeps punctuation glued to syllables (`tỉnh;`). Each token's
+NORM is the syllable folded for case, tone placement (`uỷ` = `ủy`) and legacy
+debris (`ñ` = `đ`); abbreviations one edit away from a known one (`UBDN`) are
+repaired with rapidfuzz. Aliases, collectives and provinces are data in
+`gazetteer/`; the matchers are built once per process.
+
+`find_mentions(text, start, end, province)` is the reusable core (tasks use it);
+`extract(ctx)` yields one `AgencyMention` per mention in the document body,
+leaving out the `Nơi nhận` recipient list.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from rapidfuzz.distance import DamerauLevenshtein
+from vnplan import gazetteer
 from vnplan.extract import Context
-from vnplan.models import Fact
+from vnplan.models import AgencyMention
+
+# ---------------------------------------------------------------- normalising
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+# A tone mark on the second vowel of a final oa/oe/uy ("hoà", "uỷ") moves to the
+# first ("hòa", "ủy"): both placements are in use and mean the same syllable.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+_OLD_STYLE = re.compile(r"([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?=$|[^\w])")
 
 
-def extract(ctx: Context) -> Iterator[Fact]:
-    """No facts yet."""
-    return iter(())
+def fold_syllable(token: str) -> str:
+    """A syllable's matching key: NFC, lower case, tone on the first vowel of final oa/oe/uy, `ñ`/`Ð` as `đ`."""
+    s = unicodedata.normalize("NFD", token.lower())
+    s = _OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), s)
+    s = unicodedata.normalize("NFC", s)
+    return s.replace("ñ", "đ").replace("ð", "đ")
+
+
+def fold_text(text: str) -> str:
+    """A phrase's matching key: its folded syllables joined by single spaces."""
+    return " ".join(fold_syllable(t) for t in _TOKEN.findall(text))
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One syllable or punctuation mark: its span, its text and its folded form."""
+
+    start: int
+    end: int
+    text: str
+    norm: str
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
+    """Syllables and punctuation of `text[start:end]`, with spans in `text`."""
+    end = len(text) if end is None else end
+    return [Tok(m.start(), m.end(), m.group(), fold_syllable(m.group()))
+            for m in _TOKEN.finditer(text, start, end)]
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One agency of the gazetteer."""
+
+    id: str
+    name: str
+    kind: str
+    scope: str
+    family: str | None = None
+    stems: tuple[str, ...] = ()
+    city_only: bool = False
+    capitalized: bool = False  # the name is also a common phrase (`kiểm toán nhà nước`)
+    not_after: tuple[str, ...] = ()  # folded words that make the name a place, not an actor
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matched mention: span, canonical name, gazetteer id, and whether it is a collective."""
+
+    start: int
+    end: int
+    name: str
+    agency_id: str | None
+    rule: str
+    collective: bool = False
+
+
+def _expand(alias: str, variants: Sequence[dict[str, Any]]) -> set[str]:
+    """`alias` with every abbreviation spelled every listed way (`UBND` -> `Ủy ban nhân dân`)."""
+    out = {alias}
+    for v in variants:
+        frm = v["from"]
+        for a in list(out):
+            if frm in a:
+                out.update(a.replace(frm, to) for to in v["to"])
+    return out
+
+
+@cache
+def provinces() -> dict[str, Any]:
+    """The province data: `old` (63, with `new`), `new` (34, with `merged_from`)."""
+    return gazetteer.load("provinces.json")
+
+
+@cache
+def _province_names() -> dict[str, str]:
+    """Folded spelling -> canonical name, for every old and new province and alias."""
+    out: dict[str, str] = {}
+    data = provinces()
+    for p in data["old"]:
+        for n in [p["name"], *p.get("aliases", [])]:
+            out[fold_text(n)] = p["name"]
+    for p in data["new"]:
+        out.setdefault(fold_text(p["name"]), p["name"])
+    return out
+
+
+def _bare_province(name: str) -> str:
+    s = re.sub(r"^\s*(tỉnh|thành phố|tp\.?)\s+", "", name.strip(), flags=re.I)
+    return s
+
+
+def canonical_province(name: str | None) -> str | None:
+    """The canonical spelling of a province name (`tỉnh Thanh Hoá` -> `Thanh Hóa`), or None."""
+    if not name:
+        return None
+    return _province_names().get(fold_text(_bare_province(name)))
+
+
+def province_after_2025(old_name: str | None) -> str | None:
+    """The province that holds `old_name` since 1 July 2025 (Resolution 202/2025/QH15), or None."""
+    canon = canonical_province(old_name)
+    if canon is None:
+        return None
+    data = provinces()
+    for p in data["old"]:
+        if p["name"] == canon:
+            return p["new"]
+    for p in data["new"]:
+        if p["name"] == canon:
+            return p["name"]
+    return None
+
+
+def is_central_city(province: str | None) -> bool:
+    """Whether a province name is a centrally-run city, before or after 2025."""
+    canon = canonical_province(province)
+    data = provinces()
+    return any(p["name"] == canon and p["kind"] == "thành phố" for p in data["old"] + data["new"])
+
+
+@cache
+def entries() -> dict[str, Entry]:
+    """The agencies of `agencies.jsonl` by id."""
+    out = {}
+    for r in gazetteer.load("agencies.jsonl"):
+        if r.get("type") != "agency":
+            continue
+        out[r["id"]] = Entry(r["id"], r["name"], r["kind"], r["scope"], r.get("family"),
+                             tuple(r.get("stems", ())), bool(r.get("city_only")),
+                             bool(r.get("capitalized")), tuple(fold_text(w) for w in r.get("not_after", ())))
+    return out
+
+
+@cache
+def _variants() -> tuple[dict[str, Any], ...]:
+    return tuple(r for r in gazetteer.load("agencies.jsonl") if r.get("type") == "variant")
+
+
+@cache
+def alias_table() -> dict[str, tuple[str, str, bool]]:
+    """Folded surface form -> (agency or collective id, canonical name, collective?)."""
+    table: dict[str, tuple[str, str, bool]] = {}
+    variants = _variants()
+    prov = sorted(set(_province_names().values()))
+    for r in gazetteer.load("agencies.jsonl"):
+        if r.get("type") != "agency":
+            continue
+        forms = {r["name"], *r.get("aliases", [])}
+        for form in forms:
+            for f in _expand(form, variants):
+                if "{province}" in f:
+                    for p in prov:
+                        table.setdefault(fold_text(f.replace("{province}", p)),
+                                         (r["id"], r["name"].replace("{province}", p), False))
+                else:
+                    table.setdefault(fold_text(f), (r["id"], r["name"], False))
+    for c in gazetteer.load("collectives.json")["entries"]:
+        for form in [c["name"], *c["patterns"]]:
+            for f in _expand(form, variants):
+                # A collective wins a tie with an agency alias of the same words.
+                table[fold_text(f)] = (c["id"], c["name"], True)
+    return table
+
+
+@cache
+def _list_families() -> dict[str, str]:
+    """Collective id -> family whose stems may follow it after a colon."""
+    return {c["id"]: c["list_family"] for c in gazetteer.load("collectives.json")["entries"] if c.get("list_family")}
+
+
+@cache
+def _stems() -> dict[str, dict[tuple[str, ...], str]]:
+    """family -> folded stem tokens -> agency id (`so` -> (`tư`, `pháp`) -> `so_tu_phap`)."""
+    out: dict[str, dict[tuple[str, ...], str]] = {}
+    for e in entries().values():
+        if e.family:
+            for s in e.stems:
+                out.setdefault(e.family, {})[tuple(fold_text(s).split())] = e.id
+    return out
+
+
+@cache
+def _abbreviations() -> tuple[str, ...]:
+    """Folded all-capital syllables of the aliases (`ubnd`, `hđnd`, `khcn`), for typo repair."""
+    out: set[str] = set()
+    for r in gazetteer.load("agencies.jsonl"):
+        forms = [r.get("name", ""), *r.get("aliases", []), r.get("from", ""), *r.get("to", [])]
+        for form in forms:
+            for t in _TOKEN.findall(form):
+                if len(t) >= 3 and t.isalpha() and t.isupper():
+                    out.add(fold_syllable(t))
+    return tuple(sorted(out))
+
+
+@cache
+def _known_norms() -> frozenset[str]:
+    return frozenset(t for k in alias_table() for t in k.split())
+
+
+@cache
+def repair_abbreviation(token: str) -> str | None:
+    """An all-capital token one transposition/edit from a known abbreviation (`UBDN` -> `ubnd`), else None."""
+    if len(token) < 4 or not token.isalpha() or not token.isupper():
+        return None
+    low = fold_syllable(token)
+    if low in _known_norms():
+        return None
+    best = [a for a in _abbreviations() if len(a) == len(low) and DamerauLevenshtein.distance(low, a) == 1]
+    return best[0] if len(best) == 1 else None
+
+
+@cache
+def _nlp() -> Any:
+    import spacy
+
+    try:
+        # The Vietnamese blank pipeline needs pyvi unless told not to; we only use its vocab.
+        return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    except Exception:  # pragma: no cover - older spaCy without the option
+        return spacy.blank("xx")
+
+
+def _doc(toks: Sequence[Tok]) -> Any:
+    from spacy.tokens import Doc
+
+    nlp = _nlp()
+    doc = Doc(nlp.vocab, words=[t.text for t in toks] or [""], spaces=[True] * max(1, len(toks)))
+    for st, t in zip(doc, toks, strict=False):
+        st.norm_ = t.norm
+    return doc
+
+
+@cache
+def _matcher() -> Any:
+    """The PhraseMatcher over every alias and collective pattern, built once per process."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _nlp()
+    m = PhraseMatcher(nlp.vocab, attr="NORM")
+    by_key: dict[str, list[Any]] = {}
+    for folded in alias_table():
+        toks = [Tok(0, 0, w, w) for w in folded.split()]
+        by_key.setdefault(folded, []).append(_doc(toks))
+    for key, docs in by_key.items():
+        m.add(key, docs)
+    return m
+
+
+# ---------------------------------------------------------------- matching strategies
+
+
+def first_longest(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, longest first, then leftmost (spaCy's filter_spans)."""
+    chosen: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(h.start < e and s < h.end for s, e in taken):
+            continue
+        chosen.append(h)
+        taken.append((h.start, h.end))
+    return sorted(chosen, key=lambda h: h.start)
+
+
+_LIST_SEP = {",", "và"}
+_HEADS = {"sở": "so", "bộ": "bo"}
+
+
+def _stem_at(toks: Sequence[Tok], i: int, family: str) -> tuple[int, str] | None:
+    """The longest stem of `family` starting at token i: (end index, agency id)."""
+    table = _stems().get(family, {})
+    best = None
+    for n in range(1, 9):
+        key = tuple(t.norm for t in toks[i:i + n])
+        if len(key) < n:
+            break
+        if key in table:
+            best = (i + n, table[key])
+    return best
+
+
+def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
+    """Bodies listed after one head: `Sở Nội vụ, Tư pháp` / `các Sở: Y tế, Xây dựng` / `UBND cấp huyện, cấp xã`."""
+    ents = entries()
+    n = len(toks)
+    covered = [(h.start, h.end) for h in hits]
+    by_end = {h.end: h for h in hits if not h.collective}
+    starts: list[tuple[int, str, bool]] = []  # (token index, family, separator needed first)
+    coll_end = {h.end: h for h in hits if h.collective}
+    lists = _list_families()
+    for i, t in enumerate(toks):
+        h = by_end.get(t.end)
+        if h is not None and h.agency_id in ents and ents[h.agency_id].family:
+            starts.append((i + 1, ents[h.agency_id].family or "", True))
+        c = coll_end.get(t.end)
+        if c is not None and c.agency_id in lists and i + 1 < n and toks[i + 1].text == ":":
+            starts.append((i + 2, lists[c.agency_id], False))
+        fam = _HEADS.get(t.norm)
+        if fam and (t.text[0].isupper() or (i and toks[i - 1].norm == "các")) \
+                and not any(s <= t.start < e for s, e in covered):
+            j = i + 1
+            if j < n and toks[j].text == ":":
+                j += 1
+            starts.append((j, fam, False))
+    out: list[Hit] = []
+    for i, fam, need_sep in starts:
+        j, first = i, True
+        while j < n:
+            k, seps = j, 0
+            while k < n and toks[k].norm in _LIST_SEP and seps < 2:
+                k, seps = k + 1, seps + 1
+            if seps == 0 and (need_sep or not first):
+                break
+            if k < n and _HEADS.get(toks[k].norm) == fam:
+                k += 1  # "Sở Nội vụ, Sở Tư pháp": the head repeated
+            got = _stem_at(toks, k, fam) if k < n else None
+            if got is None or (fam != "ubnd" and not toks[k].text[:1].isupper()):
+                break
+            end, aid = got
+            s, e = toks[k].start, toks[end - 1].end
+            if not any(s < ce and cs < e for cs, ce in covered):
+                out.append(Hit(s, e, ents[aid].name, aid, f"agency.list.{fam}"))
+                covered.append((s, e))
+            j, first = end, False
+    return out
+
+
+def _gap(text: str, a: Tok, b: Tok) -> str:
+    return text[a.end:b.start]
+
+
+_PLACE_UNITS = (("huyện",), ("thị", "xã"), ("thành", "phố"), ("quận",))
+
+
+def named_committees(toks: Sequence[Tok], province: str | None, text: str) -> list[Hit]:
+    """`UBND huyện Lý Sơn`: a district-level committee named with its place (kept as a name)."""
+    out: list[Hit] = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if t.norm == "ubnd":
+            j = i + 1
+        elif t.norm == "ủy" and [x.norm for x in toks[i:i + 4]] == ["ủy", "ban", "nhân", "dân"]:
+            j = i + 4
+        else:
+            continue
+        for unit in _PLACE_UNITS:
+            if tuple(x.norm for x in toks[j:j + len(unit)]) != unit:
+                continue
+            k = j + len(unit)
+            m = k
+            # A place name is 1-3 capitalised syllables on the same line as its unit.
+            while m < n and m - k < 3 and toks[m].text[:1].isupper() and toks[m].text.isalpha() \
+                    and not toks[m].text.isupper() and "\n" not in _gap(text, toks[m - 1], toks[m]):
+                m += 1
+            if m == k:
+                break
+            place = " ".join(x.text for x in toks[k:m])
+            unit_txt = " ".join(unit)
+            if unit == ("thành", "phố") and province and canonical_province(place) == canonical_province(province):
+                name, aid = "UBND thành phố", "ubnd_tp"
+            elif canonical_province(place) and unit == ("thành", "phố") and is_central_city(place):
+                name, aid = "UBND thành phố", "ubnd_tp"
+            else:
+                name, aid = f"UBND {unit_txt} {place}", "ubnd_named"
+            out.append(Hit(t.start, toks[m - 1].end, name, aid, "agency.named_committee"))
+            break
+    return out
+
+
+def _after_place_word(toks: Sequence[Tok], i: int, words: tuple[str, ...]) -> bool:
+    """Whether a word of `words` precedes token i in the same clause (`trên trang ..., Cổng ...`)."""
+    for k in range(i - 1, max(-1, i - 13), -1):
+        if toks[k].norm in (";", ".", ":", "(", ")"):
+            return False
+        if toks[k].norm in words:
+            return True
+    return False
+
+
+def find_mentions(text: str, start: int = 0, end: int | None = None,
+                  province: str | None = None) -> list[Hit]:
+    """Agency and collective mentions in `text[start:end]`, non-overlapping, in text order."""
+    toks = tokenize(text, start, end)
+    if not toks:
+        return []
+    fixed = []
+    for t in toks:
+        rep = repair_abbreviation(t.text)
+        fixed.append(Tok(t.start, t.end, t.text, rep) if rep else t)
+    toks = fixed
+    doc = _doc(toks)
+    table = alias_table()
+    strings = _nlp().vocab.strings
+    city = is_central_city(province)
+    ents = entries()
+    hits: list[Hit] = []
+    for key, s, e in _matcher()(doc):
+        aid, name, coll = table[strings[key]]
+        ent = ents.get(aid)
+        if not coll and ent is not None and (
+                (ent.city_only and not city)
+                or (ent.capitalized and not toks[s].text[:1].isupper())
+                or (ent.not_after and _after_place_word(toks, s, ent.not_after))):
+            continue
+        rule = "agency.collective" if coll else (
+            "agency.fuzzy" if any(toks[k].norm != fold_syllable(toks[k].text) for k in range(s, e))
+            else "agency.alias")
+        hits.append(Hit(toks[s].start, toks[e - 1].end, name, aid, rule, coll))
+    hits.extend(named_committees(toks, province, text))
+    hits = first_longest(hits)
+    hits = first_longest(hits + coordinated(toks, hits))
+    return hits
+
+
+# ---------------------------------------------------------------- the document
+
+
+_RECIPIENTS = re.compile(r"^[ \t]*(?:\*\*)?\s*Nơi\s+nhận\s*:?", re.I | re.M)
+
+
+def recipient_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of `Nơi nhận:` recipient lists (up to the `Lưu` line or the end of the dash lines)."""
+    out = []
+    for m in _RECIPIENTS.finditer(text, start, end):
+        pos = m.end()
+        stop = end
+        lines_seen = 0
+        while pos < end:
+            nl = text.find("\n", pos, end)
+            le = end if nl < 0 else nl
+            line = text[pos:le].strip().strip("*").strip()
+            lines_seen += 1
+            if re.match(r"^[-–+•]?\s*Lưu\b", line, re.I):
+                stop = le
+                break
+            if lines_seen > 40:
+                stop = le
+                break
+            pos = le + 1
+        out.append((m.start(), stop))
+    # A list of `- ...;` lines right after a body's closing `./.` is a recipient
+    # list whose `Nơi nhận:` label was lost in scraping.
+    for m in re.finditer(r"\./\.[ \t]*\n", text[start:end]):
+        pos = start + m.end()
+        first = pos
+        while pos < end:
+            nl = text.find("\n", pos, end)
+            le = end if nl < 0 else nl
+            line = text[pos:le].strip()
+            if not (line.startswith(("-", "–", "+")) and line.rstrip(".").endswith((";", ",", ":"))):
+                break
+            pos = le + 1
+        if pos > first:
+            out.append((first, pos))
+    return out
+
+
+def document_province(ctx: Context) -> str | None:
+    """The province the current document belongs to (its own, else its file's)."""
+    if ctx.doc.province:
+        return ctx.doc.province
+    if ctx.doc.promulgated_by is not None:
+        for d in ctx.documents:
+            if d.index == ctx.doc.promulgated_by and d.province:
+                return d.province
+    for d in ctx.documents:
+        if d.province:
+            return d.province
+    return None
+
+
+def extract(ctx: Context) -> Iterator[AgencyMention]:
+    """Every agency (and collective) mention in the document body, outside the recipient list."""
+    s0, e0 = ctx.body
+    province = document_province(ctx)
+    skip = recipient_spans(ctx.text, s0, e0)
+    for h in find_mentions(ctx.text, s0, e0, province):
+        if any(a <= h.start < b for a, b in skip):
+            continue
+        yield AgencyMention(**ctx.fact_args(h.start, h.end, h.rule), name=h.name,
+                            agency_id=h.agency_id, province=province, collective=h.collective)

@@ -1,0 +1,112 @@
+"""Agency mentions: table-driven snippets from the seeds, and the seeds themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vnplan.extractors.agencies import find_mentions, fold_syllable, recipient_spans, repair_abbreviation
+from vnplan.models import AgencyMention
+from vnplan.run import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (snippet as printed in a seed or corpus document, province, expected canonical agencies in order)
+CASES = [
+    ("Chánh Văn phòng UBND tỉnh; Thủ trưởng các sở, ban, ngành tỉnh;", "Quảng Ngãi", ["Văn phòng UBND tỉnh"]),
+    ("Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 52/TTr-SNV", "Sơn La", ["Sở Nội vụ"]),
+    ("Chủ tịch UBND các huyện, thành phố chịu trách nhiệm", "Quảng Ngãi", ["UBND cấp huyện"]),
+    ("Chủ tịch Ủy ban nhân dân (các) huyện, thị xã, thành phố", "Quảng Nam", ["UBND cấp huyện"]),
+    ("UBND các xã, phường, thị trấn", "Quảng Ngãi", ["UBND cấp xã"]),
+    ("Uỷ ban nhân dân cấp huyện, cấp xã", "Sơn La", ["UBND cấp huyện", "UBND cấp xã"]),
+    ("UBND huyện Lý Sơn chủ trì", "Quảng Ngãi", ["UBND huyện Lý Sơn"]),
+    ("Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ", "Sơn La", ["Chính phủ"]),
+    ("Quyết định số 1441/QĐ-TTg của Thủ tướng Chính phủ", "Sơn La", ["Thủ tướng Chính phủ"]),
+    ("Hội nghị Tỉnh ủy lần thứ 6 khóa XIX", "Quảng Ngãi", ["Tỉnh ủy"]),
+    ("Kế hoạch hành động của Ban Thường vụ Tỉnh ủy về", "Quảng Ngãi", ["Ban Thường vụ Tỉnh ủy"]),
+    ("Nghị quyết số 34/2016/NQ-HĐND của Hội ñồng nhân dân tỉnh", "Quảng Ngãi", ["HĐND tỉnh"]),
+    ("Sở KHCN, Sở TT&TT, Sở KH&ĐT", "Quảng Ninh", ["Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư"]),
+    ("Trung tâm PV HCC tỉnh; Trung tâm hành chính công tỉnh", "Quảng Ninh", ["Trung tâm Phục vụ hành chính công tỉnh"] * 2),
+    ("Đài Phát thanh - Truyền hình Quảng Ngãi, Báo Quảng Ngãi", "Quảng Ngãi", ["Đài Phát thanh và Truyền hình tỉnh", "Báo Quảng Ngãi"]),
+    ("Đài phát thanh truyền hình tỉnh, báo Sơn La", "Sơn La", ["Đài Phát thanh và Truyền hình tỉnh", "Báo Sơn La"]),
+    ("Cục trưởng Cục Hải quan tỉnh, Cục trưởng Cục thuế tỉnh, Giám đốc Bảo hiểm xã hội tỉnh", "Quảng Ngãi",
+     ["Cục Hải quan tỉnh", "Cục Thuế tỉnh", "Bảo hiểm xã hội tỉnh"]),
+    ("Đối với các Sở, ngành: Kế hoạch và Đầu tư, Tài nguyên và Môi trường, Xây dựng, Y tế", "Quảng Nam",
+     ["Sở Kế hoạch và Đầu tư", "Sở Tài nguyên và Môi trường", "Sở Xây dựng", "Sở Y tế"]),
+    ("Giám đốc Sở Nội vụ, Tư pháp và Tài chính", "Quảng Ngãi", ["Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính"]),
+    ("Ban chỉ đạo CCHC tỉnh", "Lạng Sơn", ["Ban Chỉ đạo cải cách hành chính tỉnh"]),
+    ("Ban Chấp hành Trung ương khoá XI", "Lạng Sơn", ["Ban Chấp hành Trung ương Đảng"]),
+    ("Mặt trật tổ quốc, các huyện uỷ, thành uỷ và Đảng uỷ Khối các cơ quan tỉnh", "Lạng Sơn",
+     ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Huyện ủy", "Đảng ủy Khối các cơ quan tỉnh"]),
+    ("UBDN tỉnh", "Quảng Ngãi", ["UBND tỉnh"]),
+    ("Sở Lao động-Thương binh và Xã hội", "Quảng Nam", ["Sở Lao động - Thương binh và Xã hội"]),
+    # A centrally-run city: `UBND thành phố` is the city's committee.
+    ("UBND Thành phố Hà Nội; Thành ủy; HĐND thành phố", "Hà Nội", ["UBND thành phố", "Thành ủy", "HĐND thành phố"]),
+    # Not agencies: collectives, activities, places, a province's district-level city elsewhere.
+    ("Các sở, ban, ngành; các cơ quan, đơn vị, địa phương; UBND các cấp", "Quảng Ngãi", []),
+    ("sau thanh tra, kiểm tra, kiểm toán nhà nước về tài chính", "Quảng Ninh", []),
+    ("trên trang Dịch công của tỉnh, Cổng thông tin điện tử của tỉnh", "Quảng Ninh", []),
+    ("Số: 205/QĐ-UBND; Nghị quyết số 34/2016/NQ-HĐND", "Quảng Ngãi", []),
+    ("tinh giản biên chế; bộ thủ tục hành chính; báo cáo UBND", "Quảng Ngãi", []),
+]
+
+
+@pytest.mark.parametrize(("text", "province", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_find_mentions(text: str, province: str, expected: list[str]) -> None:
+    hits = find_mentions(text, province=province)
+    assert [h.name for h in hits if not h.collective] == expected
+    for h in hits:
+        assert text[h.start:h.end].strip() == text[h.start:h.end]
+
+
+def test_collectives_are_flagged() -> None:
+    hits = find_mentions("Các sở, ban, ngành tỉnh; các cơ quan, đơn vị")
+    assert len(hits) == 2 and all(h.collective for h in hits)
+
+
+@pytest.mark.parametrize(("raw", "folded"), [("Uỷ", "ủy"), ("HOÀ", "hòa"), ("hoàn", "hoàn"), ("Hội ñồng", "hội đồng"), ("THUỶ", "thủy")])
+def test_fold_syllable(raw: str, folded: str) -> None:
+    assert fold_syllable(raw) == folded
+
+
+def test_repair_abbreviation() -> None:
+    assert repair_abbreviation("UBDN") == "ubnd"
+    assert repair_abbreviation("UBND") is None  # already known
+    assert repair_abbreviation("Sở") is None
+
+
+def test_recipient_list_is_skipped() -> None:
+    text = "Điều 3. Giám đốc Sở Nội vụ thi hành.\nNơi nhận:\n- Bộ Nội vụ;\n- Thường trực Tỉnh ủy;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN"
+    spans = recipient_spans(text, 0, len(text))
+    assert spans and text[spans[0][0]:spans[0][1]].startswith("Nơi nhận")
+    assert "Bộ Nội vụ" in text[spans[0][0]:spans[0][1]] and "Sở Nội vụ" not in text[spans[0][0]:spans[0][1]]
+
+
+def test_unlabelled_recipient_fragment_after_closing_mark() -> None:
+    text = "Quyết định này có hiệu lực kể từ ngày ký./.\n- Bộ Nội vụ;\n- Thường trực Tỉnh uỷ;\nKẾ HOẠCH\n"
+    (s, e), = recipient_spans(text, 0, len(text))
+    assert "Thường trực" in text[s:e] and "KẾ HOẠCH" not in text[s:e]
+
+
+@pytest.fixture(scope="module")
+def seed000() -> list[AgencyMention]:
+    r = process_file(ROOT / "corpus" / "000_086db076c625b478.txt")
+    return [f for f in r.facts if isinstance(f, AgencyMention)]
+
+
+def test_seed_mentions_keep_provenance(seed000: list[AgencyMention]) -> None:
+    text = process_file(ROOT / "corpus" / "000_086db076c625b478.txt").cleaned.text
+    assert len(seed000) > 50
+    for m in seed000:
+        assert text[m.start:m.end] == m.quote
+        assert m.province == "Quảng Ngãi"
+        assert m.rule.startswith("agency.")
+
+
+def test_seed_agencies_and_collectives(seed000: list[AgencyMention]) -> None:
+    names = {m.name for m in seed000 if not m.collective}
+    for want in ("Sở Tư pháp", "UBND huyện Lý Sơn", "Báo Quảng Ngãi", "Cục Hải quan tỉnh", "UBND cấp xã"):
+        assert want in names
+    assert any(m.collective and m.name == "các sở, ban, ngành" for m in seed000)
+    assert not any(m.name.startswith("các ") for m in seed000 if not m.collective)

@@ -35,7 +35,9 @@ and alias are folded (lower case, no accents, punctuation to spaces), the
 grammar's synonyms are applied (`DVC` -> `dịch vụ công`, `level`/`cấp độ` ->
 `mức độ`), and the indicator whose text has the highest token overlap
 (Jaccard) wins, provided its numbers (the `4` of level 4) are exactly the
-phrase's numbers; a tie between two indicators is reported as ambiguous.
+phrase's numbers. When several indicators tie (the indicators file gives
+`DVC mức độ 4` both to level 4 and to its 2022 name `toàn trình`), all of them
+are asked, and each row names its indicator.
 DOC symbols are normalised like citations (`205 /QĐ- UBND` -> `205/QĐ-UBND`)
 and matched against canonical keys, so `in PROVINCE` and the year pick one
 province's `172/QĐ-UBND` among many. PROVINCE is matched without accents
@@ -221,12 +223,12 @@ def indicator_candidates(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def match_indicator(phrase: str, candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
-    """The indicator a phrase names: exact code, else best token overlap with equal numbers."""
+def match_indicator(phrase: str, candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], float]:
+    """The indicators a phrase names: exact code, else the best token overlap with equal numbers (ties: all)."""
     raw = phrase.strip()
     for c in candidates:
         if raw.lower() == c["id"].lower():
-            return c, 1.0
+            return [c], 1.0
     want = set(fold_key(raw).split())
     want_nums = {t for t in want if t.isdigit()}
     best: dict[str, float] = {}
@@ -241,11 +243,10 @@ def match_indicator(phrase: str, candidates: list[dict[str, Any]]) -> tuple[dict
     if not best:
         codes = ", ".join(sorted(c["id"] for c in candidates)[:12]) or "none loaded"
         raise VnplanError(f"no indicator matches {raw!r}; known indicators: {codes}")
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        raise VnplanError(f"{raw!r} is ambiguous: {ranked[0][0]} or {ranked[1][0]}; name the indicator code")
-    top = next(c for c in candidates if c["id"] == ranked[0][0])
-    return top, ranked[0][1]
+    top = max(best.values())
+    # Equal scores mean the aliases say the phrase names several indicators (`DVC mức độ 4` is
+    # level 4 and, since 2022, `toàn trình`): ask for all of them rather than guess one.
+    return [c for c in candidates if best.get(c["id"]) == top], top
 
 
 @dataclass(frozen=True)
@@ -413,8 +414,9 @@ def parse_target_spec(conn: sqlite3.Connection, spec: str) -> dict[str, Any]:
 def ask_targets(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """Targets by indicator, value, comparator, province and deadline year."""
     spec = parse_target_spec(conn, parts["spec"])
-    ind, score = match_indicator(spec["indicator"], indicator_candidates(conn))
-    where, params = ["indicator = ?"], [ind["id"]]
+    inds, score = match_indicator(spec["indicator"], indicator_candidates(conn))
+    codes = [i["id"] for i in inds]
+    where, params = [f"indicator IN ({','.join('?' * len(codes))})"], list(codes)
     if spec["value"] is not None:
         where.append("ABS(value - ?) < 1e-9")
         params.append(spec["value"])
@@ -438,9 +440,9 @@ def ask_targets(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     for r in rows:
         if r["value"] is not None and float(r["value"]).is_integer():
             r["value"] = int(r["value"])
-    reading = f"indicator {ind['id']} ({ind['name']}), matched {score:.2f}"
+    reading = "indicator " + " or ".join(f"{i['id']} ({i['name']})" for i in inds) + f", matched {score:.2f}"
     return Answer("targets", ["answer", "indicator", "comparator", "value", "unit", "scope", "deadline",
-                              *PROVENANCE], rows, reading, {"indicator": ind["id"], **spec})
+                              *PROVENANCE], rows, reading, {"indicators": codes, **spec})
 
 
 INTENTS = {

@@ -1,0 +1,71 @@
+"""Datasette: the metadata file describes the tables, and every canned query answers with rows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from .test_store import make_kb
+
+datasette_app = pytest.importorskip("datasette.app")
+
+METADATA = Path(__file__).resolve().parent.parent / "outputs" / "datasette.json"
+
+# Parameters for each canned query, chosen from the test knowledge base.
+PARAMS = {
+    "targets_by_indicator": {"indicator": "DVC mức độ 4", "value": "40", "province": "", "year": ""},
+    "what_repealed": {"symbol": "172/QĐ-UBND", "province": "Quảng Ngãi"},
+    "what_does_it_repeal": {"symbol": "205/QĐ-UBND"},
+    "who_cites": {"symbol": "05-NQ/TU", "province": ""},
+    "stale_citations": {},
+    "repealed_documents": {},
+    "agency_responsibilities": {"agency": "Sở Nội vụ"},
+    "search_sections": {"q": "hài lòng"},
+}
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    path = make_kb(tmp_path_factory.mktemp("ds") / "vnplan.sqlite")
+    return datasette_app.Datasette([str(path)], metadata=json.loads(METADATA.read_text(encoding="utf-8")))
+
+
+def get(ds, url: str):
+    return asyncio.run(ds.client.get(url))
+
+
+def test_metadata_describes_every_table_and_view(ds):
+    import sqlite3
+
+    meta = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["vnplan"]
+    path = ds.databases["vnplan"].path
+    names = {r[0] for r in sqlite3.connect(path).execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sections_fts%'")}
+    assert names == set(meta["tables"])
+    assert set(PARAMS) == set(meta["queries"])
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_canned_query_returns_rows(ds, name):
+    resp = get(ds, f"/vnplan/{name}.json?" + urlencode({**PARAMS[name], "_shape": "array"}))
+    assert resp.status_code == 200, resp.text
+    rows = resp.json()
+    assert rows, name
+    text = json.dumps(rows, ensure_ascii=False)
+    assert "doc_id" in rows[0] and ("quote" in rows[0] or "snippet" in rows[0])
+    if name == "targets_by_indicator":
+        assert {r["province"] for r in rows} == {"Quảng Ngãi", "Lạng Sơn"}
+    if name == "what_repealed":
+        assert [r["by_document"] for r in rows] == ["Quyết định 205/QĐ-UBND"]
+    assert "Error" not in text
+
+
+def test_table_pages_and_descriptions_render(ds):
+    resp = get(ds, "/vnplan/targets_view")
+    assert resp.status_code == 200
+    assert "Targets as a person reads them" in resp.text

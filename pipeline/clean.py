@@ -172,7 +172,7 @@ def legacy_debris(t: Tracked) -> None:
     t.sub(_DEBRIS_RE, lambda m: _DEBRIS[m.group(0)], "legacy_debris")
 
 
-_MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|^#{1,6}(?:[ \t]+|$)", re.M)
+_MARKUP = re.compile(r"\*{2,}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|^#{1,6}(?:[ \t]+|$)", re.M)
 
 
 @step("markdown")
@@ -286,7 +286,7 @@ def portal_footer(t: Tracked) -> None:
     # Walk up from the end while lines are footer lines (or blank).
     for i in range(len(lines) - 1, -1, -1):
         ln = lines[i]
-        if not ln.strip():
+        if not ln.strip(" |"):
             continue
         hit = next((k for k, r in enumerate(_footer_res()) if r.match(ln)), None)
         if hit is None:
@@ -297,7 +297,7 @@ def portal_footer(t: Tracked) -> None:
         return
     # The site owner's name usually heads the footer: one capitalised line, not a signature.
     j = first - 1
-    while j >= 0 and not lines[j].strip():
+    while j >= 0 and not lines[j].strip(" |"):
         j -= 1
     if j >= 0 and _is_caps(lines[j]) and not _SIGNATURE.search(lines[j]):
         first = j
@@ -464,6 +464,10 @@ _TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")
 _TYPE_WORDS = frozenset({"LUẬT", "STT", "TT"})
 _TERMINAL = ".;:!?\ufffd"
 _WORD_END = re.compile(r"(\w+)$")
+# `... khoản 2` / `Điều 12, khoản 4 ...`: a reference to an article, not an article heading.
+_REF_START = re.compile(r"Điều \d+[a-z]?(?![.:\d\w])")
+_REF_END = re.compile(r"\b(?:Điều|khoản|điểm|Khoản|Điểm|Chương|Mục) \d+[a-zđ]?$")
+_SYMBOL_CUT = re.compile(r"[A-ZĐ]-$")
 _DOC_TYPE_START = re.compile(
     r"(?:Nghị quyết|Nghị định|Quyết định|Kế hoạch|Chương trình|Thông tư|Chỉ thị|Luật|Công văn|Đề án|Tờ trình|Hướng dẫn)\s+(?:số\s+)?\S*\d"
 )
@@ -500,7 +504,9 @@ class _Para:
     def of(cls, line: str) -> _Para:
         letters = sum(1 for c in line if c.isalpha())
         upper = sum(1 for c in line if c.isupper())
-        return cls(line, " " not in line and line.rstrip(".").isalpha(), _is_rule(line), letters, upper)
+        # Footer lines stay apart so that portal_footer finds them again on a second pass.
+        hard = _is_rule(line) or any(r.match(line) for r in _footer_res())
+        return cls(line, " " not in line and line.rstrip(".").isalpha(), hard, letters, upper)
 
     def caps(self) -> bool:
         return self.letters >= 2 and self.upper >= 0.9 * self.letters
@@ -510,6 +516,12 @@ class _Para:
         self.single = False
         self.letters += sum(1 for c in line if c.isalpha())
         self.upper += sum(1 for c in line if c.isupper())
+
+
+def _spans_motto(line: str, nxt: str) -> bool:
+    """Whether the national motto runs across the end of `line` into `nxt`."""
+    m = _MOTTO.search(line[-40:] + " " + nxt[:40])
+    return bool(m) and m.start() < len(line[-40:]) < m.end()
 
 
 def _join(cur: _Para, nxt: str, gap: bool) -> bool:
@@ -522,7 +534,8 @@ def _join(cur: _Para, nxt: str, gap: bool) -> bool:
         return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
     m = _WORD_END.search(line[-30:])
     last = m.group(1) if m else ""
-    if cur.caps() and not cur.hard and last.lower() in _wrap_words() and nxt.isupper():
+    if not gap and cur.caps() and not cur.hard and nxt.isupper() and (
+            last.lower() in _wrap_words() or _spans_motto(line, nxt)):
         return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
     if cur.hard or cur.caps() or _line_start(nxt):
         return False
@@ -531,7 +544,8 @@ def _join(cur: _Para, nxt: str, gap: bool) -> bool:
         return not gap or end not in _TERMINAL
     if end in _TERMINAL:
         return False
-    if not gap and nxt[0].isdigit():
+    if not gap and (nxt[0].isdigit() or _REF_START.match(nxt) or _REF_END.search(line[-30:])
+                    or (_SYMBOL_CUT.search(line) and nxt[:1].isupper())):
         return True
     if end == ",":
         return not gap
@@ -565,7 +579,9 @@ def rewrap(t: Tracked) -> None:
         nxt_end = text.find("\n", nxt_start)
         nxt = text[nxt_start : nxt_end if nxt_end >= 0 else n]
         if _join(cur, nxt, nxt_start > nl + 1):
-            edits.append((nl, nxt_start, " "))
+            # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
+            glue = "" if _SYMBOL_CUT.search(cur.line) and nxt[:1].isupper() else " "
+            edits.append((nl, nxt_start, glue))
             cur.extend(nxt)
         else:
             cur = _Para.of(nxt)

@@ -1,0 +1,270 @@
+"""Cleaning: each repair on real snippets, the offset map, idempotence, named steps, the CLI."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from vnplan.clean import DEFAULT_STEPS, STEPS, clean_text
+from vnplan.cli import main
+from vnplan.errors import VnplanError
+from vnplan.gazetteer import load
+
+from .conftest import CORPUS
+
+SEED_002 = CORPUS / "002_0a96fbe08980cc41.txt"
+SEED_003 = CORPUS / "003_4fd5dceadbfd37ff.txt"
+SEED_004 = CORPUS / "004_8cc8be50616e6dd8.txt"
+
+
+def cleaned(raw: str) -> str:
+    """The cleaned text of a raw string, with the default steps."""
+    return clean_text(raw).text
+
+
+# ---------------------------------------------------------------- repairs, table-driven
+
+REPAIRS = [
+    # markup
+    ("**Điều 1. Phạm vi điều chỉnh**", "Điều 1. Phạm vi điều chỉnh"),
+    ("*Hà Nội, ngày 20\ntháng 11 năm 2025*", "Hà Nội, ngày 20 tháng 11 năm 2025"),
+    ("lượng **chuyên** trách C**ả**ng", "lượng chuyên trách Cảng"),
+    ("## Văn bản gốc\nNội dung", "Văn bản gốc\nNội dung"),
+    ("* Ghi chú: Kết quả đo lường", "* Ghi chú: Kết quả đo lường"),
+    # tone placement and NFC
+    ("Chủ tịch Uỷ ban nhân dân tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh"),
+    ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("hoà nhập, thuỷ lợi, quý, khoẻ", "hòa nhập, thủy lợi, quý, khỏe"),
+    (unicodedata.normalize("NFD", "Quyết định"), "Quyết định"),
+    # legacy debris
+    ("Hội ñồng nhân dân", "Hội đồng nhân dân"),
+    ("Số: 205/QÐ-UBND", "Số: 205/QĐ-UBND"),
+    # hard wraps: continuation lines join, real line starts stay
+    ("Căn cứ Quyết định số 362/QĐ-BNV ngày\n06/5/2022 của Bộ Nội vụ về việc phê duyệt",
+     "Căn cứ Quyết định số 362/QĐ-BNV ngày 06/5/2022 của Bộ Nội vụ về việc phê duyệt"),
+    ("Trên cơ sở kết quả đánh giá, phân\ntích chuyên sâu Chỉ số PAR Index",
+     "Trên cơ sở kết quả đánh giá, phân tích chuyên sâu Chỉ số PAR Index"),
+    ("ngày 29/4/2022 của\nBộ trưởng Bộ Nội vụ về việc",
+     "ngày 29/4/2022 của Bộ trưởng Bộ Nội vụ về việc"),
+    ("II. NỘI DUNG VÀ\nTRÁCH NHIỆM THỰC HIỆN\n1. Chỉ số cải cách hành chính",
+     "II. NỘI DUNG VÀ TRÁCH NHIỆM THỰC HIỆN\n1. Chỉ số cải cách hành chính"),
+    ("như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Hoàn thành mục tiêu",
+     "như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Hoàn thành mục tiêu"),
+    ("bao gồm:\na) Hiện trạng tuyến đường\nb) Thông tin về loại hàng hóa",
+     "bao gồm:\na) Hiện trạng tuyến đường\nb) Thông tin về loại hàng hóa"),
+    ("như sau:\n+ Nội dung thứ nhất\n+ Nội dung thứ hai", "như sau:\n+ Nội dung thứ nhất\n+ Nội dung thứ hai"),
+    ("Nghị định này quy định chi tiết\nĐiều 2. Đối tượng áp dụng",
+     "Nghị định này quy định chi tiết\nĐiều 2. Đối tượng áp dụng"),
+    ("tại khoản 1 và khoản 2\nĐiều 12, khoản 4 Điều 17", "tại khoản 1 và khoản 2 Điều 12, khoản 4 Điều 17"),
+    ("Nghị định số 68/2026/NĐ-\nCP ngày 05 tháng 3 năm 2026", "Nghị định số 68/2026/NĐ-CP ngày 05 tháng 3 năm 2026"),
+    ("6. Sở Thông tin và Truyền thông có trách nhiệm\nChủ trì và tổ chức triển khai",
+     "6. Sở Thông tin và Truyền thông có trách nhiệm\nChủ trì và tổ chức triển khai"),
+    ("QUYẾT ĐỊNH\nVỀ VIỆC BAN HÀNH KẾ HOẠCH", "QUYẾT ĐỊNH\nVỀ VIỆC BAN HÀNH KẾ HOẠCH"),
+    ("LUẬT\nKINH DOANH BẤT ĐỘNG SẢN", "LUẬT\nKINH DOANH BẤT ĐỘNG SẢN"),
+    # letterhead cells cut after their first word, separated by lone `|` lines
+    ("ỦY\nBAN NHÂN DÂN\nTỈNH QUẢNG NINH\n-------\n|\nCỘNG\nHÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\n---------------\n|\nSố: 205/KH-UBND\n|\nQuảng\nNinh, ngày 24 tháng 8 năm 2022\n|\nKẾ HOẠCH",
+     "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\n---------------\n\nSố: 205/KH-UBND\n\nQuảng Ninh, ngày 24 tháng 8 năm 2022\n\nKẾ HOẠCH"),
+    ("TM.\nỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Tường Văn", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Tường Văn"),
+    # a sentence cut by a page break
+    ("báo cáo Ủy\n\nban nhân dân tỉnh (qua Sở Nội vụ).", "báo cáo Ủy ban nhân dân tỉnh (qua Sở Nội vụ)."),
+    ("Kết quả thực hiện.\n\nban hành kèm theo", "Kết quả thực hiện.\n\nban hành kèm theo"),
+    # gazette running headers, page numbers and signing stamps
+    ("trong kỳ tính thuế đó chia \n\nCÔNG BÁO/Số 272/Ngày 14-05-2026 \n5\n \n \ncho số tháng doanh nghiệp",
+     "trong kỳ tính thuế đó chia cho số tháng doanh nghiệp"),
+    ("Phương án gồm các nội dung chủ yếu sau: \nKý bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\nNgày ký: 2026-04-20 08:18:21 +07:00\n\nCÔNG BÁO/Số 229/Ngày 19-04-2026 \n71\n \n \n"
+     "a) Hiện trạng tuyến đường thủy",
+     "Phương án gồm các nội dung chủ yếu sau:\na) Hiện trạng tuyến đường thủy"),
+    # portal chrome lines
+    ("Hệ thống pháp luật\nĐang tải nội dung, vui lòng chờ giây lát...\nQUYẾT ĐỊNH", "QUYẾT ĐỊNH"),
+    ("Liên kết Websites\nThống kê truy cập\nmyspace tracker\n\nKẾ HOẠCH", "KẾ HOẠCH"),
+    # whitespace
+    ("Số:\u00a0 211/KH-UBND\r\n\r\n\r\n\r\nLạng Sơn", "Số: 211/KH-UBND\n\nLạng Sơn"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), REPAIRS)
+def test_repair(raw, expected):
+    assert cleaned(raw) == expected
+
+
+TABLE = (
+    "(Kèm theo Kế hoạch số 205/KH-UBND)\nSTT\n|\nLĩnh vực/Tiêu chí\n|\nĐiểm\ntối đa\n|\nCơ\nquan chủ trì\n|\n"
+    "1\n|\nCÔNG TÁC\nCHỈ ĐẠO ĐIỀU HÀNH\n|\n8.5\n|\nSở\nNội vụ\n|\n"
+    "1.1\n|\nThực hiện Kế hoạch cải cách hành\nchính\n|\n1.5\n|\nSở Nội\nvụ\n|\n"
+    "1.2\n|\nKiểm tra CCHC\n|\n|\n2\n|\nVăn phòng UBND tỉnh\n|\n"
+    "1.3\n|\nCông tác tuyên truyền\n|\n1\n|\nSở Nội vụ\n|\n"
+    "* Ghi chú: Kết quả đo lường."
+)
+
+
+def test_flattened_table_becomes_rows():
+    assert cleaned(TABLE).split("\n") == [
+        "(Kèm theo Kế hoạch số 205/KH-UBND)",
+        "STT | Lĩnh vực/Tiêu chí | Điểm tối đa | Cơ quan chủ trì",
+        "1 | CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH | 8.5 | Sở Nội vụ",
+        "1.1 | Thực hiện Kế hoạch cải cách hành chính | 1.5 | Sở Nội vụ",
+        "1.2 | Kiểm tra CCHC | | 2 | Văn phòng UBND tỉnh",
+        "1.3 | Công tác tuyên truyền | 1 | Sở Nội vụ",
+        "* Ghi chú: Kết quả đo lường.",
+    ]
+
+
+def test_truncated_paragraph_is_kept_and_flagged():
+    raw = "Căn cứ chức năng, nhiệm vụ, chủ trì tham mưu của ng\ufffd\n\n4. Đài Phát thanh - Truyền hình Quảng Ngãi"
+    c = clean_text(raw)
+    assert c.text.split("\n")[0] == "Căn cứ chức năng, nhiệm vụ, chủ trì tham mưu của ng\ufffd"
+    assert c.text.split("\n")[-1].startswith("4. Đài Phát thanh")
+    assert [(f.kind, c.text[f.start : f.end]) for f in c.flags] == [("truncated", "\ufffd")]
+
+
+def test_tone_variants_match_after_cleaning():
+    assert cleaned("Uỷ ban nhân dân") == cleaned("Ủy ban nhân dân") == "Ủy ban nhân dân"
+
+
+# ---------------------------------------------------------------- seeds and real documents
+
+
+def test_seed_002_portal_chrome_and_footer_dropped():
+    text = cleaned(SEED_002.read_text(encoding="utf-8"))
+    assert text.startswith("ỦY BAN NHÂN DÂN\n")
+    assert text.endswith("Phạm Ngọc Thưởng")
+    for chrome in ("Liên kết Websites", "myspace tracker", "Thống kê truy cập", "Thiết kế và xây dựng",
+                   "Điện thoại : 025", "VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"):
+        assert chrome not in text
+
+
+def test_seed_003_is_rewrapped_and_its_table_rebuilt():
+    text = cleaned(SEED_003.read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NINH"]
+    assert "Quảng Ninh, ngày 24 tháng 8 năm 2022" in lines
+    assert "|" not in lines
+    assert any(ln.startswith("Căn cứ Quyết định số 362/QĐ-BNV ngày 06/5/2022 của Bộ hưởng Bộ Nội vụ") for ln in lines)
+    assert "STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa | Điểm năm 2021 | Mục tiêu năm 2022 | " \
+           "Tăng/giảm so với năm 2021 | Cơ quan chủ trì tham mưu" in lines
+    rows = [ln for ln in lines if " | " in ln]
+    assert len(rows) > 100
+    assert sum(ln.count(" | ") == 6 for ln in rows) / len(rows) > 0.9
+    assert len(lines) < 0.4 * SEED_003.read_text(encoding="utf-8").count("\n")
+
+
+def test_seed_004_page_break_word_rejoined():
+    text = cleaned(SEED_004.read_text(encoding="utf-8"))
+    assert "báo cáo Ủy ban nhân dân tỉnh (qua Sở Nội vụ)" in text
+
+
+def test_step_names_are_known():
+    assert set(DEFAULT_STEPS) <= set(STEPS)
+
+
+def test_unknown_step_raises_with_the_valid_list():
+    with pytest.raises(VnplanError, match=r"unknown cleaning step 'nope'; known: .*rewrap"):
+        clean_text("x", ["nfc", "nope"])
+
+
+def test_steps_can_be_chosen():
+    assert clean_text("**Uỷ**\nban", ["markdown"]).text == "Uỷ\nban"
+
+
+# ---------------------------------------------------------------- cue data
+
+
+def test_chrome_examples_match_their_patterns():
+    for e in load("chrome.json")["entries"]:
+        assert e["examples"], e
+        for ex in e["examples"]:
+            assert re.match(e["pattern"], ex, re.I | re.M), (e["pattern"], ex)
+
+
+def test_wrap_cue_examples_end_a_line_with_their_word():
+    for e in load("wrap_cues.json")["entries"]:
+        assert e["examples"], e
+        for ex in e["examples"]:
+            first = ex.split("\n")[0]
+            assert first.endswith(" " + e["word"]), (e["word"], ex)
+            assert "\n" not in cleaned(ex), ex  # the example is rejoined
+
+
+# ---------------------------------------------------------------- offsets and idempotence
+
+ALPHABET = st.sampled_from(
+    list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐHKQUVX0123456789 .,;:()-+*|/\n\t\u00a0")
+    + ["Uỷ", "hoà", "ñồng", "**", "\ufffd", "\n|\n", "\n\n", "Điều 1. ", "1. ", "a) ", "- ", "STT", "ỦY\n",
+       "CÔNG BÁO/Số 1/Ngày 01-01-2026\n2\n", "Đang tải văn bản\n", "Địa chỉ: x\nEmail: y\n",
+       "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", "e\u0301", "\r\n"]
+)
+TEXTS = st.lists(ALPHABET, max_size=80).map("".join)
+# Characters a replacement may produce; every other cleaned character is copied from the raw text.
+# (the tone step moves a tone mark, leaving the bare vowel of `oa`/`oe`/`uy` as a replacement).
+PRODUCED = set(" \n|đĐaeoyAEOY")
+
+
+def _check_offsets(raw: str) -> None:
+    c = clean_text(raw)
+    offs = list(c.offsets)
+    assert len(offs) == len(c.text) + 1
+    assert all(0 <= o <= len(raw) for o in offs)
+    assert all(a <= b for a, b in zip(offs, offs[1:], strict=False))
+    for i, ch in enumerate(c.text):
+        if ch not in PRODUCED and unicodedata.normalize("NFD", ch) == ch:
+            assert raw[offs[i]] == ch, (i, ch, raw, c.text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_offsets_are_valid_monotonic_and_exact(raw):
+    _check_offsets(raw)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_cleaning_is_idempotent(raw):
+    once = cleaned(raw)
+    assert cleaned(once) == once
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_cleans_idempotently_with_valid_offsets(raw):
+    _check_offsets(raw)
+    once = cleaned(raw)
+    assert cleaned(once) == once
+
+
+@pytest.mark.parametrize("path", [SEED_002, SEED_003, SEED_004])
+def test_seed_offsets_map_back(path):
+    raw = path.read_text(encoding="utf-8")
+    _check_offsets(raw)
+    once = cleaned(raw)
+    assert cleaned(once) == once
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_clean_prints_text():
+    result = CliRunner().invoke(main, ["clean", str(SEED_002)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ỦY BAN NHÂN DÂN\n")
+
+
+def test_cli_clean_show_removed_lists_step_span_and_text():
+    result = CliRunner().invoke(main, ["clean", str(SEED_002), "--show-removed"])
+    assert result.exit_code == 0, result.output
+    assert "[site_chrome] 0-18: 'Liên kết Websites\\n'" in result.output
+    assert re.search(r"\[portal_footer\] \d+-\d+: 'VĂN PHÒNG", result.output)
+
+
+def test_cli_clean_rejects_with_one_error_line(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    result = CliRunner().invoke(main, ["clean", str(p)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {p}: E001: file is empty\n"

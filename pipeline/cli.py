@@ -124,16 +124,20 @@ def clean(file, show_removed) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def outline(file) -> None:
-    """Print each document's section tree, indented, with paths and scopes."""
+@click.option("--depth", "max_depth", type=int, default=None, help="Show sections down to this depth only.")
+@click.option("--no-rows", is_flag=True, help="Hide table rows.")
+@click.option("--width", type=int, default=100, show_default=True, help="Cut headings to this many characters.")
+def outline(file, max_depth, no_rows, width) -> None:
+    """Print each document's metadata and section tree, indented, with paths and scopes."""
+    from .errors import Reject
     from .run import process_file
+    from .segment import format_outline
 
-    result = process_file(file)
-    for d in result.documents:
-        click.echo(f"# {d.type or '?'} {d.symbol or '(no number)'} {d.date or ''} — {d.title or ''}")
-        for s in d.sections[1:]:
-            scopes = "".join(f" [{x.kind}={x.value}]" for x in s.scopes)
-            click.echo(f"{'  ' * (s.depth - 1)}{s.path}  {s.heading[:90]}{scopes}")
+    try:
+        result = process_file(file)
+    except Reject as exc:
+        raise VnplanError(f"{file}: {exc}") from None
+    click.echo(format_outline(result.documents, max_depth=max_depth, rows=not no_rows, width=width))
 
 
 @main.command()

@@ -1,104 +1,530 @@
-"""Document metadata from the letterhead, title block and signature."""
+"""Document metadata from the letterhead, title block, promulgation header and signature.
+
+A Vietnamese document opens with the issuer's letterhead (`ỦY BAN NHÂN DÂN /
+TỈNH X`), its number (`Số: 205/QĐ-UBND`), place and date, then the type line
+(`QUYẾT ĐỊNH`), the subject, and, for decisions, the authority line that
+issues it (`CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X`). It closes with the signature
+(`TM. / KT. ... / title / name`) and the recipients (`Nơi nhận:`). A plan
+promulgated by a decision has none of these but its header
+`(Ban hành kèm theo Quyết định số ... ngày ... của ...)`.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
 from typing import Any
 
 from .models import Document, Source
-from .normalize import normalize_symbol, title_case_sentence
+from .normalize import collapse, normalize_symbol
+from .segment import _gaz, _mostly_upper, type_headings
 
-_SYMBOL = re.compile(r"Số\s*:?\s*([0-9A-Za-z]*)\s*(/\s*[0-9]{4})?\s*(/\s*[A-ZĐ][A-ZĐa-z0-9\- ]*[A-ZĐ0-9])", re.M)
-_DATE = re.compile(
-    r"(?:^|\n)\s*([^\n,]{2,40}?),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})"
-)
-_TYPE_WORDS = {
-    "QUYẾT ĐỊNH": "Quyết định",
-    "KẾ HOẠCH": "Kế hoạch",
-    "NGHỊ QUYẾT": "Nghị quyết",
-    "NGHỊ ĐỊNH": "Nghị định",
-    "THÔNG TƯ": "Thông tư",
-    "CHỈ THỊ": "Chỉ thị",
-    "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động",
-    "CHƯƠNG TRÌNH": "Chương trình",
-    "ĐỀ ÁN": "Đề án",
-    "LUẬT": "Luật",
-    "CÔNG VĂN": "Công văn",
-    "THÔNG BÁO": "Thông báo",
-    "HƯỚNG DẪN": "Hướng dẫn",
-    "BÁO CÁO": "Báo cáo",
-    "QUY ĐỊNH": "Quy định",
-    "QUY CHẾ": "Quy chế",
-    "CÔNG ĐIỆN": "Công điện",
-    "KẾT LUẬN": "Kết luận",
-}
-_TYPE_LINE = re.compile(r"(?m)^[ \t]*(" + "|".join(sorted(_TYPE_WORDS, key=len, reverse=True)) + r")[ \t]*$")
-_ANNEX_HEADER = re.compile(
-    r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Nghị quyết|Chỉ thị)\s+số\s*([^\n]*?)\s*ngày\s*(\d{1,2})\s*/?\s*(?:tháng\s*)?(\d{1,2})\s*/?\s*(?:năm\s*)?(\d{4})\s*(?:của\s+([^\n)]*))?\)"
-)
-_PROVINCE_HEAD = re.compile(r"(?:TỈNH|THÀNH PHỐ)\s+([A-ZÀ-ỸĐ][A-ZÀ-ỸĐ ]+?)\s*$", re.M)
-_SIGN = re.compile(r"(?m)^\s*(?:(TM|KT|TL|TUQ)\.\s*[^\n]*\n\s*)?(CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|PHÓ THỦ TƯỚNG)\s*$")
+# ---------------------------------------------------------------- patterns
+
+_SYM = (r"(?P<num>\d{1,5}[a-zA-Z]?)?[ \t]*(?P<rest>(?:[/-][ \t]*(?:19|20)\d\d[ \t]*)?[/-][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*"
+        r"(?:[ \t]*[-/][ \t]*[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*)")
+_SO = re.compile(r"(?m)(?:^[ \t|*#]*Số[ \t]*:?|(?<![\wÀ-ỹ])[Ss]ố[ \t]*:)[ \t]*" + _SYM)
+_DATE_LINE = re.compile(
+    r",[ \t]*ngày[ \t]*(?P<d>\d{1,2})?[ \t]*tháng[ \t]*(?P<m>\d{1,2})?[ \t]*năm[ \t]*(?P<y>(?:19|20)\d\d)")
+_DATE_ANY = re.compile(
+    r"(?:ngày[ \t\n]*(?P<d>\d{1,2})?[ \t\n]*(?:/|tháng)[ \t\n]*(?P<m>\d{1,2})[ \t\n]*(?:/|năm)[ \t\n]*(?P<y>(?:19|20)\d\d))"
+    r"|(?P<d2>\d{1,2})[ \t]*/[ \t]*(?P<m2>\d{1,2})[ \t]*/[ \t]*(?P<y2>(?:19|20)\d\d)")
+_HEADER = re.compile(
+    r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
+    r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?(?P<sym>[^()\n]{0,40}?)\s*(?P<date>ngày\s[^()]{0,40}?)?\s*"
+    r"(?:của\s+(?P<by>[^()]{3,120}?))?\s*(?:\*\*)?\)", re.I)
+_CAN_CU = re.compile(r"(?m)^[ \t*]*(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
+_MOTTO_WORDS = re.compile(
+    r"CỘNG\s+H[OÒ]À?\s*XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
+    r"Độc\s+lập\s*-\s*Tự\s*d\s*o\s*-\s*Hạnh\s+phúc|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|CÔNG\s+BÁO[^\n]*|"
+    r"VĂN\s+BẢN\s+QUY\s+PHẠM\s+PHÁP\s+LUẬT|VĂN\s+BẢN\s+PHÁP\s+LUẬT\s+KHÁC|VĂN\s+BẢN\s+HỢP\s+NHẤT\s*-?", re.I)
+_BODY_START = re.compile(
+    r"^(?:ỦY|UỶ|BAN|SỞ|BỘ|CHÍNH|VĂN|HỘI|CỤC|TỔNG|THỦ|QUỐC|TRUNG|TỈNH ỦY|THÀNH ỦY|ĐẢNG|KIỂM|TÒA|NGÂN|CÔNG AN|ĐẠI HỌC|VIỆN)\b")
+_PAREN_STOP = re.compile(r"^\(\s*(?:\*\*)?(?:Ban hành|BAN HÀNH|[Kk]èm|KÈM|Đã ký|Dự thảo|DỰ THẢO|Áp dụng|Văn bản|Tiếp theo)")
+_AUTHORITY = re.compile(
+    r"^(?:CHỦ TỊCH |BỘ TRƯỞNG |THỦ TƯỚNG |GIÁM ĐỐC |TỔNG GIÁM ĐỐC )?(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHÍNH PHỦ|BỘ |SỞ |QUỐC HỘI|"
+    r"BAN THƯỜNG VỤ|BAN CHẤP HÀNH|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|CHỦ TỊCH NƯỚC)")
+_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5}$")
 
 
-def _province_of(text: str) -> str | None:
-    m = _PROVINCE_HEAD.search(text)
+def _nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def _fold_tone(s: str) -> str:
+    """Old and new tone placement (`uỷ`/`ủy`, `hoà`/`hòa`) compare equal."""
+    table = {"uỷ": "ủy", "Uỷ": "Ủy", "UỶ": "ỦY", "oà": "òa", "OÀ": "ÒA", "oá": "óa", "oạ": "ọa", "oả": "ỏa", "oã": "õa"}
+    for a, b in table.items():
+        s = s.replace(a, b)
+    return s
+
+
+# ---------------------------------------------------------------- gazetteer views
+
+
+@cache
+def _type_line() -> re.Pattern[str]:
+    words = sorted(type_headings(), key=len, reverse=True)
+    alts = "|".join(w.replace(" ", r"[ \t]+") for w in words)
+    return re.compile(r"(?m)^[ \t]*(?:\*\*)?(" + alts + r")(?:\*\*)?[ \t]*$")
+
+
+@cache
+def _code_types() -> dict[str, str]:
+    return {c: e["type"] for e in _gaz()["types"] for c in e["codes"]}
+
+
+@cache
+def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:" + e["pattern"] + r")[ \t]*$"), e["title"])
+                 for e in _gaz()["signer_titles"])
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    """Folded province name -> name as written, old and new units."""
+    from vnplan.gazetteer import load
+
+    data = load("provinces.json")
+    out = {}
+    for part in ("old", "new"):
+        for e in data.get(part, []):
+            out[_fold_tone(e["name"]).lower()] = e["name"]
+    return out
+
+
+@cache
+def _proper_phrases() -> tuple[str, ...]:
+    from vnplan.gazetteer import load
+
+    phrases = [e["phrase"] for e in _gaz()["proper_phrases"]]
+    phrases += [e["name"] for e in load("provinces.json").get("old", [])]
+    phrases += [e["name"] for e in load("provinces.json").get("new", [])]
+    return tuple(sorted(set(phrases), key=len, reverse=True))
+
+
+@cache
+def _abbrevs() -> frozenset[str]:
+    return frozenset(_gaz()["abbreviations"]["words"])
+
+
+# ---------------------------------------------------------------- small readers
+
+
+def parse_date(s: str) -> str | None:
+    """`13 /3/2017`, `ngày 09 tháng 02 năm 2012`, `ngày tháng 11 năm 2021` -> ISO (YYYY-MM when the day is blank)."""
+    m = _DATE_ANY.search(s)
     if not m:
         return None
-    return m.group(1).strip().title()
+    if m.group("y"):
+        d, mo, y = m.group("d"), m.group("m"), m.group("y")
+    else:
+        d, mo, y = m.group("d2"), m.group("m2"), m.group("y2")
+    return _iso(d, mo, y)
+
+
+def _iso(d: str | None, mo: str | None, y: str) -> str | None:
+    if not mo:
+        return f"{int(y):04d}"
+    if not 1 <= int(mo) <= 12:
+        return None
+    if not d:
+        return f"{int(y):04d}-{int(mo):02d}"
+    if not 1 <= int(d) <= 31:
+        return None
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+
+
+def read_symbol(s: str) -> tuple[str | None, str | None, int, int] | None:
+    """The first `Số: ...` in `s`: (number, normalised symbol, start, end); symbol None when the number is blank."""
+    m = _SO.search(s)
+    if not m:
+        return None
+    num = m.group("num")
+    rest = m.group("rest")
+    if not num:
+        return None, None, m.start(), m.end()
+    return num, normalize_symbol(num + rest), m.start(), m.end()
+
+
+def format_issuer(raw: str) -> str:
+    """`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI` -> `UBND tỉnh Quảng Ngãi`; `Chủ tịch Ủy ban nhân dân tỉnh Sơn La` -> `Chủ tịch UBND tỉnh Sơn La`."""
+    s = _fold_tone(collapse(raw)).strip(" ,.;:|")
+    s = re.sub(r"(?i)ủy\s+ban\s+nhân\s+dân", "UBND", s)
+    s = re.sub(r"(?i)hội\s+đồng\s+nhân\s+dân", "HĐND", s)
+    m = re.match(r"(?i)^(.*?)\b(tỉnh|thành phố)\s+(.+)$", s)
+    tail = ""
+    if m:
+        s, kind, place = m.group(1), m.group(2), m.group(3)
+        tail = f"{kind.lower()} {_province_case(place)}"
+    words = []
+    for i, w in enumerate(s.split()):
+        if w in ("UBND", "HĐND") or w in _abbrevs():
+            words.append(w)
+        elif i == 0 or (words and words[-1] in ("Bộ", "Sở", "Ban", "Cục", "Văn", "Tổng")):
+            words.append(w[:1].upper() + w[1:].lower())
+        else:
+            words.append(w.lower())
+    out = " ".join(words + ([tail] if tail else []))
+    out = _restore_phrases(out)
+    return out[:1].upper() + out[1:]
+
+
+def _province_case(place: str) -> str:
+    place = place.strip(" ,.;:)")
+    key = _fold_tone(place).lower()
+    if key in _provinces():
+        return _provinces()[key]
+    return " ".join(w[:1].upper() + w[1:].lower() if w != "-" else w for w in place.split())
+
+
+def province_of(issuer: str | None) -> str | None:
+    """`UBND tỉnh Quảng Ngãi` -> `Quảng Ngãi` (a known province only)."""
+    if not issuer:
+        return None
+    m = re.search(r"(?:tỉnh|thành phố)\s+(.+)$", issuer)
+    if not m:
+        return None
+    key = _fold_tone(m.group(1)).lower().strip()
+    return _provinces().get(key)
+
+
+# ---------------------------------------------------------------- title casing
+
+
+def _restore_phrases(s: str) -> str:
+    """Give gazetteer proper phrases (`Tỉnh ủy`, `Chính phủ`, province names) their capitals."""
+    folded = _fold_tone(s).lower()
+    chars = list(s)
+    for ph in _proper_phrases():
+        key = _fold_tone(ph).lower()
+        for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
+            for k, ch in enumerate(ph):
+                if ch.isupper():
+                    chars[m.start() + k] = chars[m.start() + k].upper()
+    return "".join(chars)
+
+
+_SENT_START = re.compile(r"(?:^|[.:;!?(\-+*\n]\s*|\d[.)]\s+|[a-zđ]\)\s+)$")
+
+
+def _body_capitals(body: str) -> dict[str, bool]:
+    """Words that the mixed-case body always writes with a capital (outside sentence starts), seen at least twice."""
+    caps: dict[str, list[int]] = {}
+    for line in body.split("\n"):
+        if _mostly_upper(line):
+            continue
+        for m in re.finditer(r"[A-Za-zÀ-ỹĐđ]+", line):
+            w = m.group(0)
+            if len(w) < 2 or _SENT_START.search(line[max(0, m.start() - 4):m.start()]) or m.start() == 0:
+                continue
+            c = caps.setdefault(_fold_tone(w).lower(), [0, 0])
+            c[0 if w[:1].isupper() else 1] += 1
+    return {k: v[0] >= 2 and v[1] == 0 and not all(ch.isupper() for ch in k) for k, v in caps.items()}
+
+
+def sentence_case(title: str, body: str = "") -> str:
+    """An all-capitals title in sentence case, with proper nouns and symbols restored."""
+    title = collapse(title).strip(" .;:")
+    if not title:
+        return title
+    if not _mostly_upper(title):
+        return title[:1].upper() + title[1:]
+    caps = _body_capitals(body) if body else {}
+    types = [t.lower() for t in type_headings().values()]
+    out: list[str] = []
+    for tok in title.split(" "):
+        core = tok.strip("(),.;:\"“”")
+        if any(ch.isdigit() for ch in core) or "/" in core:
+            if re.match(r"^\d+[A-Za-z]?[/-]", core) and re.search(r"[A-ZĐ]{2}", core):
+                tok = tok.replace(core, normalize_symbol(core))
+            out.append(tok)
+            continue
+        if core in _abbrevs() or (tok.startswith("(") and tok.endswith(")") and core.isupper() and len(core) <= 8):
+            out.append(tok)
+            continue
+        low = tok.lower()
+        if caps.get(_fold_tone(core).lower()):
+            low = low.replace(core.lower(), core[:1] + core[1:].lower(), 1)
+        out.append(low)
+    s = " ".join(out)
+    s = _restore_phrases(s)
+    # A type word naming a document (`Nghị quyết số`, `ban hành Kế hoạch`) is capitalised.
+    for t in sorted(types, key=len, reverse=True):
+        pat = (r"(?:(?<=ban hành )|(?<=phê duyệt )|(?<=^))" + re.escape(t) + r"(?![\wÀ-ỹ])"
+               r"|" + re.escape(t) + r"(?=\s+(?:số\s|\d))")
+        s = re.sub(pat, lambda m: m.group(0)[:1].upper() + m.group(0)[1:], s)
+    return s[:1].upper() + s[1:]
+
+
+# ---------------------------------------------------------------- the reader
+
+
+def _lines(s: str, base: int = 0) -> list[tuple[int, int, str]]:
+    out = []
+    pos = 0
+    for line in s.split("\n"):
+        out.append((base + pos, base + pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _letterhead_issuer(head: str) -> str | None:
+    """The issuing body named in the letterhead cells before the number line."""
+    parts: list[str] = []
+    for _, _, line in _lines(head):
+        s = _MOTTO_WORDS.sub(" ", line.replace("|", " ").replace("*", " "))
+        s = re.sub(r"[-_=]{2,}", " ", s)
+        s = collapse(s)
+        if not s:
+            continue
+        if re.match(r"(?i)^số\b|.*,\s*ngày", s):
+            break
+        if not _mostly_upper(s) or len(s) > 90:
+            parts = []  # chrome or a title before the letterhead: start over
+            continue
+        if parts and _BODY_START.match(s) and not re.match(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN)\b", s):
+            if collapse(" ".join(parts)).endswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "BỘ",
+                                                   "BAN", "SỞ")):
+                parts.append(s)
+                continue
+            if s == collapse(" ".join(parts)) or collapse(" ".join(parts)).startswith(s):
+                continue  # the running header repeats the letterhead
+            parts = [s]  # the lower line of a two-level letterhead is the issuer
+            continue
+        parts.append(s)
+    if not parts:
+        return None
+    joined = collapse(" ".join(parts))
+    # Words split across cells (`ỦY / BAN NHÂN DÂN`) join back with the space collapse gives them.
+    return joined if len(joined) >= 4 else None
+
+
+def _authority_line(after_title: str) -> str | None:
+    """The capitalised line that enacts a decision (`ỦY BAN NHÂN DÂN TỈNH X`), before its `Căn cứ` lines."""
+    cc = _CAN_CU.search(after_title)
+    zone = after_title[:cc.start()] if cc else after_title[:600]
+    for _, _, line in _lines(zone):
+        s = collapse(line.replace("*", ""))
+        if s and _mostly_upper(s) and _BODY_START.match(s) and len(s) <= 120:
+            return s
+        if s.startswith("CHỦ TỊCH") or s.startswith("BỘ TRƯỞNG") or s.startswith("THỦ TƯỚNG"):
+            return s
+    return None
+
+
+def _title_lines(text: str, start: int, limit: int) -> tuple[int, int] | None:
+    """The span of the subject lines that follow a type line."""
+    pos = start
+    first = last = None
+    for ls, le, line in _lines(text[start:limit], start):
+        s = line.strip().strip("*").strip()
+        if not s or set(s) <= set("-_|=*"):
+            if first is not None:
+                break
+            continue
+        if (_PAREN_STOP.match(s) or _CAN_CU.match(s) or re.match(r"^(?:Điều|Chương|Phần)\s+\w+[.:]?|^[IVX]+[.\-]\s", s)
+                or s.endswith(":") and s.upper() == s):
+            break
+        if first is not None and _mostly_upper(s) and not _mostly_upper(text[first:last]) :
+            break  # the authority line after a mixed-case subject
+        if first is not None and _mostly_upper(s) and _AUTHORITY.match(s) and len(s) < 90:
+            break
+        if first is None:
+            first = ls + (len(line) - len(line.lstrip()))
+        last = le
+        pos = le
+        if last - first > 600:
+            break
+    del pos
+    return (first, last) if first is not None else None
 
 
 def read_metadata(text: str, doc: Document, docs: list[Document], source: Source) -> dict[str, Any]:
-    """Type, symbol, date, place, issuer, province, title and signer of one document."""
-    body = text[doc.start : doc.end]
-    head = body[:3000]
+    """Type, symbol, date, place, issuer, province, title, signer and recipients of one document."""
+    s0, e0 = doc.start, doc.end
+    body = text[s0:e0]
     out: dict[str, Any] = {}
-    tm = _TYPE_LINE.search(head)
+    tm = _type_line().search(body, 0, min(len(body), 5000))
+    type_at = s0 + tm.start() if tm else None
     if tm:
-        out["type"] = _TYPE_WORDS[tm.group(1)]
-        # Title: the non-empty lines after the type line, until a blank or a known opener.
-        rest = head[tm.end() :].lstrip("\n")
-        lines = []
-        for line in rest.split("\n"):
-            if not line.strip() or line.startswith("(") or line.startswith("Căn cứ") or re.match(r"^(ỦY|UỶ) BAN|^CHỦ TỊCH", line):
-                if lines:
-                    break
-                continue
-            lines.append(line.strip())
-            if len(lines) >= 4:
+        out["type"] = type_headings()[collapse(tm.group(1))]
+    letter_end = type_at if type_at is not None else min(e0, s0 + 2500)
+    letterhead = text[s0:letter_end]
+    promulgated = doc.promulgated_by is not None
+
+    # Number and symbol.
+    sym = read_symbol(letterhead[-2500:]) if letterhead else None
+    if sym is None and not promulgated:
+        tail = body[-2500:]
+        if re.search(r"(?i)văn bản hợp nhất|VBHN", tail):
+            sym = read_symbol(tail)
+            if sym is not None:
+                out["type"] = "Văn bản hợp nhất"
+                dm = _DATE_LINE.search(tail, sym[3])
+                if dm:
+                    out["date"] = _iso(dm.group("d"), dm.group("m"), dm.group("y"))
+    if sym is not None:
+        out["number"], out["symbol"] = sym[0], sym[1]
+    # Place and date.
+    if "date" not in out:
+        dm = _DATE_LINE.search(letterhead[-2500:]) if letterhead else None
+        if dm:
+            seg = letterhead[-2500:]
+            out["date"] = _iso(dm.group("d"), dm.group("m"), dm.group("y"))
+            place = _place_before(seg, dm.start())
+            if place:
+                out["place"] = place
+    # A running title `Thông tư số 102/2018/TT-BTC ngày ...` when the head has no type line or number.
+    if not promulgated and ("symbol" not in out or "type" not in out):
+        _running_title(body[:1500], out)
+    if out.get("symbol") and "VBHN" in out["symbol"]:
+        out["type"] = "Văn bản hợp nhất"
+    if "type" not in out and out.get("symbol"):
+        code = re.split(r"[-/]", out["symbol"].split("/", 1)[-1])
+        for c in code:
+            if c in _code_types():
+                out["type"] = _code_types()[c]
                 break
-        if lines:
-            out["title"] = title_case_sentence(" ".join(lines))
-    sm = _SYMBOL.search(head)
-    if sm and doc.promulgated_by is None:
-        num = sm.group(1)
-        raw = (num or "") + (sm.group(2) or "") + sm.group(3)
-        out["number"] = num or None
-        out["symbol"] = normalize_symbol(raw) if num else None
-    dm = _DATE.search(head)
-    if dm and doc.promulgated_by is None:
-        place, day, month, year = dm.groups()
-        place = place.strip().lstrip("| ")
-        out["place"] = place
-        out["date"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" if day else f"{int(year):04d}-{int(month):02d}"
-    province = _province_of(head[:600]) or (out.get("place") if out.get("place") else None)
-    am = _ANNEX_HEADER.search(head)
-    if am:
-        _, day, month, year, by = am.groups()
-        out["date"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-        if by:
-            by = by.strip()
-            out["issuer"] = by.replace("Ủy ban nhân dân", "UBND").replace("Uỷ ban nhân dân", "UBND")
-    if province:
-        out["province"] = province
-        out.setdefault("issuer", f"UBND tỉnh {province}")
-    sg = None
-    for sg in _SIGN.finditer(body):
-        pass
-    if sg is not None:
-        title = sg.group(2).capitalize()
+
+    # Title and the promulgation header.
+    title_span = None
+    after_title = type_at
+    if tm:
+        hdr_limit = min(e0, tm.end() + s0 + 1500)
+        title_span = _title_lines(text, s0 + tm.end(), hdr_limit)
+        if title_span:
+            out["title"] = sentence_case(text[title_span[0]:title_span[1]], body)
+            after_title = title_span[1]
+    if promulgated:
+        hm = _HEADER.search(text, s0, min(e0, s0 + 3000))
+        if hm:
+            header: dict[str, Any] = {}
+            raw_sym = collapse(hm.group("sym") or "")
+            sm = re.match(r"(\d{1,5}[a-zA-Z]?)?\s*((?:[/-]\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w&\-/ ]*)", raw_sym)
+            if sm and sm.group(1):
+                header["number"] = sm.group(1)
+                header["symbol"] = normalize_symbol(sm.group(1) + sm.group(2))
+            if hm.group("date"):
+                header["date"] = parse_date(hm.group("date"))
+            if hm.group("by"):
+                header["issuer"] = format_issuer(hm.group("by"))
+                header["province"] = province_of(header["issuer"])
+            out["_header"] = header
+            for k in ("date", "issuer", "province"):
+                if header.get(k):
+                    out[k] = header[k]
+            if hm.start() > s0 and after_title is not None:
+                after_title = max(after_title, hm.end())
+
+    # Issuer and province.
+    if "issuer" not in out:
+        auth = _authority_line(text[after_title:min(e0, after_title + 1500)]) if after_title is not None else None
+        lh = _letterhead_issuer(letterhead) if letterhead else None
+        raw = auth or lh
+        if raw is None:
+            sig = re.search(r"(?m)^[ \t]*TM\.[ \t]*\n?[ \t]*([^\n]+)$", body)
+            raw = sig.group(1) if sig else None
+            if raw and lh is None and not re.search(r"(?i)tỉnh|thành phố|bộ|chính phủ", raw):
+                raw = None
+        if raw:
+            out["issuer"] = format_issuer(raw)
+    if out.get("issuer"):
+        out["province"] = province_of(out["issuer"]) or out.get("province")
+    if not out.get("province") and out.get("place"):
+        out["province"] = _provinces().get(_fold_tone(out["place"]).lower())
+
+    # Signature and recipients.
+    signer, title = _signature(body)
+    if title:
         out["signer_title"] = title
-        after = body[sg.end() : sg.end() + 200]
-        names = [ln.strip() for ln in after.split("\n") if ln.strip()]
-        if names and len(names[0].split()) <= 5 and not names[0].startswith("Nơi"):
-            out["signer"] = names[0]
+        out["signer"] = signer
+    rec = _recipients(body)
+    if rec:
+        out["recipients"] = rec
     return out
+
+
+def _place_before(seg: str, comma: int) -> str | None:
+    """The place named before `, ngày ...` (it may wrap onto the previous line in scraped tables)."""
+    ls = seg.rfind("\n", 0, comma) + 1
+    line = seg[ls:comma]
+    sm = _SO.search(line)
+    if sm:
+        line = line[sm.end():]
+    line = line.replace("|", " ").replace("*", " ").strip()
+    words = line.split()
+    if len(words) == 1 and ls > 0:
+        ps = seg.rfind("\n", 0, ls - 1) + 1
+        prev = seg[ps:ls - 1].strip()
+        if prev and len(prev.split()) <= 3 and prev[:1].isupper() and not re.search(r"[\d:/]", prev):
+            words = prev.split() + words
+    place = " ".join(words[-6:])
+    if not place or re.search(r"\d", place) or not place[:1].isupper():
+        return None
+    return place
+
+
+def _running_title(head: str, out: dict[str, Any]) -> None:
+    """`Thông tư số 102/2018/TT-BTC ngày 14 tháng 11 năm 2018` heading a gazette continuation page."""
+    types = sorted(type_headings().values(), key=len, reverse=True)
+    alts = "|".join(re.escape(t) for t in types)
+    m = re.search(r"(?m)^[ \t]*(" + alts + r")\s+số\s*" + _SYM + r"(?:\s+ngày\s+([^\n]{0,40}))?", head)
+    if not m:
+        return
+    out.setdefault("type", m.group(1))
+    if m.group("num"):
+        out.setdefault("number", m.group("num"))
+        out.setdefault("symbol", normalize_symbol(m.group("num") + m.group("rest")))
+    if m.group(m.lastindex) and "date" not in out:
+        d = parse_date("ngày " + m.group(m.lastindex))
+        if d:
+            out["date"] = d
+
+
+def _signature(body: str) -> tuple[str | None, str | None]:
+    """The signer's name and title from the last signature block (`KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name`)."""
+    lines = [ln.strip().strip("*").strip() for ln in body.split("\n")]
+    best: tuple[str | None, str | None] = (None, None)
+    for i, s in enumerate(lines):
+        if not s or len(s) > 40:
+            continue
+        title = next((t for pat, t in _signer_re() if pat.match(s)), None)
+        if title is None:
+            continue
+        name = None
+        for nxt in lines[i + 1:i + 6]:
+            if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
+                continue
+            if any(pat.match(nxt) for pat, _ in _signer_re()):
+                break
+            if _NAME.match(nxt):
+                name = nxt
+            break
+        if name or best[0] is None:
+            best = (name, title)
+    return best
+
+
+def _recipients(body: str) -> tuple[str, ...]:
+    """The items of the `Nơi nhận:` list, without `Lưu: ...`."""
+    found = list(re.finditer(r"(?m)^[ \t*]*Nơi nhận\s*:?", body))
+    if not found:
+        return ()
+    m = found[-1]
+    out: list[str] = []
+    for line in body[m.end():m.end() + 3000].split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith(("-", "+", "–")):
+            if out:
+                break
+            continue
+        item = s.lstrip("-+– ").rstrip(" ;,.")
+        if re.match(r"(?i)^lưu\b", item):
+            break
+        if item:
+            out.append(item)
+    return tuple(out)

@@ -1,143 +1,423 @@
 """Segment stage: cleaned text -> documents, each with its section tree.
 
-`split_documents` finds where each document of a file starts; `build_tree`
-reads heading markers line by line and nests them by kind. The order in which
-kinds nest is not fixed by the kind itself (a plan may use `1.` under `I.` or
-on its own), so a new marker kind opens a level below the current one and a
-kind already on the stack closes everything under it.
+`split_documents` finds where each document of a file starts (a decision and
+the plan it promulgates are two; an annex stays with its document);
+`build_tree` reads heading markers line by line and nests them. Structural
+kinds (annex, part, chapter, section, article, Roman) have a fixed rank; the
+list kinds (`1.`, `a)`, `-`, `+`) do not, because plans nest them in different
+orders, so a new list kind opens a level below the current one and a kind
+already open closes everything under it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 
-from .models import Cleaned, Document, Section, Source
+from .models import Cleaned, Document, Scope, Section, Source
+from .normalize import collapse
+
+_ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V)|X{1,3})"
+_UPPER_START = re.compile(r"[\"“'(\[]?[A-ZĐÀ-Ỹ]", re.UNICODE)
 
 # Heading markers, tried in order; the first that matches a line start wins.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(r"^Phần\s+(thứ\s+\w+|[IVXLC]+|\d+)\b[.:]?\s*", re.I)),
-    ("chapter", re.compile(r"^Chương\s+([IVXLC]+|\d+)\b[.:]?\s*", re.I)),
-    ("item", re.compile(r"^Mục\s+(\d+|[IVXLC]+)\b[.:]?\s*")),
-    ("article", re.compile(r"^Điều\s+(\d+[a-z]?)\s*[.:]\s*")),
-    ("annex", re.compile(r"^PHỤ\s+LỤC(?:\s+(?:SỐ\s+)?([IVXLC]+|\d+))?\b\s*", re.I)),
-    ("roman", re.compile(r"^([IVXLC]{1,5})\s*[.\-–/)]\s*(?=\S)")),
-    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)/]\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=\S)")),
-    ("letter", re.compile(r"^([a-zđ])\s*\)\s*")),
-    ("dash", re.compile(r"^([-–•])\s*(?=\S)")),
-    ("plus", re.compile(r"^(\+)\s*(?=\S)")),
+    ("part", re.compile(r"^(?:Phần|PHẦN)[ \t]+(thứ[ \t]+\w+|THỨ[ \t]+\w+|" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
+    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)[ \t]+(" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
+    ("item", re.compile(r"^(?:Mục|MỤC)[ \t]+(\d{1,2}|" + _ROMAN + r")\b[ \t]*[.:\-–]?[ \t]*")),
+    ("article", re.compile(r"^(?:Điều|ĐIỀU)[ \t]+(\d{1,3}[a-zđ]?)[ \t]*[.:][ \t]*")),
+    ("annex", re.compile(
+        r"^(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?))?\b[ \t]*[.:\-–]?[ \t]*"
+        r"(?=$|[A-ZĐÀ-Ỹ(\"“])")),
+    ("roman", re.compile(r"^(" + _ROMAN + r")[ \t]*[.\-–)][ \t]*(?=\S)")),
+    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)[ \t]+(?=\S)")),
+    ("letter", re.compile(r"^([a-zđ])[ \t]*\)[ \t]*(?=\S)")),
+    ("dash", re.compile(r"^([-–—•])[ \t]*(?=[^\s\-–—_=])")),
+    ("plus", re.compile(r"^(\+)[ \t]*(?=\S)")),
 )
+# Lower rank = higher level. List kinds have no fixed rank (None).
+RANK: dict[str, int | None] = {
+    "annex": 0, "part": 1, "chapter": 2, "item": 3, "article": 4, "roman": 5,
+    "arabic": None, "letter": None, "dash": None, "plus": None,
+}
+_LEAD = re.compile(r"^[ \t]*(?:[*#>]+[ \t]*)?")
+_RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)
+_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.(?:[ \t]|$)")
+_END_PUNCT = tuple(".:;!?)\"”")
 
 
-def match_marker(line: str) -> tuple[str, str, int] | None:
-    """The kind, label and marker length of a heading line, or None for plain text."""
+# ---------------------------------------------------------------- gazetteer
+
+
+@cache
+def _gaz() -> dict:
+    from vnplan.gazetteer import load
+
+    return load("doc_headings.json")
+
+
+def type_headings() -> dict[str, str]:
+    """Type heading lines as printed (`KẾ HOẠCH`) -> full type word (`Kế hoạch`)."""
+    return {e["heading"]: e["type"] for e in _gaz()["types"]}
+
+
+@cache
+def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
+    out = []
+    for e in _gaz()["agency_heads"]:
+        req = e.get("requires_parent")
+        out.append((re.compile(e["pattern"]), re.compile(req) if req else None))
+    return tuple(out)
+
+
+_PERIOD_HEAD = re.compile(
+    r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
+    r"((?:19|20)\d\d)\s*(?:[-–]|đến)\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)?")
+_YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$")
+
+
+def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tuple[Scope, ...]:
+    """What a heading (`text[start:end]`, after its marker) says about everything under it.
+
+    `ancestors` holds `kind|heading` of the open sections above it: an agency
+    heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
+    "trách nhiệm" section.
+    """
+    from vnplan.extractors.deadlines import parse_deadline
+
+    head = text[start:end]
+    flat = collapse(head)
+    out: list[Scope] = []
+    pm = _PERIOD_HEAD.match(head)
+    if pm and len(flat) <= 120:
+        a, b = int(pm.group(1)), int(pm.group(2))
+        if a <= b:
+            out.append(Scope("period", f"{a:04d}-01-01/{b:04d}-12-31", start + pm.start(), start + pm.end(),
+                             text[start + pm.start():start + pm.end()]))
+    ym = _YEAR_HEAD.match(head)
+    if ym and not out:
+        y = int(ym.group(1))
+        out.append(Scope("period", f"{y:04d}-01-01/{y:04d}-12-31", start, start + ym.end(1), text[start:start + ym.end(1)]))
+    if not out and (flat.endswith(":") or len(flat) <= 60):
+        te = parse_deadline(head)
+        if te is not None and te.start <= 20 and te.due:
+            s, e = start + te.start, start + te.end
+            if te.kind == "period" and te.period_start and te.period_end:
+                out.append(Scope("period", f"{te.period_start}/{te.period_end}", s, e, text[s:e]))
+            else:
+                out.append(Scope("deadline", te.due, s, e, text[s:e]))
+    if len(flat) <= 260:
+        for pat, req in _agency_heads():
+            m = pat.match(head)
+            if not m:
+                continue
+            if req is not None and not any(req.search(a) for a in ancestors):
+                continue
+            s, e = start + m.start("agency"), start + m.end("agency")
+            out.append(Scope("agency", collapse(text[s:e]), s, e, text[s:e]))
+            break
+    return tuple(out)
+
+
+def _is_row(line: str) -> tuple[str, ...] | None:
+    """The cells of a `cell | cell | cell` table line, or None."""
+    if "|" not in line:
+        return None
+    cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+    if len(cells) < 2 or sum(1 for c in cells if c) < 2:
+        return None
+    return cells
+
+
+def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
+    """The kind, label and marker end of a heading line, or None for plain text.
+
+    `prev` is the previous non-empty line: a dash that continues a wrapped
+    sentence (`năm 2016\\n- 2020`) is not a list item.
+    """
+    lead = _LEAD.match(line)
+    off = lead.end() if lead else 0
+    body = line[off:]
     for kind, pat in MARKERS:
-        m = pat.match(line)
-        if m:
-            label = next((g for g in m.groups() if g), "") if m.groups() else ""
-            if kind == "annex":
-                label = f"PL{label or ''}"
-            return kind, label, m.end()
+        m = pat.match(body)
+        if not m:
+            continue
+        label = m.group(1) or ""
+        rest = body[m.end():]
+        if kind == "annex":
+            label = f"PL{label}"
+        elif kind == "roman":
+            # `I.` must open an upper-case heading: `V. I. Lenin`, `C. ...` are not headings.
+            if not _UPPER_START.match(rest):
+                continue
+        elif kind == "arabic":
+            closer = m.group(2)
+            # `7.6 Tổ chức` (no closer) needs an inner dot; `1.000 người`, `2020, ...` never match.
+            if not closer and "." not in label:
+                continue
+            if not _UPPER_START.match(rest):
+                continue
+        elif kind in ("dash", "plus"):
+            if prev and not prev.rstrip().endswith(_END_PUNCT) and (rest[:1].isdigit() or rest[:1].islower()):
+                continue
+        return kind, label, off + m.end()
     return None
+
+
+@dataclass
+class _Open:
+    kind: str
+    label: str
+    path: str
+    start: int
+    heading_end: int
+    depth: int
+    parent: str
+    cells: tuple[str, ...] = ()
+    scopes: tuple[Scope, ...] = field(default_factory=tuple)
 
 
 def _arabic_depth(label: str) -> int:
     return label.count(".")
 
 
+def _seg(kind: str, label: str, parent: _Open | None) -> str:
+    if kind == "article":
+        return f"Điều {label}"
+    if kind == "part":
+        return f"Phần {label}"
+    if kind == "chapter":
+        return f"Chương {label}"
+    if kind == "item":
+        return f"Mục {label}"
+    if kind == "arabic" and parent is not None and parent.kind == "arabic" and label.startswith(parent.label + "."):
+        return label[len(parent.label) + 1:]
+    return label
+
+
+def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tuple[int, int]]) -> int:
+    """Where a heading stops: its line, plus wrapped continuation lines (at most three)."""
+    head = text[ls:le].strip()
+    he = le
+    caps = _mostly_upper(head)
+    for s, e in lines_after[:3]:
+        if head.endswith(_END_PUNCT):
+            break
+        nxt = text[s:e].strip()
+        if not nxt or _is_row(nxt) or match_marker(nxt, head):
+            break
+        if nxt[:1].islower() or (caps and _mostly_upper(nxt) and len(nxt) < 120):
+            he = e
+            head = nxt
+            continue
+        break
+    return he
+
+
+def _mostly_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     """The section tree of `text[start:end]`, root first, in text order."""
     root = Section("", "root", "", "", start, start, end, 0, None)
     done: list[Section] = [root]
-    # stack of [kind, label, path, start, heading_end, depth]
-    stack: list[list] = []
+    stack: list[_Open] = []
+    used: set[str] = {""}
     counters: dict[str, int] = {}
 
     def close_to(n: int, at: int) -> None:
         while len(stack) > n:
-            kind, label, path, s, he, depth, parent = stack.pop()
-            done.append(Section(path, kind, label, text[s:he].strip(), s, he, at, depth, parent))
+            o = stack.pop()
+            heading = collapse(text[o.start:o.heading_end])
+            done.append(Section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
+                                o.depth, o.parent, o.scopes, o.cells))
 
+    def unique(path: str) -> str:
+        base, n = path, 2
+        while path in used:
+            path = f"{base}~{n}"
+            n += 1
+        used.add(path)
+        return path
+
+    def open_(kind: str, label: str, seg: str, ls: int, he: int, cells: tuple[str, ...] = ()) -> _Open:
+        parent = stack[-1] if stack else None
+        ppath = parent.path if parent else ""
+        path = unique(f"{ppath}.{seg}" if ppath else seg)
+        o = _Open(kind, label, path, ls, he, len(stack) + 1, ppath, cells)
+        stack.append(o)
+        return o
+
+    # Line spans of the document.
+    spans: list[tuple[int, int]] = []
     pos = start
-    for line in text[start:end].split("\n"):
-        ls, le = pos, pos + len(line)
-        pos = le + 1
-        mk = match_marker(line)
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        le = end if nl < 0 else nl
+        spans.append((pos, le))
+        if nl < 0:
+            break
+        pos = nl + 1
+
+    prev = ""
+    skip_until = -1
+    for i, (ls, le) in enumerate(spans):
+        line = text[ls:le]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if ls < skip_until:
+            prev = stripped
+            continue
+        cells = _is_row(stripped)
+        if cells is not None:
+            if not stack or stack[-1].kind != "table":
+                key = f"{stack[-1].path if stack else ''}|table"
+                counters[key] = counters.get(key, 0) + 1
+                open_("table", f"T{counters[key]}", f"T{counters[key]}", ls, ls)
+            table = stack[-1]
+            key = f"{table.path}|row"
+            counters[key] = counters.get(key, 0) + 1
+            n = counters[key]
+            path = unique(f"{table.path}.r{n}")
+            done.append(Section(path, "row", cells[0], collapse(line), ls, le, le, table.depth + 1, table.path,
+                                (), cells))
+            prev = stripped
+            continue
+        if stack and stack[-1].kind == "table":
+            close_to(len(stack) - 1, ls)
+        if _RECIPIENTS.match(stripped) or _SIGNATURE.match(stripped):
+            if _SIGNATURE.match(stripped) and stack and stack[0].label == "Chữ ký":
+                prev = stripped
+                continue  # `KT. CHỦ TỊCH` after `TM. ỦY BAN NHÂN DÂN`: the same signature block
+            close_to(0, ls)
+            seg = "Nơi nhận" if _RECIPIENTS.match(stripped) else "Chữ ký"
+            open_("para", seg, seg, ls, le)
+            prev = stripped
+            continue
+        mk = match_marker(line, prev)
+        prev = stripped
         if mk is None:
             continue
         kind, label, _ = mk
-        # Where does this marker sit? Close back to an open level of the same kind.
         same = None
-        for i in range(len(stack) - 1, -1, -1):
-            sk, sl = stack[i][0], stack[i][1]
-            if sk == kind and (kind != "arabic" or _arabic_depth(sl) == _arabic_depth(label)):
-                same = i
+        for j in range(len(stack) - 1, -1, -1):
+            o = stack[j]
+            if o.kind == kind and (kind != "arabic" or _arabic_depth(o.label) == _arabic_depth(label)):
+                same = j
+                break
+            if o.kind == "para":
                 break
         if kind == "arabic" and same is None:
-            # `1.1.` under `1.`: nest below the parent number when it is open.
-            for i in range(len(stack) - 1, -1, -1):
-                if stack[i][0] == "arabic" and _arabic_depth(stack[i][1]) < _arabic_depth(label):
-                    same = i + 1
+            # `1.2.` with `1.1.` or `1.` open: nest below the shallower number.
+            for j in range(len(stack) - 1, -1, -1):
+                o = stack[j]
+                if o.kind == "arabic" and _arabic_depth(o.label) < _arabic_depth(label):
+                    same = j + 1
                     break
-        if kind in ("part", "chapter", "article", "annex", "roman") and same is None:
-            # Top-level kinds close everything of a lower rank.
-            rank = [k for k, _ in MARKERS].index(kind)
-            for i, entry in enumerate(stack):
-                if [k for k, _ in MARKERS].index(entry[0]) >= rank:
-                    same = i
+                if o.kind == "arabic" and _arabic_depth(o.label) > _arabic_depth(label):
+                    same = j
+        rank = RANK[kind]
+        if rank is not None and same is None:
+            for j, o in enumerate(stack):
+                r = RANK.get(o.kind)
+                if o.kind == "para" or (r is not None and r >= rank) or r is None:
+                    same = j
                     break
         if same is not None:
             close_to(same, ls)
-        parent_path = stack[-1][2] if stack else ""
+        he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4])
+        if he > le:
+            skip_until = he
+        parent = stack[-1] if stack else None
         if kind in ("dash", "plus"):
-            key = f"{parent_path}|{kind}"
+            key = f"{parent.path if parent else ''}|{kind}"
             counters[key] = counters.get(key, 0) + 1
             seg = f"{'-' if kind == 'dash' else '+'}{counters[key]}"
-        elif kind == "article":
-            seg = f"Đ{label}"
         else:
-            seg = label
-        path = f"{parent_path}.{seg}" if parent_path else seg
-        # Keep paths unique if a label repeats under the same parent.
-        n = 2
-        base = path
-        existing = {e[2] for e in stack} | {s.path for s in done}
-        while path in existing:
-            path = f"{base}~{n}"
-            n += 1
-        stack.append([kind, label, path, ls, le, len(stack) + 1, parent_path])
+            seg = _seg(kind, label, parent)
+        o = open_(kind, label, seg, ls, he)
+        o.scopes = heading_scopes(text, o.start + mk[2], he, [s.kind + "|" + collapse(text[s.start:s.heading_end])
+                                                              for s in stack[:-1]])
     close_to(0, end)
-    secs = sorted(done, key=lambda s: (s.start, s.depth))
-    return tuple(secs)
+    return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 
 
 # ---------------------------------------------------------------- documents
 
-_TYPE_LINE = re.compile(
-    r"(?m)^[ \t]*(QUYẾT ĐỊNH|KẾ HOẠCH|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|"
-    r"ĐỀ ÁN|LUẬT|CÔNG VĂN|THÔNG BÁO|HƯỚNG DẪN|BÁO CÁO|QUY ĐỊNH|QUY CHẾ|CÔNG ĐIỆN|KẾT LUẬN)[ \t]*$"
-)
-_ANNEXED = re.compile(r"\((?:Ban hành )?[Kk]èm theo (Quyết định|Nghị quyết|Chỉ thị)\s+số\s*([^\n)]*?)\)", re.S)
+
+def _type_line_re() -> re.Pattern[str]:
+    words = sorted(type_headings(), key=len, reverse=True)
+    alts = "|".join(w.replace(" ", r"[ \t]+") for w in words)
+    return re.compile(r"(?m)^[ \t]*(?:\*\*)?(" + alts + r")(?:\*\*)?[ \t]*$")
+
+
+_ANNEXED = re.compile(
+    r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?(?:[Kk]èm\s+theo|KÈM\s+THEO)\s+(Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
+    r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?", re.I)
+_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM")
+_ANNEX_LINE = re.compile(r"(?m)^[ \t]*(?:\*\*)?(?:PHỤ\s+LỤC|Phụ\s+lục|BIỂU|Biểu|DANH\s+MỤC|MẪU|Mẫu)\b")
 
 
 def split_documents(text: str) -> list[tuple[int, int, int | None]]:
     """Spans of the documents in a file: (start, end, index of the promulgating document)."""
-    starts = [0]
-    promulgated_by: list[int | None] = [None]
-    for m in _ANNEXED.finditer(text):
-        # The annexed document starts at the type line just before its header.
-        head = None
-        for t in _TYPE_LINE.finditer(text, max(0, m.start() - 1500), m.start()):
-            head = t.start()
-        if head is None or head <= starts[-1]:
+    type_re = _type_line_re()
+    starts: list[int] = [0]
+    parents: list[int | None] = [None]
+    first_type = None
+    for t in type_re.finditer(text):
+        if first_type is None:
+            first_type = t.start()
             continue
-        starts.append(head)
-        promulgated_by.append(0)
+        if t.start() - starts[-1] < 200:
+            continue
+        window = text[t.end():t.end() + 1200]
+        # A promulgated document: its header names the decision that issues it.
+        hdr = _ANNEXED.search(window)
+        if hdr is not None and not re.search(r"(?m)^[ \t]*(?:Điều\s+\d|Căn cứ|[IVX]+[.\-])", window[:hdr.start()]):
+            # An annex heading between the type line and the header makes it an annex, not a document.
+            if _ANNEX_LINE.search(text, max(starts[-1], t.start() - 300), t.start()):
+                continue
+            starts.append(t.start())
+            parents.append(_promulgator(len(starts) - 1, parents))
+            continue
+        # A new letterhead (national motto) shortly before the type line starts an independent document.
+        before = text[max(starts[-1] + 200, t.start() - 700):t.start()]
+        mm = list(_MOTTO.finditer(before))[-1] if _MOTTO.search(before) else None
+        if mm is not None:
+            motto_at = max(starts[-1] + 200, t.start() - 700) + mm.start()
+            starts.append(_letterhead_start(text, motto_at, starts[-1]))
+            parents.append(None)
     spans = []
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else len(text)
-        spans.append((s, e, promulgated_by[i]))
+        spans.append((s, e, parents[i]))
     return spans
+
+
+def _promulgator(index: int, parents: list[int | None]) -> int:
+    """The nearest earlier document that is not itself promulgated: the decision that issues this one."""
+    for j in range(index - 1, -1, -1):
+        if parents[j] is None:
+            return j
+    return 0
+
+
+def _letterhead_start(text: str, motto_at: int, floor: int) -> int:
+    """Walk back from the national motto over the issuer's capitalised lines."""
+    pos = text.rfind("\n", floor, motto_at) + 1 if motto_at > floor else floor
+    for _ in range(4):
+        if pos <= floor + 1:
+            break
+        prev_start = text.rfind("\n", floor, pos - 1) + 1
+        line = text[prev_start:pos - 1].strip()
+        if line and not (_mostly_upper(line) or set(line) <= set("-_|*= ")):
+            break
+        pos = prev_start
+    return max(pos, floor)
 
 
 def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
@@ -147,7 +427,7 @@ def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
     text = cleaned.text
     docs = []
     for i, (s, e, parent) in enumerate(split_documents(text)):
-        doc = Document(
+        docs.append(Document(
             doc_id=f"{source.sha256[:16]}:{i}",
             file_sha=source.sha256,
             index=i,
@@ -155,10 +435,41 @@ def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
             end=e,
             promulgated_by=parent,
             sections=build_tree(text, s, e),
-        )
-        docs.append(doc)
-    out = []
-    for doc in docs:
-        meta = read_metadata(text, doc, docs, source)
-        out.append(replace(doc, **meta))
-    return tuple(out)
+        ))
+    metas = [read_metadata(text, doc, docs, source) for doc in docs]
+    # A decision whose own letterhead is missing takes its number and date from its plan's header.
+    for i, doc in enumerate(docs):
+        if doc.promulgated_by is not None:
+            header = metas[i].pop("_header", None) or {}
+            p = metas[doc.promulgated_by]
+            for k in ("symbol", "number", "date"):
+                if not p.get(k) and header.get(k):
+                    p[k] = header[k]
+            if not p.get("issuer") and header.get("issuer"):
+                p["issuer"] = header["issuer"]
+                p.setdefault("province", header.get("province"))
+    return tuple(replace(doc, **{k: v for k, v in m.items() if not k.startswith("_")}) for doc, m in zip(docs, metas, strict=True))
+
+
+def format_outline(documents: tuple[Document, ...], max_depth: int | None = None, rows: bool = True,
+                   width: int = 100) -> str:
+    """The documents' metadata and section trees as indented text: path, kind, heading, scopes."""
+    out: list[str] = []
+    for d in documents:
+        link = f" (promulgated by document {d.promulgated_by})" if d.promulgated_by is not None else ""
+        out.append(f"# [{d.index}] {d.type or '?'} {d.symbol or '(no number)'} {d.date or '(no date)'}{link}")
+        for k in ("title", "issuer", "province", "place", "signer_title", "signer"):
+            v = getattr(d, k)
+            if v:
+                out.append(f"#   {k}: {v}")
+        if d.recipients:
+            out.append(f"#   recipients: {'; '.join(d.recipients)}")
+        for s in d.sections[1:]:
+            if max_depth is not None and s.depth > max_depth:
+                continue
+            if not rows and s.kind == "row":
+                continue
+            head = s.heading if len(s.heading) <= width else s.heading[:width - 1] + "…"
+            scopes = "".join(f" [{x.kind}: {x.value}]" for x in s.scopes)
+            out.append(f"{'  ' * (s.depth - 1)}{s.path}  ({s.kind}) {head}{scopes}")
+    return "\n".join(out)

@@ -198,11 +198,41 @@ def title_deadline(title: str | None) -> str | None:
     return f"{m.group(1)}-12-31" if m else None
 
 
-def document_deadline(doc: Document, documents: list[Document] | tuple[Document, ...] = ()) -> str | None:
+_TYPE_LINE = re.compile(r"(?m)^[ \t]*(?:KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHỈ THỊ)[ \t]*$")
+
+
+def title_block(text: str, start: int, end: int) -> str:
+    """The upper-case subject lines under the first type line (`KẾ HOẠCH`) of a document."""
+    m = _TYPE_LINE.search(text, start, min(end, start + 4000))
+    if not m:
+        return ""
+    lines = []
+    for ln in text[m.end():min(end, m.end() + 600)].split("\n"):
+        t = ln.strip()
+        if not t:
+            if lines:
+                break
+            continue
+        letters = [ch for ch in t if ch.isalpha()]
+        if not letters or sum(ch.isupper() for ch in letters) < 0.7 * len(letters):
+            if not re.match(r"(?:V/v|Về)\b", t):
+                break
+        lines.append(t)
+    return " ".join(lines)
+
+
+def document_deadline(doc: Document, documents: list[Document] | tuple[Document, ...] = (),
+                      text: str | None = None) -> str | None:
     """The plan's own period end or year end, from its title (or its promulgating document's title)."""
     due = title_deadline(doc.title)
+    if due is None and text is not None:
+        # The metadata title may be cut short; read the title block itself.
+        due = title_deadline(title_block(text, doc.start, doc.end).lower())
     if due is None and doc.promulgated_by is not None and doc.promulgated_by < len(documents):
-        due = title_deadline(documents[doc.promulgated_by].title)
+        parent = documents[doc.promulgated_by]
+        due = title_deadline(parent.title)
+        if due is None and text is not None:
+            due = title_deadline(title_block(text, parent.start, parent.end).lower())
     return due
 
 
@@ -220,8 +250,11 @@ def _due(te: TimeExpr) -> str | None:
     return te.due if te.kind not in ("relative", "recurring") else None
 
 
+_BARE_YEAR = re.compile(r"(?<!so với )(?<!từ )(?<!của )(?<!hành )\bnăm\s*((?:19|20)\d\d)\b(?!\s*[-–)])", re.I)
+
+
 def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
-    """Nearest dated expression in the sentence (before `pos`, else after), then earlier in the item."""
+    """Nearest dated expression in the sentence (before `pos`, else after), then earlier on the same line."""
     s, e = sentence_bounds(text, pos, lo, hi)
     exprs = [t for t in find_deadlines(text[s:e]) if _due(t)]
     before = [t for t in exprs if s + t.start < pos]
@@ -229,7 +262,12 @@ def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
         return _due(before[-1])
     if exprs:
         return _due(exprs[0])
-    earlier = [t for t in find_deadlines(text[lo:s]) if _due(t)]
+    # "Chỉ số PAR Index năm 2022, phấn đấu đạt ...": a bare year naming the subject, before the number.
+    bare = [m for m in _BARE_YEAR.finditer(text, s, pos) if "(" not in text[m.start():pos]]
+    if bare:
+        return f"{bare[-1].group(1)}-12-31"
+    line_start = max(lo, text.rfind("\n", lo, s) + 1)
+    earlier = [t for t in find_deadlines(text[line_start:s]) if _due(t)]
     return _due(earlier[-1]) if earlier else None
 
 
@@ -277,7 +315,7 @@ def deadline_for(ctx: Context, start: int, end: int | None = None) -> tuple[str 
             due = _due(te[0]) if te else None
         if due:
             return due, f"heading:{anc.path}"
-    due = document_deadline(doc, ctx.documents)
+    due = document_deadline(doc, ctx.documents, text)
     if due:
         return due, "document"
     return None, None

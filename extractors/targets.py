@@ -1,13 +1,689 @@
-"""First version: finds nothing yet (see the issue that owns this extractor)."""
+"""Numeric targets (chỉ tiêu): numbers a plan commits to (DOMAIN.md §5, FORMAT.md "targets").
+
+Two readers:
+- text: every number in the body with a unit cue after it (`%`, `điểm`, `ngày`,
+  a counted noun, `lần`) or a rank cue before it (`nhóm 20/63`) is a candidate;
+  clauses that report results, scoring schemes, procedure rules, awards and
+  personnel rules are dropped (cue words in `gazetteer/target_cues.json`);
+- tables: annex tables, flattened one cell per line between `|` lines or
+  rebuilt as `cell | cell | cell` lines; each row gives its target column,
+  baseline column, criterion code and responsible unit.
+
+Each target gets an indicator from `gazetteer/indicators.json` (`classify`),
+and a deadline from `deadlines.deadline_for` (own, heading or document).
+Optional: `VNPLAN_TARGETS_NLP=1` uses underthesea chunking to find the noun
+phrase a target measures (see bench/bench_targets_nlp.py for what it costs).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from vnplan.extract import Context
-from vnplan.models import Fact
+from vnplan.extractors.deadlines import deadline_for, sentence_bounds
+from vnplan.gazetteer import load
+from vnplan.models import Target
+
+# ---------------------------------------------------------------- data
 
 
-def extract(ctx: Context) -> Iterator[Fact]:
-    """No facts yet."""
-    return iter(())
+@dataclass(frozen=True)
+class Indicator:
+    """One taxonomy entry, compiled."""
+
+    code: str
+    priority: int
+    group: str | None
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class IndicatorHit:
+    """Where an indicator phrase occurs in a string."""
+
+    code: str
+    start: int
+    end: int
+    priority: int
+    group: str | None
+
+
+@cache
+def indicators() -> tuple[Indicator, ...]:
+    """The indicator taxonomy, compiled, highest priority first."""
+    out = []
+    for e in load("indicators.json")["entries"]:
+        pats = tuple(re.compile(p, re.I) for p in e.get("patterns", ()))
+        out.append(Indicator(e["code"], int(e.get("priority", 50)), e.get("group"), pats))
+    return tuple(sorted(out, key=lambda i: -i.priority))
+
+
+@cache
+def cues() -> dict:
+    """The cue words of gazetteer/target_cues.json, with every pattern compiled."""
+    raw = load("target_cues.json")
+    c: dict = {}
+    c["comparators"] = [(re.compile(e["pattern"], re.I), e["comparator"], bool(e.get("after")))
+                        for e in raw["comparators"]["entries"]]
+    u = raw["units"]
+    c["units"] = {k: re.compile(v, re.I) for k, v in u.items() if isinstance(v, str) and k != "description"}
+    c["scopes"] = [(e["scope"], re.compile(e["pattern"], re.I)) for e in raw["scopes"]["entries"]]
+    c["non_target"] = [re.compile(e["pattern"], re.I) for e in raw["non_target"]["entries"]]
+    for k in ("achieved", "future", "background_headings", "increase"):
+        c[k] = re.compile(raw[k]["pattern"], re.I)
+    c["table"] = {k: re.compile(v, re.I) for k, v in raw["table"].items() if isinstance(v, str) and k != "description"}
+    return c
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def find_indicators(text: str) -> list[IndicatorHit]:
+    """Indicator phrases in `text`; where two overlap, the higher-priority one is kept."""
+    hits: list[IndicatorHit] = []
+    for ind in indicators():
+        for pat in ind.patterns:
+            for m in pat.finditer(text):
+                if m.end() > m.start():
+                    hits.append(IndicatorHit(ind.code, m.start(), m.end(), ind.priority, ind.group))
+    hits.sort(key=lambda h: (-h.priority, h.start))
+    kept: list[IndicatorHit] = []
+    for h in hits:
+        if any(h.start < k.end and k.start < h.end and k.code != h.code for k in kept):
+            continue
+        kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    lo, hi = min(a, b), max(a, b)
+    return len(text[lo:hi].split())
+
+
+def best_indicator(text: str, pos: int | None = None) -> tuple[list[IndicatorHit], IndicatorHit | None]:
+    """The indicator a number at `pos` in `text` measures: priority, less one point per word of distance."""
+    hits = find_indicators(text)
+    if not hits:
+        return hits, None
+    if pos is None:
+        return hits, max(hits, key=lambda h: (h.priority, -h.start))
+
+    def score(h: IndicatorHit) -> float:
+        d = 0 if h.start <= pos < h.end else _words_between(text, pos, h.start if h.start > pos else h.end)
+        return h.priority - min(d, 40)
+
+    return hits, max(hits, key=score)
+
+
+def classify(text: str, pos: int | None = None) -> tuple[str, str | None]:
+    """(indicator code, the phrase it was read from) for a target phrase; ("other", None) if none."""
+    _, best = best_indicator(text, pos)
+    if best is None:
+        return "other", None
+    return best.code, text[best.start:best.end]
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUM = re.compile(r"(?<![\w./,:-])(\d{1,3}(?:[.,]\d{1,4})?|\d{1,3}(?:\.\d{3})+)(?!\w)(?![.,:-]?\d)")
+_RANK_OF = re.compile(r"^\s*/\s*\d{2}")
+_YEAR_IN = re.compile(r"năm\s*((?:19|20)\d\d)", re.I)
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def parse_number(s: str, unit: str | None = None) -> float | None:
+    """A printed number as a float: decimal comma or point (`91,14`, `8.5`), leading zeros (`08`)."""
+    s = s.strip().lstrip("><=≥≤+ ").strip()
+    m = re.match(r"\d+(?:[.,]\d+)*", s)
+    if not m:
+        return None
+    t = m.group(0)
+    if unit == "count" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
+        t = t.replace(".", "")
+    if t.count(",") + t.count(".") > 1:
+        return None
+    try:
+        return float(t.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def comparator_of(before: str, after: str) -> str | None:
+    """The comparator the words around a number give it, or None."""
+    for pat, comp, is_after in cues()["comparators"]:
+        if is_after:
+            if pat.search(after[:40]):
+                return comp
+        elif pat.search(before[-30:]):
+            return comp
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A number in a clause with the unit and comparator its context gives it."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    comparator: str
+
+
+def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
+    """The unit of the number at text[s:e] and where the target's phrase ends, or None."""
+    u = cues()["units"]
+    after = text[e:e + 60]
+    before = text[max(lo, s - 80):s]
+    if u["rank_before"].search(before):
+        return "rank", e + (m.end() if (m := _RANK_OF.match(after)) else 0)
+    if m := u["percent"].match(after):
+        return "percent", e + m.end()
+    if m := u["points"].match(after):
+        return "points", e + m.end()
+    if (m := u["days"].match(after)) and u["days_cue"].search(before):
+        return "days", e + m.end()
+    if (m := u["times"].match(after)) and u["times_cue"].search(before):
+        return "times", e + m.end()
+    if (m := u["count_nouns"].match(after)) and not re.match(r"\s*(?:/|tháng|năm)", after):
+        return "count", e + m.end()
+    if u["rank_ordinal"].search(before) and _RANK_OF.match(after):
+        return "rank", e + _RANK_OF.match(after).end()
+    return None
+
+
+def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
+    """Numbers in text[lo:hi] that carry a target unit."""
+    out = []
+    for m in _NUM.finditer(text, lo, hi):
+        s, e = m.span(1)
+        if not text[lo:s].strip() and re.match(r"[.)]?\s", text[e:e + 2]):
+            continue  # a section number at the start of a line ("7.6 Tổ chức ...")
+        got = _unit_of(text, s, e, lo)
+        if got is None:
+            continue
+        unit, _ = got
+        value = parse_number(m.group(1), unit)
+        if value is None:
+            continue
+        before, after = text[max(lo, s - 40):s], text[e:min(hi, e + 60)]
+        comp = "<=" if unit == "rank" else (comparator_of(before, after) or "=")
+        if unit == "days" and comp == "=":
+            comp = "<="
+        out.append(Candidate(s, e, value, unit, comp))
+    return out
+
+
+# ---------------------------------------------------------------- clause filters
+
+
+def _doc_year(ctx: Context) -> int | None:
+    d = ctx.doc.date
+    if d and d[:4].isdigit():
+        return int(d[:4])
+    return None
+
+
+def _is_background(ctx: Context, pos: int) -> bool:
+    """Under a heading that reports the past (Kết quả đạt được, Tình hình ...)."""
+    pat = cues()["background_headings"]
+    for anc in ctx.doc.ancestors(ctx.section_at(pos).path)[1:]:
+        if anc.path and pat.search(ctx.text[anc.start:anc.heading_end][:120]):
+            return True
+    return False
+
+
+def _reports_result(clause: str, year: int | None) -> bool:
+    """A clause that states an achieved value (a baseline), not a commitment."""
+    c = cues()
+    if c["future"].search(clause):
+        return False
+    if c["achieved"].search(clause):
+        return True
+    if year is not None:
+        years = [int(y) for y in _YEAR_IN.findall(_PARENS.sub(" ", clause))]
+        if years and max(years) < year:
+            return True
+    return False
+
+
+def _excluded(clause: str) -> bool:
+    return any(p.search(clause) for p in cues()["non_target"])
+
+
+def _scope(segment: str) -> str | None:
+    found = {s for s, p in cues()["scopes"] if p.search(segment)}
+    if "province" in found and {"district", "commune"} & found:
+        return None
+    return found.pop() if len(found) == 1 else None
+
+
+# ---------------------------------------------------------------- optional NLP
+
+
+def _nlp_enabled() -> bool:
+    return os.environ.get("VNPLAN_TARGETS_NLP", "") not in ("", "0")
+
+
+def nlp_phrase(clause: str, rel_pos: int) -> str | None:
+    """With underthesea: the noun phrase right after (or before) the number at `rel_pos` in `clause`."""
+    try:
+        from underthesea import chunk  # optional dependency, off by default
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    tail = clause[rel_pos:]
+    chunks = chunk(tail[:200])
+    phrase: list[str] = []
+    started = False
+    for word, _pos, tag in chunks:
+        if tag.endswith("NP"):
+            started = True
+            phrase.append(word)
+        elif started:
+            break
+    return " ".join(phrase) or None
+
+
+# ---------------------------------------------------------------- text reader
+
+_ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
+
+
+def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Target]:
+    text = ctx.text
+    low = text.lower()
+    s0, e0 = ctx.body
+    year = _doc_year(ctx)
+    pos = s0
+    use_nlp = _nlp_enabled()
+    while pos < e0:
+        nl = text.find("\n", pos, e0)
+        le = e0 if nl < 0 else nl
+        ls = pos
+        pos = le + 1
+        if any(a <= ls < b for a, b in skip) or "|" in text[ls:le] or _ITEM_SKIP.match(text[ls:le]):
+            continue
+        cands = candidates(low, ls, le)
+        if not cands:
+            continue
+        for i, c in enumerate(cands):
+            sec = ctx.section_at(c.start)
+            item_lo = max(sec.start, ls - 2000) if sec.path else ls
+            cs, ce = sentence_bounds(text, c.start, max(item_lo, ls - 2000), min(sec.end, le + 2000))
+            clause = low[cs:ce]
+            if _excluded(clause) or _reports_result(clause, year) or _is_background(ctx, c.start):
+                continue
+            before = low[max(cs, c.start - 25):c.start]
+            if cues()["increase"].search(before):
+                continue
+            # Indicator: read in the clause; a bare "80% huyện, thành phố;" borrows from the next clause.
+            hits, best = best_indicator(clause, c.start - cs)
+            if best is None and len(low[c.end:ce].split()) <= 6:
+                ns, ne = sentence_bounds(text, ce + 1, ce + 1, min(sec.end, le + 2000)) if ce < le else (ce, ce)
+                nxt = low[ns:ne]
+                _, b2 = best_indicator(nxt, 0)
+                if b2 is not None:
+                    hits, best, cs, clause = [b2], b2, ns, nxt
+            # Scope: from the number to the next number in the clause, else the rest of the clause.
+            nxt_start = next((d.start for d in cands[i + 1:] if d.start < ce), ce)
+            scope = _scope(low[c.end:nxt_start]) or _scope(low[c.end:ce]) if c.unit != "rank" else "province"
+            codes: list[tuple[str, str | None]] = []
+            if best is None:
+                codes.append(("other", None))
+            else:
+                if best.group:
+                    rel_lo = max((d.end for d in cands[:i] if d.end > cs), default=cs) - cs
+                    rel_hi = min((d.start for d in cands[i + 1:] if d.start < cs + len(clause)),
+                                 default=cs + len(clause)) - cs
+                    grp = [h for h in hits if h.group == best.group and rel_lo <= h.start < rel_hi]
+                    seen: set[str] = set()
+                    for h in grp:
+                        if h.code not in seen:
+                            seen.add(h.code)
+                            codes.append((h.code, ctx.text[cs + h.start:cs + h.end]))
+                if not codes:
+                    codes.append((best.code, ctx.text[cs + best.start:cs + best.end]))
+            if best is not None and best.group == "index":
+                scope = "province"  # the indices rank provinces
+            if use_nlp and codes[0][0] == "other":
+                phrase = nlp_phrase(ctx.text[cs:ce], c.end - cs)
+                if phrase:
+                    code, ph = classify(phrase.lower())
+                    codes = [(code, phrase if ph else phrase)]
+            due, source = deadline_for(ctx, c.start)
+            qs, qe = _quote_span(text, cs, ce, c.start, c.end)
+            for code, phrase in codes:
+                yield Target(**ctx.fact_args(qs, qe, f"target.text.{c.unit}"), value=c.value, unit=c.unit,
+                             comparator=c.comparator, indicator=code, indicator_phrase=phrase, scope=scope,
+                             deadline=due, deadline_source=source)
+
+
+def _quote_span(text: str, cs: int, ce: int, s: int, e: int) -> tuple[int, int]:
+    """The clause, trimmed of spaces and cut to at most ~300 characters around the number."""
+    qs, qe = max(cs, s - 200), min(ce, e + 150)
+    while qs < s and text[qs].isspace():
+        qs += 1
+    while qe > e and text[qe - 1].isspace():
+        qe -= 1
+    return qs, qe
+
+
+# ---------------------------------------------------------------- table reader
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell and its span in the cleaned text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _cell(text: str, s: int, e: int) -> Cell:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return Cell(" ".join(text[s:e].split()), s, e)
+
+
+def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | list[Cell], bool, int, int]]:
+    """Tables in text[lo:hi]: (rows, True, start, end) for `a | b | c` lines, (cells, False, ...) for flattened ones."""
+    runs: list = []
+    lines: list[tuple[int, int]] = []
+    p = lo
+    while p < hi:
+        nl = text.find("\n", p, hi)
+        le = hi if nl < 0 else nl
+        lines.append((p, le))
+        p = le + 1
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        ln = text[s:e]
+        if ln.count("|") >= 2 and ln.strip() != "|":
+            rows: list[list[Cell]] = []
+            j = i
+            while j < len(lines) and text[lines[j][0]:lines[j][1]].count("|") >= 1 \
+                    and text[lines[j][0]:lines[j][1]].strip() != "|":
+                ls, le = lines[j]
+                cells, q = [], ls
+                for k in range(ls, le + 1):
+                    if k == le or text[k] == "|":
+                        cells.append(_cell(text, q, k))
+                        q = k + 1
+                rows.append(cells)
+                j += 1
+            runs.append((rows, True, lines[i][0], lines[j - 1][1]))
+            i = j
+            continue
+        if _HEAD_CELL.match(ln.strip()) and i + 1 < len(lines) and not text[lines[i + 1][0]:lines[i + 1][1]].strip():
+            # Cells as paragraphs separated by blank lines (how the cleaner leaves irregular tables).
+            cells = []
+            j = i
+            while j < len(lines):
+                while j < len(lines) and not text[lines[j][0]:lines[j][1]].strip():
+                    j += 1
+                if j >= len(lines):
+                    break
+                k = j
+                while k < len(lines) and text[lines[k][0]:lines[k][1]].strip():
+                    k += 1
+                cell = _cell(text, lines[j][0], lines[k - 1][1])
+                if len(cell.text) > 400 or _TABLE_END.match(cell.text):
+                    break
+                cells.append(cell)
+                j = k
+            if len(cells) > 4:
+                runs.append((cells, False, lines[i][0], cells[-1].end))
+                while i < len(lines) and lines[i][0] < cells[-1].end:
+                    i += 1
+                continue
+        if ln.strip() == "|":
+            # A flattened table: cells are the text between lone "|" lines.
+            bars = [i]
+            j = i + 1
+            while j < len(lines):
+                t = text[lines[j][0]:lines[j][1]].strip()
+                if t == "|":
+                    bars.append(j)
+                elif j - bars[-1] > 14:
+                    break
+                j += 1
+            first = lines[i - 1] if i > 0 else lines[i]
+            cells = [_cell(text, first[0], first[1])]
+            for a, b in zip(bars, bars[1:], strict=False):
+                cells.append(_cell(text, lines[a][1] + 1, lines[b][0]))
+            last = bars[-1]
+            if last + 1 < len(lines):
+                cells.append(_cell(text, lines[last + 1][0], lines[last + 1][1]))
+            runs.append((cells, False, first[0], lines[min(last + 1, len(lines) - 1)][1]))
+            i = last + 2
+            continue
+        i += 1
+    return runs
+
+
+_HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
+_TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
+_CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")
+_VALUE = re.compile(r"^\s*[<>≥≤]?\s*=?\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*(?:\(.*\))?\s*$|^\s*-\s*$")
+
+
+def _is_code(c: str) -> bool:
+    return bool(_CODE.match(c.strip()))
+
+
+def _is_name(c: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{2,}", c)) and not _VALUE.match(c)
+
+
+def rows_from_cells(cells: list[Cell]) -> tuple[list[Cell], list[list[Cell]]]:
+    """Split flattened cells into (header, rows): a row starts at a code cell followed by a name cell."""
+    n = len(cells)
+    def val(k: int) -> bool:
+        return k < n and bool(_VALUE.match(cells[k].text) or _RANK_CELL.search(cells[k].text))
+
+    starts = []
+    for i in range(n - 1):
+        if (_is_code(cells[i].text) or not cells[i].text) and _is_name(cells[i + 1].text) and val(i + 2):
+            starts.append(i)
+        elif _is_name(cells[i].text) and val(i + 1) and i > 0 and not _is_code(cells[i - 1].text) \
+                and (not starts or starts[-1] < i - 1) and not (starts and i - starts[-1] <= 2):
+            # A row without a number (TỔNG ĐIỂM, CHỈ SỐ CHUNG): a name cell directly followed by values.
+            starts.append(i)
+    # A row without a code (TỔNG ĐIỂM, CHỈ SỐ CHUNG): a name cell right after a row's last value.
+    if not starts:
+        return cells, []
+    hdr_end = starts[0]
+    c = cues()["table"]
+    header = cells[:hdr_end]
+    k = max((i for i, h in enumerate(header) if c["code"].match(h.text)), default=None)
+    if k is not None:
+        header = header[k:]
+    rows = []
+    bounds = starts + [len(cells)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        row = cells[a:b]
+        # An uncoded row inside: name cell after a value cell and followed by values.
+        split = None
+        for j in range(2, len(row) - 1):
+            if _is_name(row[j].text) and _VALUE.match(row[j - 1].text or "-") and _VALUE.match(row[j + 1].text) \
+                    and re.search(r"[A-ZÀ-ỸĐ]{3,}", row[j].text) and row[j].text.upper() == row[j].text:
+                split = j
+                break
+        if split is not None:
+            rows.append(row[:split])
+            rows.append([Cell("", row[split].start, row[split].start)] + row[split:])
+        else:
+            rows.append(row)
+    return header, rows
+
+
+def _header_roles(header: list[Cell]) -> list[str]:
+    c = cues()["table"]
+    roles = []
+    for h in header:
+        t = h.text
+        if c["code"].match(t):
+            roles.append("code")
+        elif c["max"].search(t):
+            roles.append("max")
+        elif c["change"].search(t):
+            roles.append("change")
+        elif c["target_strong"].search(t):
+            roles.append("target")
+        elif c["agency"].search(t):
+            roles.append("agency")
+        elif c["baseline"].search(t):
+            roles.append("baseline")
+        elif c["name"].search(t):
+            roles.append("name")
+        else:
+            roles.append("other")
+    if "target" not in roles:
+        # "Năm 2022" columns: the latest year is the target, an earlier one the baseline.
+        years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := re.search(r"(20\d\d)", h.text))]
+        if years:
+            roles[max(years)[1]] = "target"
+    return roles
+
+
+_TABLE_VAL = re.compile(r"^\s*([<>≥≤]=?)?\s*(\d+(?:[.,]\d+)?)\s*(%)?")
+_RANK_CELL = re.compile(r"(?:xếp|đứng)\s*thứ\s*(\d+)\s*/\s*\d+", re.I)
+
+
+def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
+    text = ctx.text
+    c = cues()["table"]
+    for data, is_lines, rs, _re in runs:
+        if is_lines:
+            rows = [r for r in data if any(x.text for x in r)]
+            if not rows:
+                continue
+            header, body = rows[0], rows[1:]
+            if any(len(r) != len(header) for r in body):
+                # Rows that do not line up with the header (merged cells): read the cells as one stream.
+                header, body = rows_from_cells([x for r in rows for x in r])
+                is_lines = False
+        else:
+            header, body = rows_from_cells(data)
+        if not header or any(_VALUE.match(x.text) and x.text.strip() != "-" for x in header):
+            continue
+        roles = _header_roles(header)
+        if "target" not in roles or not body:
+            continue
+        ti = roles.index("target")
+        title = " ".join(text[max(ctx.doc.start, rs - 400):rs].split())
+        head_txt = " ".join(h.text for h in header)
+        context = (title + " " + head_txt).lower()
+        _, tbest = best_indicator(context)
+        table_code = tbest.code if tbest is not None else None
+        unit = "points" if ("max" in roles or "điểm" in head_txt.lower()) else \
+            ("percent" if re.search(r"%|tỷ lệ|sipas|hài lòng", context) else None)
+        ym = re.search(r"(20\d\d)", header[ti].text)
+        due_col = f"{ym.group(1)}-12-31" if ym else None
+        numeric_roles = [r for r in roles if r in ("max", "baseline", "target", "change")]
+        group = None
+        for row in body:
+            cells = [x for x in row]
+            if not cells:
+                continue
+            code_cell = cells[0] if _is_code(cells[0].text) and len(cells) > 1 and _is_name(cells[1].text) else None
+            name_i = 1 if code_cell is not None else (1 if not cells[0].text else 0)
+            if name_i >= len(cells):
+                continue
+            name = cells[name_i].text
+            if is_lines and len(cells) == len(roles):
+                by_role = {r: cells[i] for i, r in enumerate(roles)}
+            else:
+                vals = [x for x in cells[name_i + 1:] if _VALUE.match(x.text) or _RANK_CELL.search(x.text)]
+                by_role = {r: vals[i] for i, r in enumerate(numeric_roles) if i < len(vals)}
+                rest = [x for x in cells[name_i + 1:] if x not in vals and _is_name(x.text)]
+                if rest:
+                    by_role["agency"] = rest[0]
+            tcell = by_role.get("target")
+            if tcell is None:
+                continue
+            m = _TABLE_VAL.match(tcell.text)
+            if not m:
+                continue
+            value = parse_number(m.group(2))
+            if value is None:
+                continue
+            comp = {">": ">", ">=": ">=", "≥": ">=", "<": "<", "<=": "<=", "≤": "<="}.get(m.group(1) or "", "=")
+            bcell = by_role.get("baseline")
+            bm = _TABLE_VAL.match(bcell.text) if bcell is not None else None
+            baseline = parse_number(bm.group(2)) if bm else None
+            crit = None
+            if code_cell is not None:
+                crit = re.sub(r"\s+", ".", code_cell.text.strip().rstrip("."))
+                if re.fullmatch(r"[IVX]+", crit):
+                    group = crit
+                elif group and re.fullmatch(r"\d+", crit):
+                    crit = f"{group}.{crit}"
+            code = table_code
+            row_hits = find_indicators(name.lower())
+            idx = [h for h in row_hits if h.group == "index"]
+            if idx:
+                code = idx[0].code
+            elif code is None:
+                code = classify(name.lower())[0]
+            agency_cell = by_role.get("agency")
+            agency = agency_cell.text if agency_cell is not None and agency_cell.text not in ("-", "") else None
+            u = unit or ("percent" if m.group(3) else "count")
+            due, source = (due_col, "own") if due_col else deadline_for(ctx, tcell.start)
+            qs = (code_cell or cells[name_i]).start if (code_cell or cells[name_i]).text else cells[name_i].start
+            qs = min(qs, cells[name_i].start) if cells[name_i].text else tcell.start
+            yield Target(**ctx.fact_args(qs, tcell.end, "target.table"), value=value, unit=u, comparator=comp,
+                         indicator=code or "other", indicator_phrase=name or None, scope=_table_scope(context),
+                         deadline=due, deadline_source=source, baseline=baseline, criterion=crit, agency=agency)
+            rk = _RANK_CELL.search(tcell.text)
+            if rk:
+                brk = _RANK_CELL.search(bcell.text) if bcell is not None else None
+                yield Target(**ctx.fact_args(qs, tcell.end, "target.table.rank"), value=float(rk.group(1)),
+                             unit="rank", comparator="=", indicator=code or "other", indicator_phrase=name or None,
+                             scope="province", deadline=due, deadline_source=source,
+                             baseline=float(brk.group(1)) if brk else None, criterion=crit, agency=agency)
+    _ = c
+
+
+def _table_scope(context: str) -> str | None:
+    return "province" if re.search(r"\btỉnh\b|thành phố", context) else None
+
+
+# ---------------------------------------------------------------- extract
+
+
+def _dedupe(targets: list[Target], ctx: Context) -> list[Target]:
+    """Drop restatements: the same commitment again in another top-level section, or a table total row."""
+    out: list[Target] = []
+    seen: dict[tuple, str] = {}
+    for t in targets:
+        top = t.section.split(".", 1)[0]
+        key = (t.value, t.unit, t.indicator, t.deadline)
+        if t.rule.startswith("target.table") and t.criterion is None and key in seen:
+            continue
+        if t.rule.startswith("target.text") and key in seen and seen[key] != top:
+            continue
+        if t.rule.startswith("target.text") and any(
+            o.start == t.start and o.end == t.end and o.value == t.value and o.indicator == t.indicator for o in out
+        ):
+            continue
+        seen.setdefault(key, top)
+        out.append(t)
+    return out
+
+
+def extract(ctx: Context) -> Iterator[Target]:
+    """Targets of the current document, from its text and its annex tables."""
+    s0, e0 = ctx.body
+    runs = table_runs(ctx.text, s0, e0)
+    skip = [(rs, re_ + 1) for _d, _l, rs, re_ in runs]
+    found = list(_text_targets(ctx, skip)) + list(_table_targets(ctx, runs))
+    yield from _dedupe(found, ctx)

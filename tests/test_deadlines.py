@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from vnplan.extract import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, parse_deadline, title_deadline
 from vnplan.models import Source

@@ -89,7 +89,9 @@ def _ctx_at(name: str, needle: str) -> tuple[Context, int]:
     # Nothing above it: the plan's period from its title.
     ("000_086db076c625b478.txt", "100% văn bản quy phạm pháp luật được ban hành đúng", "2020-12-31", "document"),
     # A yearly plan: its year.
-    ("002_0a96fbe08980cc41.txt", "50 đơn vị cấp xã", "2018-12-31", "document"),
+    ("002_0a96fbe08980cc41.txt", "100% các văn bản, tài liệu đi, đến", "2018-12-31", "document"),
+    # A bare year naming the subject earlier in the sentence ("ISO năm 2018: Triển khai tại 50 ...").
+    ("002_0a96fbe08980cc41.txt", "50 đơn vị cấp xã", "2018-12-31", "own"),
     # The year after the number, in the same sentence.
     ("001_18f7b25e1cbcdd3b.txt", "trên 80% vào năm 2020", "2020-12-31", "own"),
     # Earlier in the same item, across a sentence break.

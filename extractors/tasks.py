@@ -1,13 +1,428 @@
-"""First version: finds nothing yet (see the issue that owns this extractor)."""
+"""Tasks: who is responsible for what (DOMAIN.md §4), with a deadline each.
+
+A task is a bullet item (or numbered item) that starts with a verb of duty or
+names its lead in a sentence, or a table row with a lead-agency column. Its lead
+and supporting agencies come, nearest first, from:
+
+1. a sentence in the item itself (`Sở Nội vụ chủ trì, phối hợp với ...`, `Giao Sở X chủ trì`);
+2. `Đơn vị chủ trì:` / `Đơn vị phối hợp:` lines in the item or in an enclosing
+   section (`a) Nội dung triển khai` + `b) Trách nhiệm thực hiện` siblings);
+3. an enclosing heading that names an agency (`a) Nhiệm vụ và trách nhiệm của Sở
+   Tư pháp:`, `2. Sở Nội vụ có trách nhiệm`), or the segmenter's agency scope;
+4. for table rows, the `Cơ quan chủ trì` column.
+
+The deadline is the item's own (`parse_deadline`), else an ancestor's deadline
+scope or heading, else the document's year or period. Cue words are data in
+`gazetteer/duty_cues.json`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 
+from vnplan import gazetteer
 from vnplan.extract import Context
-from vnplan.models import Fact
+from vnplan.extractors.agencies import (
+    Hit,
+    Tok,
+    document_province,
+    find_mentions,
+    fold_text,
+    recipient_spans,
+    tokenize,
+)
+from vnplan.extractors.deadlines import parse_deadline
+from vnplan.models import AgencyMention, Section, Task
+
+_TASK_KINDS = {"dash", "plus", "letter", "arabic", "roman", "para", "item"}
+_MARKER = re.compile(r"^\s*(?:[-+•*–]+|[a-zđ]\)|[IVXLC]+[.\-/)]|\d+(?:\.\d+)*[.)]?)\s*", re.I)
+_CLAUSE_END = {";", ".", "!", "?"}
 
 
-def extract(ctx: Context) -> Iterator[Fact]:
-    """No facts yet."""
-    return iter(())
+@cache
+def cues() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each cue group of duty_cues.json as folded token tuples, longest first."""
+    out = {}
+    for name, group in gazetteer.load("duty_cues.json").items():
+        if isinstance(group, dict) and "patterns" in group:
+            pats = {tuple(fold_text(p).split()) for p in group["patterns"]}
+            out[name] = tuple(sorted(pats, key=len, reverse=True))
+    return out
+
+
+def cue_at(norms: Sequence[str], i: int, group: str) -> int:
+    """Length of the longest cue of `group` starting at token i, or 0."""
+    for pat in cues()[group]:
+        if tuple(norms[i:i + len(pat)]) == pat:
+            return len(pat)
+    return 0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A lead and its supporting agencies, and where they were read."""
+
+    lead: str | None
+    support: tuple[str, ...]
+    source: str | None
+
+
+@dataclass
+class _Body:
+    """The document's tokens and agency hits, computed once per document."""
+
+    toks: list[Tok]
+    starts: list[int]
+    hits: list[Hit]
+    hit_starts: list[int]
+
+    def tok_range(self, start: int, end: int) -> tuple[int, int]:
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+
+    def hits_in(self, start: int, end: int) -> list[Hit]:
+        i = bisect_left(self.hit_starts, start)
+        out = []
+        while i < len(self.hits) and self.hits[i].start < end:
+            if self.hits[i].end <= end:
+                out.append(self.hits[i])
+            i += 1
+        return out
+
+
+def _body(ctx: Context) -> _Body:
+    s0, e0 = ctx.body
+    prior = ctx.prior.get("agencies")
+    if prior:
+        hits = [Hit(m.start, m.end, m.name, m.agency_id, m.rule, m.collective)
+                for m in prior if isinstance(m, AgencyMention)]
+    else:
+        hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
+    hits.sort(key=lambda h: h.start)
+    toks = tokenize(ctx.text, s0, e0)
+    return _Body(toks, [t.start for t in toks], hits, [h.start for h in hits])
+
+
+def _names(hits: Sequence[Hit]) -> tuple[str, ...]:
+    out: list[str] = []
+    for h in hits:
+        if h.name not in out:
+            out.append(h.name)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- reading leads
+
+
+def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[str, ...]:
+    """Agencies listed right after `phối hợp (với)` in `start:end`, up to the next verb or clause end."""
+    a, b = body.tok_range(start, end)
+    norms = [t.norm for t in body.toks]
+    hit_at = {h.start: h for h in body.hits_in(start, end)}
+    out: list[str] = []
+    i = a
+    while i < b:
+        n = cue_at(norms, i, "support_verbs")
+        if not n:
+            i += 1
+            continue
+        j = i + n
+        while j < b and j - i < 40 and norms[j] not in _CLAUSE_END:
+            h = hit_at.get(body.toks[j].start)
+            if h is not None:
+                if h.name != lead and h.name not in out:
+                    out.append(h.name)
+                j = bisect_left(body.starts, h.end)
+                continue
+            if cue_at(norms, j, "duty_verbs") and norms[j] != "phối":
+                break  # the list of partners ends where the shared action starts
+            j += 1
+        i = j
+    return tuple(out)
+
+
+_NOT_SUBJECT_BEFORE = {"với", "của", "cho", "và", "hợp", "giúp", "trình"}
+
+
+def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
+    """`<Agency> chủ trì|có trách nhiệm ...` or `Giao <Agency> ...` inside `start:end`."""
+    a, b = body.tok_range(start, end)
+    norms = [t.norm for t in body.toks]
+    hits = body.hits_in(start, end)
+    for idx, h in enumerate(hits):
+        j = bisect_left(body.starts, h.start)
+        if j - 1 >= a and norms[j - 1] in _NOT_SUBJECT_BEFORE:
+            continue  # an object (`phối hợp với Sở X`, `báo cáo cho Sở X`), not the subject
+        # A chain `Sở A, Sở B và Sở C chủ trì`: all named before the verb.
+        chain = [h]
+        k = bisect_left(body.starts, h.end)
+        while True:
+            k2 = k + 1 if k < b and norms[k] in (",", "và") else k
+            nxt = idx + len(chain)
+            if nxt < len(hits) and k2 < b and body.toks[k2].start == hits[nxt].start:
+                chain.append(hits[nxt])
+                k = bisect_left(body.starts, hits[nxt].end)
+                continue
+            break
+        v = k + 1 if k < b and norms[k] == "," else k
+        giao = j - 1 >= a and norms[j - 1] == "giao"
+        if (v < b and cue_at(norms, v, "lead_verbs")) or giao:
+            lead = chain[0].name
+            sup = [c.name for c in chain[1:] if c.name != lead]
+            after = body.toks[v].start if v < b else chain[-1].end
+            sup += [x for x in support_after(body, after, end, lead) if x not in sup]
+            return Assignment(lead, tuple(sup), "sentence")
+    return None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A `Đơn vị chủ trì: ...` or `Đơn vị phối hợp: ...` line."""
+
+    start: int
+    end: int
+    role: str  # "lead" or "support"
+    names: tuple[str, ...]
+
+
+def find_labels(body: _Body, text: str) -> list[Label]:
+    """Every lead/support label line in the body, with the agencies it names."""
+    out = []
+    toks = body.toks
+    norms = [t.norm for t in toks]
+    n = len(toks)
+    for i, t in enumerate(toks):
+        line_start = i == 0 or "\n" in text[toks[i - 1].end:t.start]
+        if not line_start:
+            continue
+        j = i
+        while j < n and norms[j] in ("-", "+", "*", "•", "–"):
+            j += 1
+        for role, group in (("lead", "lead_labels"), ("support", "support_labels")):
+            m = cue_at(norms, j, group)
+            if m and j + m < n and norms[j + m] == ":":
+                # The value runs to the next line that starts a new bullet.
+                # The value runs to the end of its sentence or the next bullet line.
+                k = j + m + 1
+                while k < n and norms[k] not in (".", "!", "?"):
+                    if "\n" in text[toks[k - 1].end:toks[k].start] and norms[k] in ("-", "+", "*", "•", "–"):
+                        break
+                    k += 1
+                k = min(k + 1, n) if k < n and norms[k] == "." else k
+                end = toks[k - 1].end
+                names = _names(body.hits_in(toks[j + m].end, end))
+                out.append(Label(t.start, end, role, names))
+                break
+    return out
+
+
+def _label_assignment(labels: Sequence[Label]) -> Assignment | None:
+    leads = [n for lab in labels if lab.role == "lead" for n in lab.names]
+    if not leads:
+        return None
+    sup = [n for n in leads[1:]]  # co-leads listed after the first
+    sup += [n for lab in labels if lab.role == "support" for n in lab.names if n not in sup and n != leads[0]]
+    return Assignment(leads[0], tuple(sup), "line")
+
+
+def heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
+    """The agency a heading assigns its items to: a segmenter scope, or a heading naming one."""
+    for sc in sec.scopes:
+        if sc.kind == "agency":
+            hits = body.hits_in(sc.start, sc.end) or find_mentions(ctx.text, sc.start, sc.end, document_province(ctx))
+            if hits:
+                return hits[0].name
+    head = ctx.text[sec.start:sec.heading_end]
+    m = _MARKER.match(head)
+    off = sec.start + (m.end() if m else 0)
+    a, b = body.tok_range(off, sec.heading_end)
+    norms = [t.norm for t in body.toks]
+    k = a
+    n = cue_at(norms, k, "heading_cues") if k < b else 0
+    k += n
+    hits = body.hits_in(off, sec.heading_end)
+    if not hits or k >= b or hits[0].start != body.toks[k].start:
+        return None
+    # `1. Sở Nội vụ:` / `2. Sở Nội vụ có trách nhiệm` / `Nhiệm vụ và trách nhiệm của Sở Tư pháp:`:
+    # after the agencies comes a colon, a lead verb or the end of the heading.
+    last = bisect_left(body.starts, hits[0].end)
+    while last < b and (norms[last] in (",", "và") or any(h.start == body.toks[last].start for h in hits)):
+        h = next((h for h in hits if h.start == body.toks[last].start), None)
+        last = bisect_left(body.starts, h.end) if h else last + 1
+    if last >= b or norms[last] == ":" or cue_at(norms, last, "lead_verbs") or n:
+        return hits[0].name
+    return None
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def _scope_due(value: str) -> str | None:
+    if "/" in value:
+        return value.split("/")[-1] or None
+    return value or None
+
+
+_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
+
+
+def document_deadline(ctx: Context) -> str | None:
+    """The due date a document's own title or period fixes (`... năm 2018` -> 2018-12-31)."""
+    for d in (ctx.doc, *[x for x in ctx.documents if x.index == ctx.doc.promulgated_by]):
+        title = d.title or ""
+        te = parse_deadline(title)
+        if te and te.due:
+            return te.due
+        m = _YEAR.search(title)
+        if m:
+            return f"{m.group(1)}-12-31"
+    return None
+
+
+def task_deadline(ctx: Context, own: str, ancestors: Sequence[Section]) -> tuple[str | None, str | None]:
+    """(due date, source): the task's own, an ancestor's scope or heading, or the document's."""
+    te = parse_deadline(own)
+    if te and te.due:
+        return te.due, "own"
+    for sec in ancestors:
+        for sc in sec.scopes:
+            if sc.kind in ("deadline", "period"):
+                due = _scope_due(sc.value)
+                if due:
+                    return due, f"heading:{sec.path}"
+        if sec.kind != "root":
+            te = parse_deadline(ctx.text[sec.start:sec.heading_end])
+            if te and te.due:
+                return te.due, f"heading:{sec.path}"
+    due = document_deadline(ctx)
+    return (due, "document") if due else (None, None)
+
+
+# ---------------------------------------------------------------- which items are tasks
+
+
+def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
+    """A duty verb among the first few words (`Thường xuyên, chủ động rà soát ...`)."""
+    for i in range(a, min(b, a + 8)):
+        if cue_at(norms, i, "duty_verbs") or cue_at(norms, i, "lead_verbs"):
+            return True
+    return False
+
+
+def _non_task_section(ctx: Context, ancestors: Sequence[Section]) -> bool:
+    for sec in ancestors:
+        if sec.kind == "root":
+            continue
+        head = ctx.text[sec.start:sec.heading_end]
+        m = _MARKER.match(head)
+        words = fold_text(head[m.end() if m else 0:]).split()
+        if any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"]):
+            return True
+    return False
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _row_tasks(ctx: Context, body: _Body) -> Iterator[Task]:
+    """Table rows under a header with a lead-agency column (`Cơ quan chủ trì`)."""
+    rows = [s for s in ctx.doc.sections if s.kind == "row" and s.cells]
+    header: dict[str | None, tuple[int, int | None, int | None, int | None]] = {}
+    province = document_province(ctx)
+    for r in rows:
+        folded = [fold_text(c) for c in r.cells]
+        lead_col = next((i for i, c in enumerate(folded) if any(
+            " ".join(p) in c for p in cues()["lead_labels"] if len(p) > 1) or "chủ trì" in c), None)
+        if lead_col is not None:
+            sup_col = next((i for i, c in enumerate(folded) if "phối hợp" in c and i != lead_col), None)
+            due_col = next((i for i, c in enumerate(folded) if any(" ".join(p) in c for p in cues()["deadline_columns"])), None)
+            task_col = next((i for i, c in enumerate(folded) if any(" ".join(p) in c for p in cues()["task_columns"])), None)
+            header[r.parent] = (lead_col, sup_col, due_col, task_col)
+            continue
+        spec = header.get(r.parent)
+        if spec is None or len(r.cells) <= spec[0]:
+            continue
+        lead_col, sup_col, due_col, task_col = spec
+        lead_hits = find_mentions(r.cells[lead_col], province=province)
+        if not lead_hits:
+            continue
+        sup = [h.name for h in lead_hits[1:]]
+        if sup_col is not None and sup_col < len(r.cells):
+            sup += [h.name for h in find_mentions(r.cells[sup_col], province=province)]
+        s, e = _strip(ctx.text, r.start, r.end)
+        own = r.cells[due_col] if due_col is not None and due_col < len(r.cells) else ""
+        due, due_src = task_deadline(ctx, own, ctx.doc.ancestors(r.parent or ""))
+        yield Task(**ctx.fact_args(s, e, "task.table_row"), lead=lead_hits[0].name,
+                   support=tuple(dict.fromkeys(x for x in sup if x != lead_hits[0].name)),
+                   lead_source="table", deadline=due, deadline_source=due_src)
+
+
+def context_assignment(ctx: Context, body: _Body, labels: Sequence[Label],
+                       ancestors: Sequence[Section]) -> Assignment | None:
+    """The nearest enclosing heading agency or `Đơn vị chủ trì:` line, walking up the tree."""
+    for anc in ancestors:
+        if anc.kind == "root":
+            break
+        lead = heading_lead(ctx, body, anc)
+        if lead:
+            return Assignment(lead, (), "heading")
+        got = _label_assignment([lab for lab in labels if anc.start <= lab.start < anc.end])
+        if got:
+            return got
+    return None
+
+
+def extract(ctx: Context) -> Iterator[Task]:
+    """Every task of the document with its lead, supporting agencies and deadline."""
+    body = _body(ctx)
+    if not body.toks:
+        return
+    text = ctx.text
+    s0, e0 = ctx.body
+    skip = recipient_spans(text, s0, e0)
+    labels = find_labels(body, text)
+    label_starts = {lab.start for lab in labels}
+    has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
+    norms = [t.norm for t in body.toks]
+    for sec in ctx.doc.sections:
+        if sec.kind not in _TASK_KINDS or any(a <= sec.start < b for a, b in skip):
+            continue
+        end = sec.heading_end if sec.path in has_child else sec.end
+        s, e = _strip(text, sec.start, end)
+        if e - s < 15 or s in label_starts:
+            continue
+        head = text[s:e]
+        m = _MARKER.match(head)
+        content = s + (m.end() if m else 0)
+        if sec.path in has_child and head.rstrip().endswith(":"):
+            continue  # a heading over its items, not a task
+        ancestors = ctx.doc.ancestors(sec.path)[1:]
+        if _non_task_section(ctx, [sec, *ancestors]):
+            continue
+        a, b = body.tok_range(content, e)
+        own = lead_from_sentence(body, content, e)
+        if sec.path in has_child and (own is None or heading_lead(ctx, body, sec)):
+            continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
+        got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
+        if got is None:
+            got = context_assignment(ctx, body, labels, ancestors)
+        # An item is a task when it names its lead, starts with a verb of duty, or sits
+        # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).
+        if not (own or _starts_with_duty(norms, a, b) or (got and got.source == "heading")):
+            continue
+        if got is not None and got.source == "heading" or got is None:
+            lead = got.lead if got else None
+            sup = support_after(body, content, e, lead)
+            got = Assignment(lead, sup, got.source if got else None)
+        due, due_src = task_deadline(ctx, text[content:e], ancestors)
+        yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,
+                   support=got.support, lead_source=got.source, deadline=due, deadline_source=due_src)
+    yield from _row_tasks(ctx, body)

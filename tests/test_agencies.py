@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from vnplan.extractors.agencies import find_mentions, fold_syllable, recipient_spans, repair_abbreviation
+from vnplan.extractors.agencies import (
+    find_mentions,
+    fold_syllable,
+    recipient_spans,
+    repair_abbreviation,
+)
 from vnplan.models import AgencyMention
 from vnplan.run import process_file
 

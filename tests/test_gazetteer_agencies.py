@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from vnplan import gazetteer
 from vnplan.extractors.agencies import (
     canonical_province,

@@ -1,0 +1,132 @@
+"""Tasks: lead and supporting agencies and deadlines, checked by hand against the seeds."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from vnplan.models import Task
+from vnplan.run import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def seed_tasks(stem: str) -> tuple[list[Task], str]:
+    """The tasks of one seed and its cleaned text (one pipeline run per seed)."""
+    r = process_file(ROOT / "corpus" / f"{stem}.txt")
+    return [f for f in r.facts if isinstance(f, Task)], r.cleaned.text
+
+
+def _task(stem: str, snippet: str) -> Task:
+    tasks, _ = seed_tasks(stem)
+    found = [t for t in tasks if snippet in " ".join(t.quote.split())]
+    assert found, f"no task quotes {snippet!r}"
+    return found[0]
+
+
+Q, S, L, N, M = ("000_086db076c625b478", "001_18f7b25e1cbcdd3b", "002_0a96fbe08980cc41",
+                 "003_4fd5dceadbfd37ff", "004_8cc8be50616e6dd8")
+
+# (seed, snippet of the task as printed, lead agency written by hand from reading the document)
+LEADS = [
+    # Quảng Ngãi: items under `x) Nhiệm vụ và trách nhiệm của <agency>:` headings.
+    (Q, "Kịp thời thể chế hóa và tổ chức triển khai thực hiện", "Sở Tư pháp"),
+    (Q, "Chủ trì, phối hợp Sở Nội vụ kiểm tra việc tổ chức thực hiện Chỉ thị", "Sở Tư pháp"),
+    (Q, "Quy trình giải quyết TTHC theo cơ chế", "Sở Nội vụ"),
+    (Q, "Chỉ đạo, hướng dẫn việc rà soát, sắp xếp, kiện toàn tổ chức bộ máy", "Sở Nội vụ"),
+    (Q, "Tham mưu xây dựng chính quyền điện tử theo Nghị quyết 36a/NQ-CP", "Sở Thông tin và Truyền thông"),
+    (Q, "Triển khai vận hành ISO hành chính", "Sở Khoa học và Công nghệ"),
+    (Q, "UBND huyện Lý Sơn chủ trì, phối hợp với các cơ quan liên quan", "UBND huyện Lý Sơn"),
+    (Q, "UBND các huyện, thành phố còn lại chủ trì", "UBND cấp huyện"),
+    (Q, "Trình Chủ tịch UBND tỉnh công bố chuẩn hóa TTHC", "các sở, ban, ngành"),
+    # Sơn La: `N. <agency> có trách nhiệm` headings and sentences.
+    (S, "Chủ trì trong việc lập dự toán ngân sách trình Trung ương", "Sở Tài chính"),
+    (S, "Chủ trì phối hợp với Sở Tài chính, Sở Nội vụ xây dựng kế hoạch", "Sở Kế hoạch và Đầu tư"),
+    (S, "Tổ chức tập huấn, bồi dưỡng nghiệp vụ cho cán bộ, công chức", "Sở Nội vụ"),
+    (S, "Hàng năm Sở Tài chính tham mưu cho Ủy ban nhân dân tỉnh", "Sở Tài chính"),
+    # Quảng Ninh: `a) Nội dung triển khai` tasks led by the sibling `b) Đơn vị chủ trì:` line.
+    (N, "Thực hiện tuyên truyền về CCHC theo Kế hoạch số 50/KH-UBND", "Sở Nội vụ"),
+    (N, "Triển khai kịp thời Quyết định số 174/QĐ-UBND", "Sở Tư pháp"),
+    (N, "Giao Sở Tư pháp chủ trì tham mưu cho UBND tỉnh", "Sở Tư pháp"),
+    (N, "Giao Văn phòng UBND tỉnh, Trung tâm", "Văn phòng UBND tỉnh"),
+    (N, "Rà soát, quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức", "Sở Nội vụ"),
+    (N, "Tiếp tục triển khai các giải pháp thực hiện có hiệu quả chế độ tự chủ tài chính", "Sở Tài chính"),
+    (N, "Tham mưu ban hành các chính sách thu hút đầu tư", "Sở Kế hoạch và Đầu tư"),
+    (N, "Cung cấp đầy đủ, kịp thời thông tin để người dân, tổ chức biết", "Trung tâm Phục vụ hành chính công tỉnh"),
+    # Quảng Ninh annex I: the `Cơ quan chủ trì tham mưu` column.
+    (N, "Xử lý các vấn đề phát hiện qua kiểm tra", "Sở Nội vụ"),
+    (N, "Thực hiện các hoạt động về theo dõi thi hành pháp luật", "Sở Tư pháp"),
+    # Quảng Nam: sentences in `III. TỔ CHỨC THỰC HIỆN`; the task list of II names nobody.
+    (M, "Sở Nội vụ chủ trì theo dõi, đôn đốc việc triển khai", "Sở Nội vụ"),
+    (M, "Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ", "Sở Thông tin và Truyền thông"),
+    (M, "Triển khai thực hiện các quy định về tiêu chuẩn chức danh lãnh đạo", None),
+]
+
+
+@pytest.mark.parametrize(("stem", "snippet", "lead"), LEADS, ids=[f"{s[:3]}:{q[:30]}" for s, q, _ in LEADS])
+def test_task_lead(stem: str, snippet: str, lead: str | None) -> None:
+    assert _task(stem, snippet).lead == lead
+
+
+@pytest.mark.parametrize(
+    ("stem", "snippet", "support"),
+    [
+        (Q, "Chủ trì, phối hợp Sở Nội vụ kiểm tra việc tổ chức thực hiện Chỉ thị", "Sở Nội vụ"),
+        (Q, "UBND các huyện, thành phố còn lại chủ trì", "Sở Thông tin và Truyền thông"),
+        (S, "Chủ trì phối hợp với Sở Tài chính, Sở Nội vụ xây dựng kế hoạch", "Sở Tài chính"),
+        (N, "Thực hiện tuyên truyền về CCHC theo Kế hoạch số 50/KH-UBND", "Trung tâm Truyền thông tỉnh"),
+        (M, "Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ", "Báo Quảng Nam"),
+    ],
+)
+def test_task_support(stem: str, snippet: str, support: str) -> None:
+    assert support in _task(stem, snippet).support
+
+
+@pytest.mark.parametrize(
+    ("stem", "snippet", "source"),
+    [
+        (Q, "Kịp thời thể chế hóa và tổ chức triển khai thực hiện", "heading"),
+        (Q, "UBND huyện Lý Sơn chủ trì", "sentence"),
+        (N, "Triển khai kịp thời Quyết định số 174/QĐ-UBND", "line"),
+        (N, "Xử lý các vấn đề phát hiện qua kiểm tra", "table"),
+    ],
+)
+def test_lead_source(stem: str, snippet: str, source: str) -> None:
+    assert _task(stem, snippet).lead_source == source
+
+
+@pytest.mark.parametrize(
+    ("stem", "snippet", "deadline", "source"),
+    [
+        # Own date in the item.
+        (Q, "Thiết lập tổng đài hành chính công của tỉnh", "2017-12-31", "own"),
+        # Nothing in the item or its headings: the plan's period 2016 - 2020.
+        (Q, "Triển khai vận hành ISO hành chính", "2020-12-31", "document"),
+        # A yearly plan (2018, 2022) gives the end of that year.
+        (L, "Tổ chức đánh giá kết quả sau đào tạo, bồi dưỡng", "2018-12-31", "document"),
+        (N, "Triển khai kịp thời Quyết định số 174/QĐ-UBND", "2022-12-31", "document"),
+    ],
+)
+def test_task_deadline(stem: str, snippet: str, deadline: str, source: str) -> None:
+    t = _task(stem, snippet)
+    assert (t.deadline, t.deadline_source) == (deadline, source)
+
+
+@pytest.mark.parametrize("stem", [Q, S, L, N, M])
+def test_tasks_keep_provenance_and_skip_labels(stem: str) -> None:
+    tasks, text = seed_tasks(stem)
+    assert tasks
+    for t in tasks:
+        assert text[t.start:t.end] == t.quote
+        assert t.rule.startswith("task.")
+        assert not t.quote.lstrip("- ").startswith(("Đơn vị chủ trì", "Đơn vị phối hợp"))
+        assert t.lead not in t.support
+
+
+def test_headings_and_targets_are_not_tasks() -> None:
+    tasks, _ = seed_tasks(Q)
+    quotes = [" ".join(t.quote.split()) for t in tasks]
+    assert not any(q.startswith("a) Nhiệm vụ và trách nhiệm của Sở Tư pháp") for q in quotes)
+    assert not any("Khai thuế qua mạng 100%" in q for q in quotes)  # a target under `Chỉ tiêu`

@@ -276,16 +276,22 @@ def parse_doc_ref(conn: sqlite3.Connection, text: str) -> DocRef:
     return DocRef(symbol, province, int(m.group("year")) if m.group("year") else None)
 
 
-def key_clause(column: str, ref: DocRef) -> tuple[str, list[Any]]:
-    """SQL matching canonical keys of `ref`: `SYMBOL` (national) or `province/year/SYMBOL` (local)."""
+def key_clause(column: str, ref: DocRef, province_column: str) -> tuple[str, list[Any]]:
+    """SQL matching canonical keys of `ref` (see `vnplan.resolve.document_key`).
+
+    Keys are `61/2018/NĐ-CP` and `vn/2017/846/QĐ-TTg` (national) or
+    `quang-ngai/2017/205/QĐ-UBND` (local). A province picks one province's local
+    document; a national document has no province, so there it picks the rows of
+    documents of that province (`province_column`) instead.
+    """
     sql = f"({column} = ? OR {column} LIKE ?)"
     params: list[Any] = [ref.symbol, f"%/{ref.symbol}"]
     if ref.province:
-        sql += f" AND ({column} = ? OR {column} LIKE ?)"
-        params += [ref.symbol, f"{slug(ref.province)}/%"]
+        sql += (f" AND ({column} LIKE ? OR (({column} = ? OR {column} LIKE 'vn/%') AND {province_column} = ?))")
+        params += [f"{slug(ref.province)}/%", ref.symbol, ref.province]
     if ref.year:
-        sql += f" AND ({column} = ? OR {column} LIKE ?)"
-        params += [ref.symbol, f"%/{ref.year}/%"]
+        sql += f" AND {column} LIKE ?"
+        params += [f"%/{ref.year}/%"]
     return sql, params
 
 
@@ -301,7 +307,7 @@ def ask_repealed_by(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """What repealed (replaced, amended) a document: in-force relations first, planned ones marked."""
     ref = parse_doc_ref(conn, parts["doc"])
     rel = _REL[parts["rel"].lower()]
-    where, params = key_clause("r.target_key", ref)
+    where, params = key_clause("r.target_key", ref, "d.province")
     rows = _rows(conn, f"""
         SELECT COALESCE(sd.label, CASE r.source WHEN 'self' THEN d.label ELSE r.source END) AS answer,
                d.province, r.relation, r.modality, r.target_key AS target, d.label AS document,
@@ -318,7 +324,7 @@ def ask_what_does(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """What a document repeals (replaces, amends), from relations whose source is it."""
     ref = parse_doc_ref(conn, parts["doc"])
     rel = _REL[parts["rel"].lower()]
-    where, params = key_clause("r.source_key", ref)
+    where, params = key_clause("r.source_key", ref, "d.province")
     rows = _rows(conn, f"""
         SELECT COALESCE(td.label, r.target) AS answer, r.target_key AS target, d.province, r.relation,
                r.modality, d.label AS document, r.section, r.quote, r.doc_id
@@ -333,7 +339,7 @@ def ask_what_does(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
 def ask_who_cites(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """Documents citing a document, its first citation in each."""
     ref = parse_doc_ref(conn, parts["doc"])
-    where, params = key_clause("c.key", ref)
+    where, params = key_clause("c.key", ref, "d.province")
     rows = _rows(conn, f"""
         SELECT d.label AS answer, d.province, c.key AS cited, d.label AS document, c.section, c.quote,
                c.doc_id, MIN(c.start) AS start

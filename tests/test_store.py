@@ -57,6 +57,7 @@ Ban hành Kế hoạch cải cách hành chính tỉnh Quảng Ngãi giai đoạ
 QN_211 = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
 Số: 211/KH-UBND
 KẾ HOẠCH
+Căn cứ Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ;
 Thực hiện Nghị quyết số 05-NQ/TU ngày 05/12/2016 của Tỉnh ủy và Quyết định số 172/QĐ-UBND ngày 04/4/2016 của UBND tỉnh.
 - Sở Nội vụ chủ trì tổng hợp báo cáo, trước ngày 15/12/2017.
 """
@@ -64,6 +65,7 @@ Thực hiện Nghị quyết số 05-NQ/TU ngày 05/12/2016 của Tỉnh ủy v�
 LS_60 = """ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
 Số: 60/QĐ-UBND
 QUYẾT ĐỊNH
+Căn cứ Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ;
 - Giao Sở Tư pháp trình ban hành Quyết định thay thế Quyết định số 172/QĐ-UBND ngày 10/5/2016 của UBND tỉnh.
 - Đến năm 2020, 50% thủ tục hành chính được cung cấp trực tuyến mức độ 3; 40 dịch vụ công trực tuyến mức độ 4.
 """
@@ -161,6 +163,8 @@ def build_qn211(text: str, sha: str):
               symbol="211/KH-UBND", number="211", date="2017-12-28", province="Quảng Ngãi",
               issuer="UBND tỉnh Quảng Ngãi", title="Thực hiện nghị quyết 05")
     facts = [
+        Citation(**_args(d0, text, "Nghị quyết số 30c/NQ-CP ngày 08/11/2011", "t"), type="Nghị quyết",
+                 symbol="30c/NQ-CP", number="30c", year=2011, date="2011-11-08", issuer="Chính phủ"),
         Citation(**_args(d0, text, "Nghị quyết số 05-NQ/TU ngày 05/12/2016", "t"), type="Nghị quyết",
                  symbol="05-NQ/TU", number="05", year=2016, date="2016-12-05", issuer="Tỉnh ủy"),
         Citation(**_args(d0, text, "Quyết định số 172/QĐ-UBND ngày 04/4/2016", "t"), type="Quyết định",
@@ -177,6 +181,8 @@ def build_ls60(text: str, sha: str):
               type="Quyết định", symbol="60/QĐ-UBND", number="60", date="2018-01-15", province="Lạng Sơn",
               issuer="UBND tỉnh Lạng Sơn", title="Cải cách hành chính")
     facts = [
+        Citation(**_args(d0, text, "Nghị quyết số 30c/NQ-CP ngày 08/11/2011", "t"), type="Nghị quyết",
+                 symbol="30c/NQ-CP", number="30c", year=2011, date="2011-11-08", issuer="Chính phủ"),
         Citation(**_args(d0, text, "Quyết định số 172/QĐ-UBND ngày 10/5/2016", "t"), type="Quyết định",
                  symbol="172/QĐ-UBND", number="172", year=2016, date="2016-05-10", issuer="UBND tỉnh"),
         Relation(**_args(d0, text, "thay thế Quyết định số 172/QĐ-UBND ngày 10/5/2016", "t"), relation="replaces",

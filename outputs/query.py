@@ -377,23 +377,30 @@ def ask_responsible(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
                   f"tasks of {', '.join(chosen) or name}")
 
 
-def fts_query(words: str) -> str:
-    """An FTS5 query that ANDs the words as quoted tokens (no operator injection)."""
+def fts_queries(words: str) -> list[str]:
+    """FTS5 queries for the words, tried in turn: the exact phrase, then all words anywhere.
+
+    Words are quoted tokens, so FTS operators typed by a user (`OR`, `NEAR`, `*`) are plain words.
+    """
     tokens = re.findall(r"\w+", unicodedata.normalize("NFC", words))
     if not tokens:
         raise VnplanError("search needs at least one word")
-    return " ".join(f'"{t}"' for t in tokens)
+    every = " ".join(f'"{t}"' for t in tokens)
+    return [every] if len(tokens) == 1 else ['"' + " ".join(tokens) + '"', every]
 
 
 def ask_search(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """Full-text search over section text, with a snippet around the match."""
-    q = fts_query(parts["words"])
-    rows = _rows(conn, """
-        SELECT d.province, d.label AS document, s.path AS section,
-               snippet(sections_fts, 1, '[', ']', '…', 16) AS quote, s.doc_id
-        FROM sections_fts JOIN sections s ON s.rowid = sections_fts.rowid
-        JOIN documents_view d ON d.doc_id = s.doc_id
-        WHERE sections_fts MATCH ? ORDER BY rank LIMIT 50""", [q])
+    rows: list[dict[str, Any]] = []
+    for q in fts_queries(parts["words"]):
+        rows = _rows(conn, """
+            SELECT d.province, d.label AS document, s.path AS section,
+                   snippet(sections_fts, 1, '[', ']', '…', 16) AS quote, s.doc_id
+            FROM sections_fts JOIN sections s ON s.rowid = sections_fts.rowid
+            JOIN documents_view d ON d.doc_id = s.doc_id
+            WHERE sections_fts MATCH ? ORDER BY rank LIMIT 50""", [q])
+        if rows:
+            break
     return Answer("search", ["province", *PROVENANCE], rows, f"sections matching {q}")
 
 

@@ -190,8 +190,18 @@ def test_agency_responsibilities_with_deadlines(kb):  # noqa: F811
 def test_search_gives_snippets_with_provenance(kb):  # noqa: F811
     rows = ask(kb, "search hài lòng").rows
     assert len(rows) == 1
-    assert "[hài] [lòng]" in rows[0]["quote"] and rows[0]["section"] == "I.+2"
+    assert "Mức độ [hài lòng] của" in rows[0]["quote"] and rows[0]["section"] == "I.+2"
     assert ask(kb, 'search "OR" NEAR').rows == []  # operators are words, not syntax
+
+
+@pytest.mark.parametrize(("words", "reading", "n"), [
+    ("thủ tục hành chính", '"thủ tục hành chính"', 2),  # the phrase first
+    ("hành chính thủ tục", '"hành" "chính" "thủ" "tục"', 2),  # no phrase: every word anywhere
+    ("hài", '"hài"', 1),
+])
+def test_search_tries_the_phrase_then_every_word(kb, words, reading, n):  # noqa: F811
+    ans = ask(kb, f"search {words}")
+    assert ans.reading == f"sections matching {reading}" and len(ans.rows) == n
 
 
 def test_every_answer_row_carries_provenance(kb):  # noqa: F811

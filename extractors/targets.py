@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from vnplan.extract import Context
-from vnplan.extractors.deadlines import deadline_for, sentence_bounds
+from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
 from vnplan.gazetteer import load
 from vnplan.models import Target
 
@@ -483,45 +483,69 @@ def _is_name(c: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2,}", c)) and not _VALUE.match(c)
 
 
+def _code_parts(code: str) -> list[str]:
+    return [x for x in re.split(r"[.\s]+", code.strip()) if x]
+
+
+def _follows(prev: str | None, code: str) -> bool:
+    """Whether row number `code` can come after `prev` (next sibling, first child, or a new group)."""
+    c = _code_parts(code)
+    if prev is None or re.fullmatch(r"[IVX]+", c[0]) and len(c) == 1:
+        return True
+    p = _code_parts(prev)
+    if c == p + ["1"] or c == ["1"]:
+        return True
+    for k in range(len(p)):
+        if c[:k] == p[:k] and len(c) == k + 1 and c[k].isdigit() and p[k].isdigit() and int(c[k]) == int(p[k]) + 1:
+            return True
+    return False
+
+
 def rows_from_cells(cells: list[Cell]) -> tuple[list[Cell], list[list[Cell]]]:
-    """Split flattened cells into (header, rows): a row starts at a code cell followed by a name cell."""
+    """Split flattened cells into (header, rows).
+
+    The header runs from the `STT`/`TT` cell to the first row number. A row
+    starts at a row number followed by a name cell, when the number can follow
+    the previous row's (`1.2` after `1.1`, `2` after `1.3.2`) or values come
+    right after the name; a name followed directly by values is a row without
+    a number (TỔNG ĐIỂM, CHỈ SỐ HÀI LÒNG CHUNG).
+    """
     n = len(cells)
+    c = cues()["table"]
+
     def val(k: int) -> bool:
         return k < n and bool(_VALUE.match(cells[k].text) or _RANK_CELL.search(cells[k].text))
 
-    starts = []
-    for i in range(n - 1):
-        if (_is_code(cells[i].text) or not cells[i].text) and _is_name(cells[i + 1].text) and val(i + 2):
+    h0 = next((i for i, x in enumerate(cells) if c["code"].match(x.text)), 0)
+    h1 = next((i for i in range(h0 + 1, n) if _is_code(cells[i].text) or val(i)), n)
+    if h1 < n and val(h1) and h1 - 1 > h0 and not (h1 + 1 < n and _is_name(cells[h1 + 1].text)):
+        h1 -= 1  # the header's last cell is an uncoded row's name
+    header = cells[h0:h1]
+    starts: list[int] = []
+    prev: str | None = None
+    for i in range(h1, n - 1):
+        t = cells[i].text
+        if _is_code(t) and _is_name(cells[i + 1].text) and (_follows(prev, t) or val(i + 2)):
+            if starts and i - starts[-1] < 2:
+                continue
             starts.append(i)
-        elif _is_name(cells[i].text) and val(i + 1) and i > 0 and not _is_code(cells[i - 1].text) \
-                and (not starts or starts[-1] < i - 1) and not (starts and i - starts[-1] <= 2):
-            # A row without a number (TỔNG ĐIỂM, CHỈ SỐ CHUNG): a name cell directly followed by values.
+            prev = t
+        elif (i == h1 or not t) and _is_name(cells[i + 1].text) and val(i + 2):
             starts.append(i)
-    # A row without a code (TỔNG ĐIỂM, CHỈ SỐ CHUNG): a name cell right after a row's last value.
+        elif _is_name(t) and val(i + 1) and starts and i - starts[-1] > 2 and not _is_code(cells[i - 1].text) \
+                and re.search(r"[A-ZÀ-ỸĐ]{3,}", t) and t.upper() == t:
+            starts.append(i)  # an upper-case total row inside the table
+        elif i == h1 and _is_name(t) and val(i + 1):
+            starts.append(i)
     if not starts:
-        return cells, []
-    hdr_end = starts[0]
-    c = cues()["table"]
-    header = cells[:hdr_end]
-    k = max((i for i, h in enumerate(header) if c["code"].match(h.text)), default=None)
-    if k is not None:
-        header = header[k:]
+        return header, []
     rows = []
-    bounds = starts + [len(cells)]
+    bounds = starts + [n]
     for a, b in zip(bounds, bounds[1:], strict=False):
         row = cells[a:b]
-        # An uncoded row inside: name cell after a value cell and followed by values.
-        split = None
-        for j in range(2, len(row) - 1):
-            if _is_name(row[j].text) and _VALUE.match(row[j - 1].text or "-") and _VALUE.match(row[j + 1].text) \
-                    and re.search(r"[A-ZÀ-ỸĐ]{3,}", row[j].text) and row[j].text.upper() == row[j].text:
-                split = j
-                break
-        if split is not None:
-            rows.append(row[:split])
-            rows.append([Cell("", row[split].start, row[split].start)] + row[split:])
-        else:
-            rows.append(row)
+        if not _is_code(row[0].text) and row[0].text:
+            row = [Cell("", row[0].start, row[0].start)] + row
+        rows.append(row)
     return header, rows
 
 
@@ -532,6 +556,8 @@ def _header_roles(header: list[Cell]) -> list[str]:
         t = h.text
         if c["code"].match(t):
             roles.append("code")
+        elif c["unit"].match(t):
+            roles.append("unit")
         elif c["max"].search(t):
             roles.append("max")
         elif c["change"].search(t):
@@ -551,6 +577,9 @@ def _header_roles(header: list[Cell]) -> list[str]:
         years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := re.search(r"(20\d\d)", h.text))]
         if years:
             roles[max(years)[1]] = "target"
+        elif roles.count("baseline") == 1:
+            # A lone "Kết quả" column in a list of indicators is the expected result.
+            roles[roles.index("baseline")] = "target"
     return roles
 
 
@@ -590,6 +619,7 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
         due_col = f"{ym.group(1)}-12-31" if ym else None
         numeric_roles = [r for r in roles if r in ("max", "baseline", "target", "change")]
         group = None
+        group_due: str | None = None
         for row in body:
             cells = [x for x in row]
             if not cells:
@@ -608,7 +638,11 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 if rest:
                     by_role["agency"] = rest[0]
             tcell = by_role.get("target")
-            if tcell is None:
+            if tcell is None or not _TABLE_VAL.match(tcell.text):
+                # A group row ("I | Giai đoạn 2025-2027") may fix the deadline of the rows under it.
+                te = [x for x in find_deadlines(name) if x.due]
+                if te and not vals_in(cells[name_i + 1:]):
+                    group_due = te[0].due
                 continue
             m = _TABLE_VAL.match(tcell.text)
             if not m:
@@ -636,8 +670,15 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 code = classify(name.lower())[0]
             agency_cell = by_role.get("agency")
             agency = agency_cell.text if agency_cell is not None and agency_cell.text not in ("-", "") else None
-            u = unit or ("percent" if m.group(3) else "count")
-            due, source = (due_col, "own") if due_col else deadline_for(ctx, tcell.start)
+            ucell = next((x for x in cells if x.text.strip() in ("%", "điểm", "Điểm")), None)
+            u = unit or ("percent" if m.group(3) or (ucell is not None and ucell.text == "%") else
+                         "points" if ucell is not None else "count")
+            if due_col:
+                due, source = due_col, "own"
+            elif group_due:
+                due, source = group_due, "heading:table"
+            else:
+                due, source = deadline_for(ctx, tcell.start)
             qs = (code_cell or cells[name_i]).start if (code_cell or cells[name_i]).text else cells[name_i].start
             qs = min(qs, cells[name_i].start) if cells[name_i].text else tcell.start
             yield Target(**ctx.fact_args(qs, tcell.end, "target.table"), value=value, unit=u, comparator=comp,
@@ -651,6 +692,11 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                              scope="province", deadline=due, deadline_source=source,
                              baseline=float(brk.group(1)) if brk else None, criterion=crit, agency=agency)
     _ = c
+
+
+def vals_in(cells: Sequence[Cell]) -> bool:
+    """Whether any of these cells holds a number."""
+    return any(_TABLE_VAL.match(x.text) for x in cells)
 
 
 def _table_scope(context: str) -> str | None:

@@ -306,10 +306,11 @@ def portal_footer(t: Tracked) -> None:
 
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
 _HEAD_WINDOW = 12000
+_NUMBER_CELL = re.compile(r"Số\s*:")
 _RULE_LINE = re.compile(r"^[-_=.*~– ]{3,}$")
 # Lines that show the dropped head holds document content, not site chrome.
 _CONTENT_LINE = re.compile(
-    r"(?m)^(?:Điều \d+\s*[.:]|Căn cứ |QUYẾT ĐỊNH:?$|Chương [IVXLC\d]+|Số\s*:\s*\d*\s*/)"
+    r"(?m)^(?:Điều \d+\s*[.:]|Căn cứ |QUYẾT ĐỊNH:?$|Chương [IVXLC\d]+|Số\s*:)"
 )
 
 
@@ -328,8 +329,11 @@ def letterhead(t: Tracked) -> None:
     while start > 0:
         prev_start = text.rfind("\n", 0, start - 1) + 1
         line = text[prev_start : start - 1].strip()
-        if line and not (_is_caps(line) or _RULE_LINE.match(line) or line == "|"):
-            break
+        if line and not (_is_caps(line) or _RULE_LINE.match(line) or line == "|" or _NUMBER_CELL.match(line)):
+            # The value of a `Số:` cell printed on its own line (`Không số`, `205/KH-UBND`).
+            above = text[text.rfind("\n", 0, max(prev_start - 1, 0)) + 1 : max(prev_start - 1, 0)].strip()
+            if not (len(line) <= 30 and re.match(r"Số\s*:?$", above)):
+                break
         start = prev_start
     # Skip the blank lines we walked over.
     while start < m.start() and text[start] in "\n|":
@@ -343,6 +347,7 @@ def letterhead(t: Tracked) -> None:
 # ---------------------------------------------------------------- tables flattened to `|` lines
 
 _PIPE_LINE = re.compile(r"(?m)^\|$")
+_PIPE_BLANKS = re.compile(r"(?<=\n)\n+(?=\|(?:\n|\Z))|(?<=\n\|\n)\n+")
 _HEADER_CELL = re.compile(r"(?i)^(?:STT|TT|Số TT|Số thứ tự)$")
 _ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
 
@@ -429,10 +434,12 @@ def cells(t: Tracked) -> None:
     A lone `|` otherwise separates letterhead cells, which must stay apart, so
     it becomes a blank line.
     """
+    if not _PIPE_LINE.search(t.text):
+        return
+    # Blank lines around a cell separator carry no meaning.
+    t.sub(_PIPE_BLANKS, "", "cells")
     text = t.text
     pipes = [m.start() for m in _PIPE_LINE.finditer(text)]
-    if not pipes:
-        return
     # A pipe at the very end or start has no "\n" on one side; pad the indices we need.
     pipes = [p for p in pipes if p > 0 and p + 1 < len(text)] if len(text) > 1 else []
     edits, used = _table_edits(text, pipes) if pipes else ([], set())

@@ -87,6 +87,27 @@ def _tone(text: str) -> str:
     return text
 
 
+@cache
+def _provinces() -> list[tuple[str, str]]:
+    """(folded name or alias, canonical name) of every province, old and new, longest first."""
+    data = load("provinces.json")
+    out = []
+    for e in data.get("old", []) + data.get("new", []):
+        for n in [e["name"], *e.get("aliases", [])]:
+            out.append((fold(_tone(n)), e["name"]))
+    return sorted(set(out), key=lambda x: -len(x[0]))
+
+
+def province_in(text: str) -> str | None:
+    """The province named right after `tỉnh`/`thành phố` in `text` (`UBND tỉnh Quảng Ninh` -> `Quảng Ninh`)."""
+    for m in re.finditer(r"(?i:tỉnh|thành\s+phố)\s+", text):
+        rest = fold(_tone(text[m.end() : m.end() + 30]))
+        for folded, name in _provinces():
+            if rest.startswith(folded) and not rest[len(folded) : len(folded) + 1].isalpha():
+                return name
+    return None
+
+
 # ---------------------------------------------------------------- patterns
 
 _UP = "A-ZĐƯƠÂÊÔĂ"
@@ -126,13 +147,13 @@ def _self_rx() -> re.Pattern[str]:
 
 _LAW = re.compile(r"(?<![\wà-ỹ])(?P<type>Bộ\s+luật|Luật|Hiến\s+pháp)(?=[\s*]+\S)")
 _DATE = re.compile(
-    r"[\s*,]*(?:ban\s+hành\s+)?ngày[\s*]*(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*((?:19|20)\d\d)(?!\d)"
+    r"[\s*,]*(?i:ban\s+hành\s+)?(?i:ngày)[\s*]*(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*((?:19|20)\d\d)(?!\d)"
 )
 _YEAR_AFTER = re.compile(r"[\s*]*,?\s*năm\s+((?:19|20)\d\d)(?!\d)")
 _OF = re.compile(r"[\s*]*,?\s*(?:của|do)\s+")
 _ISSUER_STOP = re.compile(
-    r"\s(?:về|ngày|tại|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi|thực\s+hiện|triển\s+khai|và|trên|đối\s+với|theo|nhằm|để|đã|được|V/v|v/v|trong|thì|với|lần|khóa|khoá)(?![\wà-ỹ])"
-    r"|[,;.:()\[\]\"“”]|\n\s*\n|$"
+    r"\s(?i:về|ngày|tại|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi|thực\s+hiện|triển\s+khai|và|trên|đối\s+với|theo|nhằm|để|đã|được|V/v|v/v|trong|thì|với|lần|khóa|khoá)(?![\wà-ỹ])"
+    r"|,(?!\s*Chủ\s+nhiệm)|[;.:()\[\]\"“”]|\n\s*\n|$"
 )
 _TITLE_LEAD = re.compile(r"[\s*]*,?\s*(?:(?:về\s+việc|về|V/v|v/v)\s+|(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi)\s))")
 _TITLE_END = re.compile(r";|\.(?:\s|$)|\n\s*\n|\)|:\s*\n|$")
@@ -219,9 +240,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
         folded = fold(_tone(cand))
         if cand and any(folded.startswith(fold(e["pattern"])) for e in _issuer_names()):
             r.issuer = _tone(cand)
-            pm = re.search(r"(?:tỉnh|thành phố)\s+((?:[A-ZĐ][\wà-ỹ]*)(?:\s+[A-ZĐ][\wà-ỹ]*){0,2})", _tone(cand))
-            if pm:
-                r.issuer_province = pm.group(1)
+            r.issuer_province = province_in(cand)
             end = om.end() + len(text[om.end() : stop.start() if stop else om.end()].rstrip())
             if not dm:
                 dm = _DATE.match(text, end, limit)
@@ -351,7 +370,9 @@ def law_title(kind: str, name: str) -> str:
     name = _tone(name)
     for short, full in _abbrev():
         name = re.sub(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])", full, name)
-    title = f"{kind} {name[:1].upper()}{name[1:]}"
+    if not fold(name).startswith("sửa đổi"):
+        name = name[:1].upper() + name[1:]
+    title = f"{kind} {name}"
     return _law_aliases().get(fold(title), title)
 
 
@@ -501,8 +522,7 @@ def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None)
                     rest = re.sub(r"^(?:Bộ trưởng|Giám đốc)\s+", "", t)
                     return rest
                 if "{province}" in canon:
-                    pm = re.search(r"(?:tỉnh|thành phố)\s+((?:[A-ZĐ][\wà-ỹ]*)(?:\s+[A-ZĐ][\wà-ỹ]*){0,2})", t)
-                    prov = pm.group(1) if pm else province
+                    prov = province_in(t) or province
                     return canon.replace("{province}", prov).strip() if prov else canon.replace(" {province}", "")
                 return canon
         return t

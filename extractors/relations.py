@@ -1,23 +1,335 @@
-"""Relations between documents, from cue words around citations."""
+"""Relations between documents, from cue words around citations (DOMAIN.md §3, FORMAT.md).
+
+Where a relation comes from decides its source and modality:
+- a preamble paragraph (`Căn cứ ...`, `Thực hiện ...`, `Theo đề nghị ... tại Tờ trình ...`)
+  links the document itself to every document it cites (`in_force`);
+- the document's own title (`Kế hoạch thực hiện Nghị quyết số ...`) and its purpose
+  section (`Mục đích`, `Mục tiêu`) give `implements` from the document itself;
+- `Ban hành kèm theo Quyết định này <Kế hoạch>` gives `promulgates` decision -> plan;
+- a cue right before a citation in the body (`bãi bỏ`, `thay thế`, `sửa đổi, bổ sung`)
+  is done by the document (`in_force`) or is a task (`planned`);
+- a cue between two cited documents (`Nghị định A ... sửa đổi, bổ sung ... Nghị định B`,
+  `Kế hoạch A về thực hiện Kết luận B`) is `reported`.
+Cue words live in `gazetteer/relation_cues.json`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
 
 from vnplan.extract import Context
+from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
+from vnplan.normalize import collapse, fold
+
+# Document types that effect relations themselves (a plan's `bãi bỏ` is a task).
+_ENACTING = {"quyết định", "nghị quyết", "nghị định", "thông tư", "chỉ thị", "luật", "thông tư liên tịch", "pháp lệnh"}
+
+
+def _cue(fragment: str) -> str:
+    """A gazetteer cue as a regex: its spaces match any whitespace."""
+    return fragment.replace(" ", r"\s+")
+
+
+@cache
+def cues(where: str) -> list[tuple[str, re.Pattern[str]]]:
+    """(relation, compiled cue) of one kind (`preamble`, `before`, `passive`)."""
+    out = []
+    for e in load("relation_cues.json")["entries"]:
+        if e["where"] == where:
+            out.append((e["relation"], re.compile(_cue(e["cue"]), re.IGNORECASE)))
+    return out
+
+
+@cache
+def _part(name: str) -> str:
+    return _cue(load("relation_cues.json")[name]["cue"])
+
+
+@cache
+def _preamble_rx() -> re.Pattern[str]:
+    alts = "|".join(f"(?P<p{i}>{c.pattern})" for i, (_, c) in enumerate(cues("preamble")))
+    return re.compile(rf"(?m)^[ \t*_\-–+]*(?:{alts})(?![\wà-ỹ])", re.IGNORECASE)
+
+
+@cache
+def _before_rx() -> list[tuple[str, re.Pattern[str]]]:
+    lead = _part("target_lead")
+    return [(rel, re.compile(rf"(?:{c.pattern})[\s,*]+{lead}$", re.IGNORECASE)) for rel, c in cues("before")]
+
+
+@cache
+def _between_rx() -> list[tuple[str, re.Pattern[str], bool]]:
+    lead, tlead = _part("between_lead"), _part("target_lead")
+    out = []
+    for rel, c in cues("before"):
+        out.append((rel, re.compile(rf"^[\s*]*{lead}[\s*]*(?:{c.pattern})[\s,*]+{tlead}$", re.IGNORECASE), False))
+    for rel, c in cues("passive"):
+        out.append((rel, re.compile(rf"^[\s*]*,?[\s*]*(?:{c.pattern})[\s,*]+{tlead}$", re.IGNORECASE), True))
+    return out
+
+
+_BODY = re.compile(
+    r"(?m)^[ \t*#]*(?:Điều\s+1\s*[.:]|QUYẾT\s+ĐỊNH\s*:|QUYẾT\s+NGHỊ\s*:|[IVX]{1,4}\s*[.\-–/]\s*\S|1\s*[.)]\s+[A-ZĐ]|Phần\s+(?:I|thứ)|Chương\s+I\b)"
+)
+_ROMAN = re.compile(r"(?m)^[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
+_PURPOSE = re.compile(r"^[\s*]*(?:mục\s+đích|mục\s+tiêu)", re.IGNORECASE)
+_CLAUSE = re.compile(r"[;:(]|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+_SENTENCE = re.compile(r"\.\s|\n\s*\n")
+_LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
+
+
+def body_start(ctx: Context) -> int:
+    """Where the body of the current document starts (after title and preamble)."""
+    s0, e0 = ctx.body
+    m = _BODY.search(ctx.text, s0, e0)
+    return m.start() if m else e0
+
+
+def endpoint(c: Citation) -> str | None:
+    """How a cited document is named in a relation: its symbol, else its title."""
+    return c.symbol or c.title
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    last = lo
+    for m in _CLAUSE.finditer(text, max(lo, pos - 300), pos):
+        last = m.end()
+    return last
+
+
+def _modality(ctx: Context, start: int, end: int) -> str:
+    """`in_force` when the document itself does it, `planned` for a task to do it later."""
+    text = ctx.text
+    s = max(ctx.doc.start, start - 300)
+    for m in _SENTENCE.finditer(text, s, start):
+        s = m.end()
+    sent = text[s : min(end + 100, ctx.doc.end)]
+    if re.search(_part("in_force_markers"), sent, re.IGNORECASE):
+        return "in_force"
+    if re.search(_part("planned_markers"), sent, re.IGNORECASE):
+        return "planned"
+    if fold(ctx.doc.type or "") in _ENACTING and ctx.section_at(start).path.startswith("Đ"):
+        return "in_force"
+    return "in_force" if fold(ctx.doc.type or "") in _ENACTING and start < body_start(ctx) else "planned"
+
+
+class _Out:
+    """Relations of one document, once each per (relation, source, target)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.seen: dict[tuple[str, str, str], Relation] = {}
+
+    def add(self, start: int, end: int, rule: str, relation: str, modality: str, source: str | None, target: str | None) -> None:
+        if not source or not target or source == target:
+            return
+        key = (relation, fold(source), fold(target))
+        if key in self.seen:
+            return
+        self.seen[key] = Relation(**self.ctx.fact_args(start, end, rule), relation=relation, modality=modality, source=source, target=target)
+
+
+def _nested(text: str, cits: Sequence[Citation]) -> dict[int, tuple[str, Citation, bool]]:
+    """Pairs stated between two cited documents: index of B -> (relation, A, passive)."""
+    out: dict[int, tuple[str, Citation, bool]] = {}
+    for i in range(1, len(cits)):
+        a, b = cits[i - 1], cits[i]
+        if a.end > b.start:
+            if a.rule == "citation.law" and b.rule == "citation.law_amended":
+                out[i] = ("amends", a, False)
+            continue
+        gap = text[a.end : b.start]
+        if len(gap) > 160 or _SENTENCE.search(gap) or ";" in gap:
+            continue
+        for rel, rx, passive in _between_rx():
+            if rx.search(gap):
+                out[i] = (rel, a, passive)
+                break
+        else:
+            # `... về thực hiện Kết luận A của Bộ Chính trị và Công điện B`: B joins A's relation.
+            prev = out.get(i - 1)
+            if prev and not prev[2] and _LIST_SEP.match(gap) and prev[1].end <= a.start:
+                out[i] = prev
+    for i, c in enumerate(cits):
+        if c.rule == "citation.law_amended" and i not in out:
+            outer = next((o for o in cits if o.rule == "citation.law" and o.start < c.start < o.end), None)
+            if outer:
+                out[i] = ("amends", outer, False)
+    return out
+
+
+_SUBJECT_VERB = re.compile(r"^(?:ban\s+hành|phê\s+duyệt|về\s+việc|về)\s+", re.IGNORECASE)
+_OBJECT_LEAD = re.compile(r"^(?:(?:triển\s+khai|thực\s+hiện|thi\s+hành|tổ\s+chức)\s+)+", re.IGNORECASE)
+
+
+def _subject_object(title: str) -> list[tuple[str, str]]:
+    """`hướng dẫn triển khai Chương trình X` -> [("guides", "Chương trình X")]."""
+    t = _SUBJECT_VERB.sub("", title.strip())
+    out = []
+    for rel, rx in cues("before"):
+        if rel not in ("guides", "implements"):
+            continue
+        m = rx.match(t)
+        if m:
+            obj = _OBJECT_LEAD.sub("", t[m.end() :].strip())
+            if len(obj.split()) >= 5 and obj[:1].isupper():
+                out.append((rel, obj))
+            break
+    return out
+
+
+def _same_subject(obj: str, title: str) -> bool:
+    """True when `obj` is the subject `title` issues (`ban hành Chương trình X` ~ `Chương trình X`)."""
+    from rapidfuzz import fuzz
+
+    subj = _SUBJECT_VERB.sub("", title.strip())
+    a, b = fold(obj), fold(subj)
+    return len(b.split()) >= 5 and fuzz.ratio(a, b) >= 90
 
 
 def extract(ctx: Context) -> Iterator[Relation]:
-    """`Căn cứ` lines give based_on; `bãi bỏ` before a citation gives repeals."""
+    """All relations stated in the current document."""
     text = ctx.text
-    for c in ctx.prior.get("citations", []):
-        assert isinstance(c, Citation)
-        if not c.symbol:
+    s0, e0 = ctx.body
+    allc = [c for c in ctx.prior.get("citations", []) if isinstance(c, Citation)]
+    allc.sort(key=lambda c: c.start)
+    cits = [c for c in allc if not c.self_ref]
+    out = _Out(ctx)
+    bstart = body_start(ctx)
+    nested = _nested(text, allc)
+    nested_ids = {id(allc[i]) for i, (_, _, passive) in nested.items() if not passive}
+
+    # Preamble paragraphs: Căn cứ / Thực hiện / Theo đề nghị.
+    pre = list(_preamble_rx().finditer(text, s0, bstart))
+    zone_end = pre[0].start() if pre else bstart
+    for k, m in enumerate(pre):
+        rel = cues("preamble")[int(next(g for g, v in m.groupdict().items() if v)[1:])][0]
+        pend = pre[k + 1].start() if k + 1 < len(pre) else bstart
+        stop = re.search(r"[;.,:][ \t*]*\n|\n\s*\n", text[m.end() : pend])
+        if stop and rel != "based_on":
+            pend = m.end() + stop.end()
+        elif stop:
+            # A Căn cứ paragraph runs to the line that ends it with `;` or `,` (hard wraps continue it).
+            pend = m.end() + stop.end()
+        first = True
+        for c in cits:
+            if not (m.end() <= c.start < pend) or id(c) in nested_ids or not endpoint(c):
+                continue
+            if rel == "proposed_by" and not re.search(r"tờ\s+trình|đề\s+nghị", text[m.start() : c.end], re.IGNORECASE):
+                continue
+            qs = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t*_-–+")) if first else c.start
+            out.add(qs, c.end, f"relation.preamble.{rel}", rel, "in_force", "self", endpoint(c))
+            first = False
+
+    promulgated = [d for d in ctx.documents if d.promulgated_by == ctx.doc.index and d.doc_id != ctx.doc.doc_id]
+
+    # The title: `Kế hoạch thực hiện Nghị quyết số ...`, `Nghị định sửa đổi, bổ sung ... Nghị định số ...`.
+    for c in cits:
+        if not (s0 <= c.start < zone_end) or id(c) in nested_ids:
             continue
-        line_start = text.rfind("\n", 0, c.start) + 1
-        before = text[line_start : c.start]
-        if before.lstrip().startswith("Căn cứ"):
-            yield Relation(**ctx.fact_args(line_start, c.end, "relation.can_cu"), relation="based_on", modality="in_force", source="self", target=c.symbol)
-        elif before.rstrip().endswith("bãi bỏ"):
-            yield Relation(**ctx.fact_args(c.start - 7, c.end, "relation.bai_bo"), relation="repeals", modality="in_force", source="self", target=c.symbol)
+        head = text[s0 : c.start]
+        for rel, rx in _before_rx():
+            cm = rx.search(head)
+            if cm:
+                if rel == "implements" and promulgated:
+                    break  # `ban hành Kế hoạch thực hiện ...`: the plan implements it, not the decision.
+                out.add(s0 + cm.start(), c.end, f"relation.title.{rel}", rel, "in_force", "self", endpoint(c))
+                break
+
+    # Purpose sections: `Mục đích` / `Mục tiêu` say what the document implements.
+    zones = []
+    heads = list(_ROMAN.finditer(text, bstart, e0))
+    for k, h in enumerate(heads):
+        if _PURPOSE.match(h.group(1)):
+            zones.append((h.start(), heads[k + 1].start() if k + 1 < len(heads) else e0))
+    impl_rx = [rx for rel, rx in cues("before") if rel == "implements"]
+    last_impl: Citation | None = None
+    for c in cits:
+        if not any(a <= c.start < b for a, b in zones) or id(c) in nested_ids:
+            continue
+        cs = _clause_start(text, s0, c.start)
+        clause = text[cs : c.start]
+        hit = any(rx.search(clause) for rx in impl_rx) and not any(o.start >= cs and o.end <= c.start for o in cits if o is not c)
+        if not hit and last_impl is not None:
+            between = text[last_impl.end : c.start]
+            hit = not _SENTENCE.search(between) and clause.strip(" \t\n*") == ""
+        if hit:
+            out.add(cs if clause.strip() else c.start, c.end, "relation.purpose.implements", "implements", "in_force", "self", endpoint(c))
+            last_impl = c
+
+    # Promulgation: Điều 1 `Ban hành kèm theo Quyết định này Kế hoạch ...`.
+    pm = re.search(_part("promulgates"), text[s0:e0], re.IGNORECASE)
+    if pm and promulgated:
+        for d in promulgated:
+            end = min(e0, s0 + pm.end() + 120)
+            line_end = text.find("\n", s0 + pm.end())
+            if 0 <= line_end < end:
+                end = line_end
+            out.add(s0 + pm.start(), end, "relation.promulgates", "promulgates", "in_force", "self", d.title or d.type)
+    elif ctx.doc.promulgated_by is None:
+        # A promulgated plan whose decision is not in the file: its header names the decision.
+        for c in allc:
+            if c.self_ref and c.symbol and c.start - s0 < 1500 and re.search(r"kèm\s+theo[\s*]*$", text[max(0, c.start - 40) : c.start], re.IGNORECASE):
+                if not any(d.symbol == c.symbol for d in ctx.documents):
+                    out.add(c.start, c.end, "relation.promulgated_header", "promulgates", "in_force", c.symbol, ctx.doc.title or ctx.doc.type)
+                break
+
+    # Between two cited documents (reported), or `Quyết định này thay thế ...` (self).
+    for i, (rel, a, passive) in nested.items():
+        b = allc[i]
+        if not (s0 <= b.start < e0) or b.self_ref:
+            continue
+        if a.self_ref:
+            if rel in ("repeals", "replaces", "amends"):
+                out.add(a.start, b.end, f"relation.self.{rel}", rel, "in_force", "self", endpoint(b))
+            continue
+        src, dst = (b, a) if passive else (a, b)
+        out.add(min(a.start, b.start), max(a.end, b.end), f"relation.reported.{rel}", rel, "reported", endpoint(src), endpoint(dst))
+
+    # A subject that names what another cited document issued: `Công văn A về việc hướng dẫn
+    # triển khai Chương trình X` where `Nghị quyết B ... ban hành Chương trình X`.
+    for a in cits:
+        if not (s0 <= a.start < e0) or not a.title or not a.symbol:
+            continue
+        for rel, obj in _subject_object(a.title):
+            for b in cits:
+                if b.symbol and b.symbol != a.symbol and b.title and _same_subject(obj, b.title):
+                    out.add(a.start, a.end, f"relation.subject.{rel}", rel, "reported", a.symbol, b.symbol)
+                    break
+
+    # Body cues right before a citation: `bãi bỏ Quyết định số ...`, `(thay thế Quyết định số ...)`.
+    body_rels = {"repeals", "replaces", "amends"}
+    last: tuple[Citation, str, str] | None = None
+    for c in cits:
+        if not (bstart <= c.start < e0) or id(c) in nested_ids or any(o is c for o in (allc[i] for i in nested)):
+            continue
+        cs = _clause_start(text, s0, c.start)
+        clause = text[cs : c.start]
+        found = None
+        for rel, rx in _before_rx():
+            if rel in body_rels:
+                cm = rx.search(clause)
+                if cm:
+                    found = (rel, cs + cm.start())
+                    break
+        if found is None and last is not None:
+            between = text[last[0].end : c.start]
+            if len(between) < 120 and not _SENTENCE.search(between) and re.search(r"(?:[,;]|\svà)[\s*]*(?:các\s+)?$", between) and clause.strip(" \t\n*,;") in ("", "và"):
+                found = (last[1], c.start)
+        if found:
+            rel, qs = found
+            modality = last[2] if last is not None and qs == c.start else _modality(ctx, qs, c.end)
+            out.add(qs, c.end, f"relation.body.{rel}", rel, modality, "self", endpoint(c))
+            last = (c, rel, modality)
+        else:
+            last = None
+
+    yield from out.seen.values()
+
+
+def quote_of(r: Relation) -> str:
+    """The relation's quote as FORMAT.md writes `as_written`."""
+    return collapse(r.quote)

@@ -1,0 +1,75 @@
+"""Each entry of doctypes.json, issuers.json and relation_cues.json is matched by its own examples."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from vnplan.extractors.citations import code_scope, resolve_issuer, symbol_parts
+from vnplan.gazetteer import load
+from vnplan.normalize import fold
+
+from tests.citation_helpers import citations_of
+
+DOCTYPES = load("doctypes.json")
+ISSUERS = load("issuers.json")
+CUES = load("relation_cues.json")
+
+
+def _cases(entries, key):
+    return [(e[key], ex) for e in entries for ex in e["examples"]]
+
+
+@pytest.mark.parametrize(("word", "example"), _cases(DOCTYPES["entries"], "word"))
+def test_doctype_examples_are_cited_with_their_type(word, example):
+    types = [c.type for c in citations_of(example)]
+    assert word in types, (example, types)
+
+
+@pytest.mark.parametrize(("alias", "example"), _cases(DOCTYPES["law_aliases"]["entries"], "alias"))
+def test_law_alias_examples(alias, example):
+    name = next(e["name"] for e in DOCTYPES["law_aliases"]["entries"] if e["alias"] == alias)
+    assert name in [c.title for c in citations_of(example)]
+
+
+@pytest.mark.parametrize(("short", "example"), _cases(DOCTYPES["abbreviations"]["entries"], "short"))
+def test_abbreviation_examples(short, example):
+    full = next(e["full"] for e in DOCTYPES["abbreviations"]["entries"] if e["short"] == short)
+    titles = [c.title or "" for c in citations_of(example)]
+    assert short in example and any(full in t for t in titles)
+
+
+@pytest.mark.parametrize(("code", "example"), _cases(ISSUERS["codes"], "code"))
+def test_issuer_code_examples(code, example):
+    entry = next(e for e in ISSUERS["codes"] if e["code"] == code)
+    from vnplan.normalize import normalize_symbol
+
+    _, _, issuers = symbol_parts(normalize_symbol(example))
+    assert issuers and re.sub(r"\d+$", "", issuers[0]) == code.upper()
+    assert code_scope(issuers[0]) == entry["scope"]
+
+
+@pytest.mark.parametrize("example", ISSUERS["local_code_rule"]["examples"])
+def test_local_code_rule_examples(example):
+    assert code_scope(example) == "local"
+
+
+@pytest.mark.parametrize(("pattern", "example"), _cases(ISSUERS["names"], "pattern"))
+def test_issuer_name_examples(pattern, example):
+    entry = next(e for e in ISSUERS["names"] if e["pattern"] == pattern)
+    written = re.sub(r"^của\s+", "", example)
+    got = resolve_issuer(written, None, "Quảng Ngãi")
+    want = entry["canonical"].replace("{province}", "").strip()
+    assert got and fold(got).startswith(fold(want)), (example, got)
+
+
+@pytest.mark.parametrize(("cue", "example"), _cases(CUES["entries"], "cue"))
+def test_relation_cue_examples(cue, example):
+    assert re.search(cue.replace(" ", r"\s+"), example, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", ["between_lead", "target_lead", "planned_markers", "in_force_markers", "promulgates", "attached_header"])
+def test_relation_cue_parts_examples(name):
+    part = CUES[name]
+    for ex in part["examples"]:
+        assert re.search(part["cue"].replace(" ", r"\s+"), ex, re.IGNORECASE), (name, ex)

@@ -149,8 +149,8 @@ def citation_links(conn: sqlite3.Connection | None, doc: Document, facts: list[t
     out: dict[int, tuple[str, str]] = {}
     for n, f in facts:
         if isinstance(f, Citation) and f.key and f.key != doc.key:
-            rows = _lookup(conn, "SELECT doc_id, label FROM documents_view WHERE key = ? AND file_sha != ? "
-                           "ORDER BY doc_id LIMIT 1", [f.key, doc.file_sha])
+            rows = _lookup(conn, "SELECT doc_id, label FROM documents_view WHERE key = ? AND doc_id != ? "
+                           "ORDER BY doc_id LIMIT 1", [f.key, doc.doc_id])
             if rows:
                 out[n] = (page_name(rows[0]["doc_id"]), rows[0]["label"])
     return out

@@ -73,7 +73,7 @@ def cues() -> dict:
     c["units"] = {k: re.compile(v, re.I) for k, v in u.items() if isinstance(v, str) and k != "description"}
     c["scopes"] = [(e["scope"], re.compile(e["pattern"], re.I)) for e in raw["scopes"]["entries"]]
     c["non_target"] = [re.compile(e["pattern"], re.I) for e in raw["non_target"]["entries"]]
-    for k in ("achieved", "future", "background_headings", "increase"):
+    for k in ("achieved", "future", "background_headings", "increase", "target_verbs"):
         c[k] = re.compile(raw[k]["pattern"], re.I)
     c["table"] = {k: re.compile(v, re.I) for k, v in raw["table"].items() if isinstance(v, str) and k != "description"}
     return c
@@ -93,7 +93,8 @@ def find_indicators(text: str) -> list[IndicatorHit]:
     hits.sort(key=lambda h: (-h.priority, h.start))
     kept: list[IndicatorHit] = []
     for h in hits:
-        if any(h.start < k.end and k.start < h.end and k.code != h.code for k in kept):
+        if any(h.start < k.end and k.start < h.end and k.code != h.code and not (h.group and h.group == k.group)
+               for k in kept):
             continue
         kept.append(h)
     return sorted(kept, key=lambda h: h.start)
@@ -212,6 +213,8 @@ def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
             continue
         before, after = text[max(lo, s - 40):s], text[e:min(hi, e + 60)]
         comp = "<=" if unit == "rank" else (comparator_of(before, after) or "=")
+        if unit == "count" and value < 2:
+            continue  # "ít nhất 01 ứng dụng": a qualifier inside another target
         if unit == "days" and comp == "=":
             comp = "<="
         out.append(Candidate(s, e, value, unit, comp))
@@ -290,6 +293,7 @@ def nlp_phrase(clause: str, rel_pos: int) -> str | None:
 
 # ---------------------------------------------------------------- text reader
 
+_FOOTNOTE = re.compile(r"(?m)^\[\d{1,3}\]")
 _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
 
 
@@ -310,6 +314,8 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
         cands = candidates(low, ls, le)
         if not cands:
             continue
+        if len(_NUM.findall(low, ls, le)) >= 6 and len(_NUM.findall(low, ls, le)) > 0.25 * len(low[ls:le].split()):
+            continue  # a table row flattened into a line of bare numbers: statistics, not a sentence
         for i, c in enumerate(cands):
             sec = ctx.section_at(c.start)
             item_lo = max(sec.start, ls - 2000) if sec.path else ls
@@ -320,6 +326,13 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
             before = low[max(cs, c.start - 25):c.start]
             if cues()["increase"].search(before):
                 continue
+            if before.endswith("(") and re.match(r"\s*%?\s*\)", low[c.end:c.end + 4]):
+                continue  # "Sơn La (87,26%)": a figure quoted for a named unit, a statistic
+            if c.unit == "points" and not cues()["future"].search(clause):
+                continue  # points without "phấn đấu đạt ..." belong to a scoring scheme
+            if c.unit == "count" and c.comparator == "=" and not cues()["future"].search(clause) \
+                    and not cues()["target_verbs"].search(clause):
+                continue  # a bare count needs a commitment around it
             # Indicator: read in the clause; a bare "80% huyện, thành phố;" borrows from the next clause.
             hits, best = best_indicator(clause, c.start - cs)
             if best is None and len(low[c.end:ce].split()) <= 6:
@@ -330,7 +343,10 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
                     hits, best, cs, clause = [b2], b2, ns, nxt
             # Scope: from the number to the next number in the clause, else the rest of the clause.
             nxt_start = next((d.start for d in cands[i + 1:] if d.start < ce), ce)
-            scope = _scope(low[c.end:nxt_start]) or _scope(low[c.end:ce]) if c.unit != "rank" else "province"
+            if c.unit == "rank":
+                scope = "province" if re.match(r"[^;.]{0,20}?(?:tỉnh|địa phương)", low[c.end:ce]) else None
+            else:
+                scope = _scope(low[c.end:nxt_start]) or _scope(low[c.end:ce])
             codes: list[tuple[str, str | None]] = []
             if best is None:
                 codes.append(("other", None))
@@ -635,6 +651,8 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 vals = [x for x in cells[name_i + 1:] if _VALUE.match(x.text) or _RANK_CELL.search(x.text)]
                 by_role = {r: vals[i] for i, r in enumerate(numeric_roles) if i < len(vals)}
                 rest = [x for x in cells[name_i + 1:] if x not in vals and _is_name(x.text)]
+                if "unit" in roles and rest and len(rest[0].text) <= 15:
+                    by_role["unit"] = rest.pop(0)
                 if rest:
                     by_role["agency"] = rest[0]
             tcell = by_role.get("target")
@@ -670,9 +688,20 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 code = classify(name.lower())[0]
             agency_cell = by_role.get("agency")
             agency = agency_cell.text if agency_cell is not None and agency_cell.text not in ("-", "") else None
-            ucell = next((x for x in cells if x.text.strip() in ("%", "điểm", "Điểm")), None)
-            u = unit or ("percent" if m.group(3) or (ucell is not None and ucell.text == "%") else
-                         "points" if ucell is not None else "count")
+            ucell = by_role.get("unit") or next((x for x in cells if x.text.strip() in ("%", "điểm", "Điểm")), None)
+            utext = ucell.text.strip().lower() if ucell is not None else ""
+            if cues()["units"]["money"].search(utext) or cues()["units"]["money"].search(name.lower()[-20:]):
+                continue
+            if m.group(3) or utext == "%":
+                u = "percent"
+            elif utext == "điểm":
+                u = "points"
+            elif utext and cues()["units"]["count_nouns"].match(" " + utext):
+                u = "count"
+            elif unit:
+                u = unit
+            else:
+                continue  # no unit we can name
             if due_col:
                 due, source = due_col, "own"
             elif group_due:
@@ -728,8 +757,14 @@ def _dedupe(targets: list[Target], ctx: Context) -> list[Target]:
 
 def extract(ctx: Context) -> Iterator[Target]:
     """Targets of the current document, from its text and its annex tables."""
+    if ctx.doc.type in load("target_cues.json")["rule_document_types"]["types"]:
+        return
     s0, e0 = ctx.body
     runs = table_runs(ctx.text, s0, e0)
     skip = [(rs, re_ + 1) for _d, _l, rs, re_ in runs]
+    # Footnotes ("[3] Cụ thể: ...") at the end of a document report figures; they commit to nothing.
+    fn = _FOOTNOTE.search(ctx.text, s0 + (e0 - s0) // 2, e0)
+    if fn:
+        skip.append((fn.start(), e0))
     found = list(_text_targets(ctx, skip)) + list(_table_targets(ctx, runs))
     yield from _dedupe(found, ctx)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-
 from vnplan import ingest as ingest_mod
 from vnplan.cli import main
+from vnplan.errors import Reject
 from vnplan.ingest import Task, accounting, checksum, ingest, integrity_problems, run_processes
 from vnplan.progress import Progress
 
@@ -142,34 +142,28 @@ def test_a_file_that_turns_bad_moves_to_rejects(tmp_path):
 
 
 def _flaky_process_file(path, max_bytes=None):
-    """Stands in for the pipeline in forked workers: dies on 'crash', hangs on 'hang'."""
+    """Stands in for the pipeline in forked workers: dies on 'crash', hangs on 'hang', else rejects at once."""
     name = Path(path).name
     if name.startswith("crash"):
         os._exit(3)
     if name.startswith("hang"):
         time.sleep(60)
-    return _real_process_file(path)
-
-
-_real_process_file = None
+    raise Reject("E001", "stand-in")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="relies on fork to pass the stand-in to workers")
 def test_a_crashing_or_hanging_worker_costs_only_its_own_file(tmp_path, monkeypatch):
-    global _real_process_file
     import vnplan.run
 
-    _real_process_file = vnplan.run.process_file
     monkeypatch.setattr(vnplan.run, "process_file", _flaky_process_file)
     names = ["a.txt", "crash.txt", "b.txt", "hang.txt", "c.txt"]
-    for i, n in enumerate(names):
-        (tmp_path / n).write_bytes(SEEDS[i].read_bytes())
     tasks = [Task(str(tmp_path / n), f"sha{i}", 1) for i, n in enumerate(names)]
-    outcomes = {Path(o.path).name: o for o in run_processes(tasks, jobs=2, max_bytes=1 << 26, timeout=1.5)}
+    outcomes = {Path(o.path).name: o for o in run_processes(tasks, jobs=2, max_bytes=1 << 26, timeout=2)}
     assert sorted(outcomes) == sorted(names)
     assert outcomes["crash.txt"].code == ingest_mod.E_WORKER_DIED
     assert outcomes["hang.txt"].code == ingest_mod.E_TIMEOUT
-    assert all(outcomes[n].status == "ingested" for n in ("a.txt", "b.txt", "c.txt"))
+    assert [outcomes[n].code for n in ("a.txt", "b.txt", "c.txt")] == ["E001"] * 3
+    assert all(o.sha256 == f"sha{names.index(n)}" for n, o in outcomes.items())
 
 
 def _count_files(db_path: Path) -> int:
@@ -261,7 +255,7 @@ def test_status_without_a_database_is_one_error_line(tmp_path):
     ],
 )
 def test_progress_line_shows_files_mb_rate_and_eta(done_files, done_bytes, expected):
-    class O:
+    class Done:
         size = done_bytes // max(done_files, 1)
         status = "ingested"
 
@@ -269,7 +263,7 @@ def test_progress_line_shows_files_mb_rate_and_eta(done_files, done_bytes, expec
     p = Progress(stream=buf, log_every=0)
     p.start(4, 4_000_000)
     for _ in range(done_files):
-        p.update(O())
+        p.update(Done())
     line = p.line()
     assert expected in line and "MB/s" in line and "files/s" in line and "ETA" in line
     assert bool(buf.getvalue()) == (done_files > 0)

@@ -363,6 +363,11 @@ def ask_responsible(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """An agency's tasks (as lead or support) with their deadlines."""
     name = parts["agency"].strip()
     want = fold_key(name, synonyms=False)
+    for r in _rows(conn, "SELECT name, aliases FROM agencies WHERE aliases IS NOT NULL AND aliases != '[]'"):
+        # `Sở TT&TT` asks for `Sở Thông tin và Truyền thông`: the agencies table knows the aliases.
+        if any(isinstance(a, str) and fold_key(a, synonyms=False) == want for a in json.loads(r["aliases"])):
+            want = fold_key(r["name"], synonyms=False)
+            break
     agencies = [r["agency"] for r in _rows(conn, "SELECT DISTINCT agency FROM responsibilities_view")]
     exact = [a for a in agencies if fold_key(a, synonyms=False) == want]
     chosen = exact or [a for a in agencies if want and want in fold_key(a, synonyms=False)]

@@ -245,8 +245,27 @@ def province_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def agency_gazetteer_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the `agencies` table from `gazetteer/agencies.jsonl` entries of type `agency`."""
+    rows = []
+    for e in entries:
+        if e.get("type", "agency") != "agency" or not e.get("name"):
+            continue
+        aliases = [a for a in e.get("aliases") or [] if isinstance(a, str)]
+        rows.append({"id": e.get("id") or e["name"], "name": e["name"], "kind": e.get("kind"),
+                     "aliases": json.dumps(aliases, ensure_ascii=False), "source": "gazetteer"})
+    return rows
+
+
 def load_reference(db: sqlite_utils.Database) -> None:
-    """Refresh `indicators` and `provinces` from the gazetteer files that exist; keep tables as they are otherwise."""
+    """Refresh `indicators`, `provinces` and gazetteer `agencies` from the gazetteer files that exist."""
+    entries = _gazetteer("agencies.jsonl")
+    if entries:
+        # Gazetteer rows are refreshed; agencies only seen in mentions stay unless the gazetteer names them.
+        rows = agency_gazetteer_rows(entries)
+        with db.atomic():
+            db.conn.executemany("DELETE FROM agencies WHERE source = 'mention' AND name = ?", [(r["name"],) for r in rows])
+            db["agencies"].insert_all(rows, pk="id", replace=True)
     for table, name, make in (("indicators", "indicators.json", indicator_rows),
                               ("provinces", "provinces.json", province_rows)):
         entries = _gazetteer(name)
@@ -412,10 +431,12 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
         for table, items in rows.items():
             if items:
                 db[table].insert_all(items, replace=True, batch_size=500)
-        agencies = agency_rows(rows["agency_mentions"])
-        if agencies and "agencies" in db.table_names():
-            # Agencies are shared across files: add new ones, never drop or overwrite.
-            db["agencies"].insert_all(agencies, pk="id", ignore=True)
+        if "agencies" in db.table_names():
+            # Agencies are shared across files: add the ones not known by id or name, never overwrite.
+            for a in agency_rows(rows["agency_mentions"]):
+                db.execute("INSERT OR IGNORE INTO agencies (id, name, kind, aliases, source) SELECT ?, ?, ?, ?, ? "
+                           "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE name = ?)",
+                           [a["id"], a["name"], a["kind"], a["aliases"], a["source"], a["name"]])
         n_facts = sum(len(v) for k, v in rows.items() if k not in ("documents", "sections"))
         db["files"].insert({
             "path": path, "sha256": sha, "size": result.source.size, "kind": result.source.kind,

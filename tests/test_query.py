@@ -293,3 +293,13 @@ def test_seeds_what_repealed_172(seed_kb):
     assert rows[0]["answer"] == "Quyết định 205/QĐ-UBND" and rows[0]["province"] == "Quảng Ngãi"
     assert rows[0]["modality"] == "in_force"
     assert "bãi bỏ Quyết định số 172/QĐ-UBND" in rows[0]["quote"]
+
+
+def test_responsibilities_by_agency_alias(kb):  # noqa: F811
+    import sqlite_utils
+
+    sqlite_utils.Database(kb)["agencies"].insert(
+        {"id": "so_tu_phap", "name": "Sở Tư pháp", "aliases": '["STP", "Sở TP"]', "source": "gazetteer"},
+        replace=True)
+    rows = ask(kb, "tasks of Sở TP").rows
+    assert [(r["answer"], r["role"]) for r in rows] == [("Sở Tư pháp", "support")]

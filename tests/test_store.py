@@ -373,3 +373,19 @@ def test_province_new_absent_function_is_tolerated(monkeypatch):
     name, text, build = FILES[0]
     rows = store.rows_of(result_of(name, text, build))
     assert rows["documents"][0]["province_new"] is None
+
+
+def test_agency_gazetteer_rows_keep_only_agencies():
+    entries = [{"type": "variant", "from": "UBND", "to": ["Ủy ban nhân dân"]},
+               {"type": "agency", "id": "so_tttt", "name": "Sở Thông tin và Truyền thông", "kind": "department",
+                "aliases": ["Sở TT&TT"]}]
+    assert [(r["id"], r["name"], r["aliases"]) for r in store.agency_gazetteer_rows(entries)] == [
+        ("so_tttt", "Sở Thông tin và Truyền thông", '["Sở TT&TT"]')]
+
+
+def test_open_db_loads_gazetteer_agencies_beside_mentioned_ones(kb):
+    db = store.open_db(kb)
+    sources = {r["source"] for r in db.query("SELECT source FROM agencies")}
+    if store._gazetteer("agencies.jsonl"):
+        assert "gazetteer" in sources
+    assert db.execute("SELECT count(*) FROM agencies WHERE name = 'Sở Nội vụ'").fetchone()[0] == 1

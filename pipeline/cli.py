@@ -194,7 +194,20 @@ def _print_answer(ans, as_json: bool, as_csv: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the answer as CSV.")
 def query(question, db_path, as_json, as_csv) -> None:
-    """Answer a question (targets, repeals, citations, responsibilities, search); see `vnplan.outputs.query`."""
+    """Answer a question from a small grammar; every row carries its document, section and quote.
+
+    \b
+    Examples:
+      vnplan query "which provinces target 40 DVC level 4"
+      vnplan query "tỉnh nào đặt chỉ tiêu 40 DVC mức độ 4 đến năm 2020"
+      vnplan query "what repealed 172/QĐ-UBND"
+      vnplan query "what does 205/QĐ-UBND repeal"
+      vnplan query "who cites 05-NQ/TU in Quảng Ngãi 2016"
+      vnplan query "stale citations"
+      vnplan query "what is Sở Nội vụ responsible for"
+      vnplan query search một cửa hiện đại
+    The whole grammar is written in vnplan/outputs/query.py (module docstring).
+    """
     from vnplan.outputs.query import answer
 
     _print_answer(answer(db_path, " ".join(question)), as_json, as_csv)

@@ -15,12 +15,13 @@ leaving out the `Nơi nhận` recipient list.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 from vnplan import gazetteer
@@ -36,6 +37,7 @@ _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _OLD_STYLE = re.compile(r"([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?=$|[^\w])")
 
 
+@lru_cache(maxsize=65536)
 def fold_syllable(token: str) -> str:
     """A syllable's matching key: NFC, lower case, tone on the first vowel of final oa/oe/uy, `ñ`/`Ð` as `đ`."""
     s = unicodedata.normalize("NFD", token.lower())
@@ -49,8 +51,7 @@ def fold_text(text: str) -> str:
     return " ".join(fold_syllable(t) for t in _TOKEN.findall(text))
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
     """One syllable or punctuation mark: its span, its text and its folded form."""
 
     start: int
@@ -61,9 +62,14 @@ class Tok:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     """Syllables and punctuation of `text[start:end]`, with spans in `text`."""
-    end = len(text) if end is None else end
-    return [Tok(m.start(), m.end(), m.group(), fold_syllable(m.group()))
-            for m in _TOKEN.finditer(text, start, end)]
+    return list(_tokenize(text, start, len(text) if end is None else end))
+
+
+@lru_cache(maxsize=8)
+def _tokenize(text: str, start: int, end: int) -> tuple[Tok, ...]:
+    # Cached: the agency and task extractors tokenise the same document body.
+    fs = fold_syllable
+    return tuple(Tok(m.start(), m.end(), g, fs(g)) for m in _TOKEN.finditer(text, start, end) for g in (m.group(),))
 
 
 # ---------------------------------------------------------------- gazetteer
@@ -262,14 +268,11 @@ def _nlp() -> Any:
         return spacy.blank("xx")
 
 
-def _doc(toks: Sequence[Tok]) -> Any:
+def _doc(norms: Sequence[str]) -> Any:
+    """A Doc whose words are the folded syllables (offsets stay in our own Tok list)."""
     from spacy.tokens import Doc
 
-    nlp = _nlp()
-    doc = Doc(nlp.vocab, words=[t.text for t in toks] or [""], spaces=[True] * max(1, len(toks)))
-    for st, t in zip(doc, toks, strict=False):
-        st.norm_ = t.norm
-    return doc
+    return Doc(_nlp().vocab, words=list(norms) or [""], spaces=[True] * max(1, len(norms)))
 
 
 @cache
@@ -278,13 +281,9 @@ def _matcher() -> Any:
     from spacy.matcher import PhraseMatcher
 
     nlp = _nlp()
-    m = PhraseMatcher(nlp.vocab, attr="NORM")
-    by_key: dict[str, list[Any]] = {}
+    m = PhraseMatcher(nlp.vocab, attr="ORTH")
     for folded in alias_table():
-        toks = [Tok(0, 0, w, w) for w in folded.split()]
-        by_key.setdefault(folded, []).append(_doc(toks))
-    for key, docs in by_key.items():
-        m.add(key, docs)
+        m.add(folded, [_doc(folded.split())])
     return m
 
 
@@ -293,13 +292,16 @@ def _matcher() -> Any:
 
 def first_longest(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, longest first, then leftmost (spaCy's filter_spans)."""
+    if not hits:
+        return []
+    base = min(h.start for h in hits)
+    taken = bytearray(max(h.end for h in hits) - base)
     chosen: list[Hit] = []
-    taken: list[tuple[int, int]] = []
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if any(h.start < e and s < h.end for s, e in taken):
+        if any(taken[h.start - base:h.end - base]):
             continue
         chosen.append(h)
-        taken.append((h.start, h.end))
+        taken[h.start - base:h.end - base] = b"\x01" * (h.end - h.start)
     return sorted(chosen, key=lambda h: h.start)
 
 
@@ -324,7 +326,12 @@ def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
     """Bodies listed after one head: `Sở Nội vụ, Tư pháp` / `các Sở: Y tế, Xây dựng` / `UBND cấp huyện, cấp xã`."""
     ents = entries()
     n = len(toks)
-    covered = [(h.start, h.end) for h in hits]
+    if not toks:
+        return []
+    base = toks[0].start
+    covered = bytearray(toks[-1].end - base + 1)
+    for h in hits:
+        covered[h.start - base:h.end - base] = b"\x01" * (h.end - h.start)
     by_end = {h.end: h for h in hits if not h.collective}
     starts: list[tuple[int, str, bool]] = []  # (token index, family, separator needed first)
     coll_end = {h.end: h for h in hits if h.collective}
@@ -338,7 +345,7 @@ def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
             starts.append((i + 2, lists[c.agency_id], False))
         fam = _HEADS.get(t.norm)
         if fam and (t.text[0].isupper() or (i and toks[i - 1].norm == "các")) \
-                and not any(s <= t.start < e for s, e in covered):
+                and not covered[t.start - base]:
             j = i + 1
             if j < n and toks[j].text == ":":
                 j += 1
@@ -359,9 +366,9 @@ def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
                 break
             end, aid = got
             s, e = toks[k].start, toks[end - 1].end
-            if not any(s < ce and cs < e for cs, ce in covered):
+            if not any(covered[s - base:e - base]):
                 out.append(Hit(s, e, ents[aid].name, aid, f"agency.list.{fam}"))
-                covered.append((s, e))
+                covered[s - base:e - base] = b"\x01" * (e - s)
             j, first = end, False
     return out
 
@@ -429,7 +436,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
         rep = repair_abbreviation(t.text)
         fixed.append(Tok(t.start, t.end, t.text, rep) if rep else t)
     toks = fixed
-    doc = _doc(toks)
+    doc = _doc([t.norm for t in toks])
     table = alias_table()
     strings = _nlp().vocab.strings
     city = is_central_city(province)
@@ -451,6 +458,57 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     hits = first_longest(hits)
     hits = first_longest(hits + coordinated(toks, hits))
     return hits
+
+
+# ---------------------------------------------------------------- optional word segmentation
+
+WORDSEG_ENV = "VNPLAN_AGENCY_WORDSEG"
+
+
+def wordseg_enabled() -> bool:
+    """Whether underthesea word segmentation filters matches (off by default; see bench/bench_agencies.py)."""
+    return os.environ.get(WORDSEG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def word_bounds(text: str, start: int, end: int) -> set[int]:
+    """Offsets where underthesea's words start or end in `text[start:end]`."""
+    from underthesea import word_tokenize
+
+    bounds = {start, end}
+    pos = start
+    for w in word_tokenize(text[start:end]):
+        first = w.split()[0] if w.split() else w
+        i = text.find(first, pos, end)
+        if i < 0:
+            continue
+        j = i
+        for syl in w.split():
+            k = text.find(syl, j, end)
+            if k < 0:
+                break
+            j = k + len(syl)
+        bounds.update((i, j))
+        pos = j
+    return bounds
+
+
+def word_aligned(text: str, hits: list[Hit]) -> list[Hit]:
+    """Hits whose edges fall on word edges of their line (underthesea run on that line only)."""
+    out = []
+    cache: dict[tuple[int, int], set[int]] = {}
+    for h in hits:
+        if h.collective or h.rule != "agency.alias":
+            out.append(h)
+            continue
+        ls = text.rfind("\n", 0, h.start) + 1
+        le = text.find("\n", h.end)
+        le = len(text) if le < 0 else le
+        b = cache.get((ls, le))
+        if b is None:
+            b = cache[(ls, le)] = word_bounds(text, ls, le)
+        if h.start in b and h.end in b:
+            out.append(h)
+    return out
 
 
 # ---------------------------------------------------------------- the document
@@ -515,7 +573,10 @@ def extract(ctx: Context) -> Iterator[AgencyMention]:
     s0, e0 = ctx.body
     province = document_province(ctx)
     skip = recipient_spans(ctx.text, s0, e0)
-    for h in find_mentions(ctx.text, s0, e0, province):
+    hits = find_mentions(ctx.text, s0, e0, province)
+    if wordseg_enabled():
+        hits = word_aligned(ctx.text, hits)
+    for h in hits:
         if any(a <= h.start < b for a, b in skip):
             continue
         yield AgencyMention(**ctx.fact_args(h.start, h.end, h.rule), name=h.name,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from vnplan import gazetteer
@@ -36,7 +36,7 @@ from vnplan.extractors.agencies import (
     tokenize,
 )
 from vnplan.extractors.deadlines import parse_deadline
-from vnplan.models import AgencyMention, Section, Task
+from vnplan.models import AgencyMention, Deadline, Section, Task
 
 _TASK_KINDS = {"dash", "plus", "letter", "arabic", "roman", "para", "item"}
 _MARKER = re.compile(r"^\s*(?:[-+•*–]+|[a-zđ]\)|[IVXLC]+[.\-/)]|\d+(?:\.\d+)*[.)]?)\s*", re.I)
@@ -54,9 +54,20 @@ def cues() -> dict[str, tuple[tuple[str, ...], ...]]:
     return out
 
 
+@cache
+def _cue_index(group: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cues of a group by their first word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for pat in cues()[group]:
+        out.setdefault(pat[0], []).append(pat)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def cue_at(norms: Sequence[str], i: int, group: str) -> int:
     """Length of the longest cue of `group` starting at token i, or 0."""
-    for pat in cues()[group]:
+    if i >= len(norms):
+        return 0
+    for pat in _cue_index(group).get(norms[i], ()):
         if tuple(norms[i:i + len(pat)]) == pat:
             return len(pat)
     return 0
@@ -79,6 +90,10 @@ class _Body:
     starts: list[int]
     hits: list[Hit]
     hit_starts: list[int]
+    norms: list[str]
+    memo: dict[tuple[str, str], object] = field(default_factory=dict)  # per-section results
+    dues: list[tuple[int, int, str]] = field(default_factory=list)  # the deadlines extractor's (start, end, due)
+    due_starts: list[int] = field(default_factory=list)
 
     def tok_range(self, start: int, end: int) -> tuple[int, int]:
         return bisect_left(self.starts, start), bisect_left(self.starts, end)
@@ -103,7 +118,34 @@ def _body(ctx: Context) -> _Body:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=lambda h: h.start)
     toks = tokenize(ctx.text, s0, e0)
-    return _Body(toks, [t.start for t in toks], hits, [h.start for h in hits])
+    body = _Body(toks, [t.start for t in toks], hits, [h.start for h in hits], [t.norm for t in toks])
+    if "deadlines" in ctx.prior:
+        # Reuse the deadline facts (same parser) instead of parsing every item again.
+        body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
+                           if isinstance(d, Deadline) and d.due)
+        body.due_starts = [d[0] for d in body.dues]
+    return body
+
+
+def own_deadline(ctx: Context, body: _Body, start: int, end: int) -> str | None:
+    """The first due date stated inside `start:end`."""
+    if "deadlines" in ctx.prior:
+        i = bisect_left(body.due_starts, start)
+        while i < len(body.dues) and body.dues[i][0] < end:
+            if body.dues[i][1] <= end:
+                return body.dues[i][2]
+            i += 1
+        return None
+    te = parse_deadline(ctx.text[start:end])
+    return te.due if te else None
+
+
+def ancestors_of(ctx: Context, body: _Body, path: str) -> list[Section]:
+    """`ctx.doc.ancestors(path)`, memoised per document."""
+    key = ("ancestors", path)
+    if key not in body.memo:
+        body.memo[key] = ctx.doc.ancestors(path)
+    return body.memo[key]  # type: ignore[return-value]
 
 
 def _names(hits: Sequence[Hit]) -> tuple[str, ...]:
@@ -120,7 +162,7 @@ def _names(hits: Sequence[Hit]) -> tuple[str, ...]:
 def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[str, ...]:
     """Agencies listed right after `phối hợp (với)` in `start:end`, up to the next verb or clause end."""
     a, b = body.tok_range(start, end)
-    norms = [t.norm for t in body.toks]
+    norms = body.norms
     hit_at = {h.start: h for h in body.hits_in(start, end)}
     out: list[str] = []
     i = a
@@ -150,7 +192,7 @@ _NOT_SUBJECT_BEFORE = {"với", "của", "cho", "và", "hợp", "giúp", "trình
 def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
     """`<Agency> chủ trì|có trách nhiệm ...` or `Giao <Agency> ...` inside `start:end`."""
     a, b = body.tok_range(start, end)
-    norms = [t.norm for t in body.toks]
+    norms = body.norms
     hits = body.hits_in(start, end)
     for idx, h in enumerate(hits):
         j = bisect_left(body.starts, h.start)
@@ -192,7 +234,7 @@ def find_labels(body: _Body, text: str) -> list[Label]:
     """Every lead/support label line in the body, with the agencies it names."""
     out = []
     toks = body.toks
-    norms = [t.norm for t in toks]
+    norms = body.norms
     n = len(toks)
     for i, t in enumerate(toks):
         line_start = i == 0 or "\n" in text[toks[i - 1].end:t.start]
@@ -230,6 +272,13 @@ def _label_assignment(labels: Sequence[Label]) -> Assignment | None:
 
 def heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
     """The agency a heading assigns its items to: a segmenter scope, or a heading naming one."""
+    key = ("heading_lead", sec.path)
+    if key not in body.memo:
+        body.memo[key] = _heading_lead(ctx, body, sec)
+    return body.memo[key]  # type: ignore[return-value]
+
+
+def _heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
     for sc in sec.scopes:
         if sc.kind == "agency":
             hits = body.hits_in(sc.start, sc.end) or find_mentions(ctx.text, sc.start, sc.end, document_province(ctx))
@@ -239,7 +288,7 @@ def heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
     m = _MARKER.match(head)
     off = sec.start + (m.end() if m else 0)
     a, b = body.tok_range(off, sec.heading_end)
-    norms = [t.norm for t in body.toks]
+    norms = body.norms
     k = a
     n = cue_at(norms, k, "heading_cues") if k < b else 0
     k += n
@@ -282,23 +331,36 @@ def document_deadline(ctx: Context) -> str | None:
     return None
 
 
-def task_deadline(ctx: Context, own: str, ancestors: Sequence[Section]) -> tuple[str | None, str | None]:
-    """(due date, source): the task's own, an ancestor's scope or heading, or the document's."""
-    te = parse_deadline(own)
-    if te and te.due:
-        return te.due, "own"
+def heading_deadline(ctx: Context, sec: Section) -> str | None:
+    """The due date a heading fixes for everything under it: its deadline scope, or a date in it."""
+    for sc in sec.scopes:
+        if sc.kind in ("deadline", "period"):
+            due = _scope_due(sc.value)
+            if due:
+                return due
+    if sec.kind != "root":
+        te = parse_deadline(ctx.text[sec.start:sec.heading_end])
+        if te and te.due:
+            return te.due
+    return None
+
+
+def task_deadline(ctx: Context, own: str | None, ancestors: Sequence[Section],
+                  memo: dict[tuple[str, str], object] | None = None) -> tuple[str | None, str | None]:
+    """(due date, source): the task's own (already read), an ancestor's scope or heading, or the document's."""
+    memo = {} if memo is None else memo
+    if own:
+        return own, "own"
     for sec in ancestors:
-        for sc in sec.scopes:
-            if sc.kind in ("deadline", "period"):
-                due = _scope_due(sc.value)
-                if due:
-                    return due, f"heading:{sec.path}"
-        if sec.kind != "root":
-            te = parse_deadline(ctx.text[sec.start:sec.heading_end])
-            if te and te.due:
-                return te.due, f"heading:{sec.path}"
-    due = document_deadline(ctx)
-    return (due, "document") if due else (None, None)
+        key = ("heading_deadline", sec.path)
+        if key not in memo:
+            memo[key] = heading_deadline(ctx, sec)
+        if memo[key]:
+            return memo[key], f"heading:{sec.path}"  # type: ignore[return-value]
+    if ("document", "") not in memo:
+        memo[("document", "")] = document_deadline(ctx)
+    due = memo[("document", "")]
+    return (due, "document") if due else (None, None)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- which items are tasks
@@ -312,16 +374,16 @@ def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
     return False
 
 
-def _non_task_section(ctx: Context, ancestors: Sequence[Section]) -> bool:
-    for sec in ancestors:
-        if sec.kind == "root":
-            continue
-        head = ctx.text[sec.start:sec.heading_end]
+def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
+    """Whether a heading opens a part that holds no tasks (`Mục tiêu`, `Chỉ tiêu`, `Yêu cầu`)."""
+    key = ("non_task", sec.path)
+    if key not in body.memo:
+        head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
         m = _MARKER.match(head)
         words = fold_text(head[m.end() if m else 0:]).split()
-        if any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"]):
-            return True
-    return False
+        body.memo[key] = sec.kind != "root" and any(
+            tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
+    return bool(body.memo[key])
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -330,6 +392,20 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _cell_hits(ctx: Context, body: _Body, row: Section, col: int, province: str | None) -> list[Hit]:
+    """Agencies in one cell: the document's hits inside the cell's span, else a fresh match of the cell."""
+    cell = row.cells[col].strip()
+    pos = row.start
+    for c in row.cells[:col]:
+        i = ctx.text.find(c.strip(), pos, row.end) if c.strip() else -1
+        if i >= 0:
+            pos = i + len(c.strip())
+    i = ctx.text.find(cell, pos, row.end) if cell else -1
+    if i >= 0:
+        return body.hits_in(i, i + len(cell))
+    return find_mentions(cell, province=province) if cell else []
 
 
 def _row_tasks(ctx: Context, body: _Body) -> Iterator[Task]:
@@ -351,15 +427,17 @@ def _row_tasks(ctx: Context, body: _Body) -> Iterator[Task]:
         if spec is None or len(r.cells) <= spec[0]:
             continue
         lead_col, sup_col, due_col, task_col = spec
-        lead_hits = find_mentions(r.cells[lead_col], province=province)
+        lead_hits = _cell_hits(ctx, body, r, lead_col, province)
         if not lead_hits:
             continue
         sup = [h.name for h in lead_hits[1:]]
         if sup_col is not None and sup_col < len(r.cells):
-            sup += [h.name for h in find_mentions(r.cells[sup_col], province=province)]
+            sup += [h.name for h in _cell_hits(ctx, body, r, sup_col, province)]
         s, e = _strip(ctx.text, r.start, r.end)
-        own = r.cells[due_col] if due_col is not None and due_col < len(r.cells) else ""
-        due, due_src = task_deadline(ctx, own, ctx.doc.ancestors(r.parent or ""))
+        cell = r.cells[due_col] if due_col is not None and due_col < len(r.cells) else ""
+        te = parse_deadline(cell) if cell else None
+        due, due_src = task_deadline(ctx, te.due if te else None, ancestors_of(ctx, body, r.parent or ""),
+                                     body.memo)
         yield Task(**ctx.fact_args(s, e, "task.table_row"), lead=lead_hits[0].name,
                    support=tuple(dict.fromkeys(x for x in sup if x != lead_hits[0].name)),
                    lead_source="table", deadline=due, deadline_source=due_src)
@@ -391,7 +469,7 @@ def extract(ctx: Context) -> Iterator[Task]:
     labels = find_labels(body, text)
     label_starts = {lab.start for lab in labels}
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
-    norms = [t.norm for t in body.toks]
+    norms = body.norms
     for sec in ctx.doc.sections:
         if sec.kind not in _TASK_KINDS or any(a <= sec.start < b for a, b in skip):
             continue
@@ -404,8 +482,8 @@ def extract(ctx: Context) -> Iterator[Task]:
         content = s + (m.end() if m else 0)
         if sec.path in has_child and head.rstrip().endswith(":"):
             continue  # a heading over its items, not a task
-        ancestors = ctx.doc.ancestors(sec.path)[1:]
-        if _non_task_section(ctx, [sec, *ancestors]):
+        ancestors = ancestors_of(ctx, body, sec.path)[1:]
+        if any(_non_task_heading(ctx, body, x) for x in (sec, *ancestors)):
             continue
         a, b = body.tok_range(content, e)
         own = lead_from_sentence(body, content, e)
@@ -422,7 +500,7 @@ def extract(ctx: Context) -> Iterator[Task]:
             lead = got.lead if got else None
             sup = support_after(body, content, e, lead)
             got = Assignment(lead, sup, got.source if got else None)
-        due, due_src = task_deadline(ctx, text[content:e], ancestors)
+        due, due_src = task_deadline(ctx, own_deadline(ctx, body, content, e), ancestors, body.memo)
         yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,
                    support=got.support, lead_source=got.source, deadline=due, deadline_source=due_src)
     yield from _row_tasks(ctx, body)

@@ -74,7 +74,9 @@ def code_scope(code: str) -> str | None:
         return e["scope"]
     if _local_code_rx().match(c):
         return "local"
-    return None
+    # Central issuers are a short, known list (gazetteer); an unknown code is a local body
+    # (a district committee, a management board, a Party committee below the province).
+    return "local" if re.fullmatch(r"[A-ZĐƯƠÂÊÔĂ&]{2,10}", c) else None
 
 
 _TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("Ñ", "Đ"), ("hoá", "hóa"), ("Hoá", "Hóa"), ("khoá", "khóa"), ("Ð", "Đ"))
@@ -301,10 +303,15 @@ def _continuations() -> tuple[str, ...]:
     return tuple(fold(w) for w in load("doctypes.json")["name_continuations"]["entries"])
 
 
+# Words that end a law's name in running text (`Luật Đất đai quy định`, `Luật X không áp dụng`).
 _LAW_STOP_WORDS = {
-    "ngày", "năm", "số", "của", "được", "đã", "tại", "theo", "về", "hiện", "trong", "thì", "là", "có", "để", "nhằm",
-    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới",
+    "ngày", "năm", "số", "của", "được", "đã", "tại", "theo", "hiện", "trong", "thì", "là", "có", "để", "nhằm",
+    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới", "không", "làm", "mà", "phải", "cho",
+    "gồm", "như", "sau", "nêu", "tới", "đến", "từ", "thuộc", "vẫn", "chưa", "bị", "nếu", "còn", "cần", "đang", "đó",
+    "ấy", "trên", "dưới", "áp", "ban", "hướng", "trừ", "gửi", "sửa", "bổ", "thay", "bãi", "hết", "hiệu",
 }
+# Two-word stops: `quy` starts `quy phạm` (in a name) but also `quy định` (after one).
+_LAW_STOP_PAIRS = {("quy", "định"), ("về", "việc"), ("thi", "hành"), ("về", "các"), ("về", "những")}
 _LAW_BAD_FIRST = {"này", "định", "sư", "mới", "hóa", "hoá", "pháp", "và", "các", "hoặc", "số", "hiện", "đã", "của", "về", "trong", "thì", "là", "được", "có", "gia", "lệ", "sư,", "chơi", "học", "quy", "nên"}
 _WORD = re.compile(r"[\wà-ỹÀ-ỸđĐ&\-–]+|[,;.:()\"“”]|\n\s*\n", re.UNICODE)
 
@@ -336,7 +343,10 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
         if low == "của" and amending:
             words.append((w, m.start(), m.end()))
             continue
-        if low in _LAW_STOP_WORDS and words and not (amending and low in {"số", "các"}):
+        nxt_word = fold(text[m.end() : m.end() + 12].strip().split(" ")[0]) if words else ""
+        if words and (low, nxt_word) in _LAW_STOP_PAIRS and not (low == "thi" and fold(words[-1][0]) == "luật"):
+            break
+        if low in _LAW_STOP_WORDS and words and not (amending and low in {"số", "các", "sửa", "bổ"}):
             # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
             break
         if not words and (low in _LAW_BAD_FIRST or not w[:1].isalpha()):
@@ -370,7 +380,7 @@ def law_title(kind: str, name: str) -> str:
     name = _tone(name)
     for short, full in _abbrev():
         name = re.sub(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])", full, name)
-    if not fold(name).startswith("sửa đổi"):
+    if kind != "Hiến pháp" and not fold(name).startswith("sửa đổi"):
         name = name[:1].upper() + name[1:]
     title = f"{kind} {name}"
     return _law_aliases().get(fold(title), title)
@@ -386,6 +396,14 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
         while npos < hi and text[npos] in " \t\n*":
             npos += 1
         amending = fold(text[npos : npos + 12]).startswith("sửa đổi")
+        nm = re.match(rf"{_SO}\s*({SYMBOL})", text[npos:hi])
+        if nm:
+            # `Luật số 87/2025/QH15`: a law cited by its number alone.
+            r = Raw(m.start(), npos + nm.end(), "citation.law_number", kind, symbol=_clean_symbol(nm.group(1)))
+            r.end = _tail(text, r.end, r, hi)
+            r.title = None
+            out.append(r)
+            continue
         got = _law_name(text, npos, hi, amending)
         if not got:
             continue
@@ -477,6 +495,15 @@ def _finish(r: Raw) -> None:
 
 def _resolve_short(allr: Sequence[Raw]) -> None:
     """A repeated symbol or law name without its date takes the fullest occurrence's fields."""
+    numbered_laws: dict[str, Raw] = {}
+    for r in allr:
+        if r.symbol and r.title and r.rule == "citation.law":
+            numbered_laws.setdefault(fold(r.title), r)
+    for r in allr:
+        b = numbered_laws.get(fold(r.title or "")) if not r.symbol and r.rule.startswith("citation.law") else None
+        if b is not None and (r.year is None or r.year == b.year):
+            # `Luật Cán bộ, công chức` after `Luật Cán bộ, công chức số 22/2008/QH12`: the same law.
+            r.symbol, r.year, r.date, r.short_form = b.symbol, b.year, r.date or b.date, True
     best: dict[tuple, Raw] = {}
     for r in allr:
         if r.self_ref:

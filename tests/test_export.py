@@ -7,13 +7,18 @@ import json
 from collections import Counter
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from vnplan import store
 from vnplan.cli import main
+from vnplan.models import Citation, Target, Task
+from vnplan.outputs.export import load_result
 from vnplan.outputs.facts_json import facts_json
+from vnplan.outputs.query import connect_ro
 from vnplan.run import process_file
 
 from .conftest import SEEDS, run_seed
-from .test_store import kb  # noqa: F401 - pytest fixture
+from .test_store import _doc, kb, result_of  # noqa: F401 - kb is a pytest fixture
 
 KINDS = ("documents", "citations", "relations", "targets", "agency_mentions", "tasks")
 
@@ -63,3 +68,32 @@ def test_export_matches_extract_json_for_a_seed(tmp_path):
         got = [x for r in recs for x in r[kind]]
         assert bag(got) == bag(want[kind]), kind
     assert all(r["source"] == want["source"] and r["sha256"] == want["sha256"] for r in recs)
+
+
+# ---------------------------------------------------------------- round trip property
+
+WORDS = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạềểễếệ <>&\"'", min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(WORDS, min_size=1, max_size=6), value=st.floats(0, 1e6, allow_nan=False),
+       support=st.lists(WORDS, max_size=3), year=st.one_of(st.none(), st.integers(1990, 2030)))
+def test_insert_then_read_round_trips(tmp_path, words, value, support, year):
+    text = "\n".join(f"- {w}" for w in words) + "\n"
+
+    def build(t, sha):
+        d = _doc(t, sha, 0, 0, len(t), [], type="Kế hoạch", date=f"{year}-01-02" if year else None)
+        common = {"doc_id": d.doc_id, "section": "", "rule": "r"}
+        first = t.index(words[0])
+        span = {"start": first, "end": first + len(words[0]), "quote": words[0]}
+        return [d], [Citation(**common, **span, type="Quyết định", symbol=None, year=year, title=words[0]),
+                     Target(**common, **span, value=value, unit="percent", deadline=f"{year}-12-31" if year else None),
+                     Task(**common, **span, lead=words[-1], support=tuple(support))]
+
+    path = tmp_path / f"kb{abs(hash((tuple(words), value))) % 10**9}.sqlite"
+    result = result_of("x.txt", text, build)
+    store.write_result(store.open_db(path), "x.txt", result, run_id=None)
+    back = load_result(connect_ro(path), result.source.sha256)
+    assert back.cleaned.text == text
+    assert back.documents[0].key == result.documents[0].key
+    assert set(back.facts) == set(result.facts)

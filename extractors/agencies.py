@@ -377,7 +377,9 @@ def _gap(text: str, a: Tok, b: Tok) -> str:
     return text[a.end:b.start]
 
 
-_PLACE_UNITS = (("huyện",), ("thị", "xã"), ("thành", "phố"), ("quận",))
+# Units a committee is named with; the commune level stays after the 2025 reform abolished districts.
+_PLACE_UNITS = (("huyện",), ("thị", "xã"), ("thành", "phố"), ("quận",), ("xã",), ("phường",), ("thị", "trấn"),
+                ("đặc", "khu"))
 
 
 def named_committees(toks: Sequence[Tok], province: str | None, text: str) -> list[Hit]:

@@ -179,7 +179,8 @@ def parse_deadline(text: str) -> TimeExpr | None:
 
 _TITLE_PERIOD = re.compile(_YEAR + _DASH + _YEAR)
 _TITLE_YEAR = re.compile(r"năm\s*" + _YEAR)
-_BOUNDARY = re.compile(r";|\.\s+(?=[A-ZÀ-ỸĐ\"“(])|\n(?=\s*(?:[-+•–]|[IVX]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)))")
+# Cleaned text keeps one paragraph per line, so a line break always ends a sentence.
+_BOUNDARY = re.compile(r";|\.\s+(?=[A-ZÀ-ỸĐ\"“(\[])|\n")
 
 
 def title_deadline(title: str | None) -> str | None:

@@ -323,6 +323,8 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
             clause = low[cs:ce]
             if _excluded(clause) or _reports_result(clause, year) or _is_background(ctx, c.start):
                 continue
+            if not cues()["future"].search(clause) and cs > ls and _reports_result(low[ls:cs], year):
+                continue  # "...; Chỉ số SIPAS đạt 94,07%": a clause of a sentence that reports results
             before = low[max(cs, c.start - 25):c.start]
             if cues()["increase"].search(before):
                 continue
@@ -357,7 +359,7 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
                                  default=cs + len(clause)) - cs
                     grp = [h for h in hits if h.group == best.group and rel_lo <= h.start < rel_hi]
                     seen: set[str] = set()
-                    for h in grp:
+                    for h in sorted(grp, key=lambda x: (x.start, x.end)):
                         if h.code not in seen:
                             seen.add(h.code)
                             codes.append((h.code, ctx.text[cs + h.start:cs + h.end]))
@@ -532,27 +534,42 @@ def rows_from_cells(cells: list[Cell]) -> tuple[list[Cell], list[list[Cell]]]:
     def val(k: int) -> bool:
         return k < n and bool(_VALUE.match(cells[k].text) or _RANK_CELL.search(cells[k].text))
 
+    def value_cell(k: int) -> bool:
+        # A number followed by a name is the next row's number, not this row's value.
+        return val(k) and not (k + 1 < n and _is_name(cells[k + 1].text) and _is_code(cells[k].text))
+
     h0 = next((i for i, x in enumerate(cells) if c["code"].match(x.text)), 0)
     h1 = next((i for i in range(h0 + 1, n) if _is_code(cells[i].text) or val(i)), n)
     if h1 < n and val(h1) and h1 - 1 > h0 and not (h1 + 1 < n and _is_name(cells[h1 + 1].text)):
         h1 -= 1  # the header's last cell is an uncoded row's name
     header = cells[h0:h1]
+    k_vals = sum(r in ("max", "baseline", "target", "change") for r in _header_roles(header)) if header else 0
     starts: list[int] = []
     prev: str | None = None
+    seen_vals = 0  # values read since the current row's start
     for i in range(h1, n - 1):
         t = cells[i].text
-        if _is_code(t) and _is_name(cells[i + 1].text) and (_follows(prev, t) or val(i + 2)):
+        # Without values right after it, a number only starts a row once the current row has all its values.
+        row_full = not starts or seen_vals == 0 or seen_vals >= k_vals
+        if _is_code(t) and _is_name(cells[i + 1].text) and (_follows(prev, t) and row_full or value_cell(i + 2)):
             if starts and i - starts[-1] < 2:
                 continue
             starts.append(i)
             prev = t
-        elif (i == h1 or not t) and _is_name(cells[i + 1].text) and val(i + 2):
+            seen_vals = 0
+            continue
+        if starts and val(i):
+            seen_vals += 1
+        if (i == h1 or not t) and _is_name(cells[i + 1].text) and val(i + 2):
             starts.append(i)
+            seen_vals = 0
         elif _is_name(t) and val(i + 1) and starts and i - starts[-1] > 2 and not _is_code(cells[i - 1].text) \
                 and re.search(r"[A-ZÀ-ỸĐ]{3,}", t) and t.upper() == t:
             starts.append(i)  # an upper-case total row inside the table
+            seen_vals = 0
         elif i == h1 and _is_name(t) and val(i + 1):
             starts.append(i)
+            seen_vals = 0
     if not starts:
         return header, []
     rows = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from vnplan.extractors.targets import classify, comparator_of, find_indicators
 from vnplan.gazetteer import load
 

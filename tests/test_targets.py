@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from vnplan.evaluate import match_target
 from vnplan.extractors.targets import Cell, classify, parse_number, rows_from_cells
 from vnplan.models import Target

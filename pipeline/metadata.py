@@ -112,6 +112,20 @@ def _abbrevs() -> frozenset[str]:
 # ---------------------------------------------------------------- small readers
 
 
+@cache
+def _mixed_codes() -> tuple[str, ...]:
+    return tuple(c for e in _gaz()["types"] for c in e["codes"] if c != c.upper())
+
+
+def norm_symbol(raw: str) -> str:
+    """`normalize_symbol`, keeping type codes that are written in mixed case (`131/CTr-UBND`, `52/TTr-SNV`)."""
+    s = normalize_symbol(raw)
+    for code in _mixed_codes():
+        if code in raw:
+            s = re.sub(r"(?<![A-ZĐ])" + re.escape(code.upper()) + r"(?![A-ZĐ])", code, s)
+    return s
+
+
 def parse_date(s: str) -> str | None:
     """`13 /3/2017`, `ngày 09 tháng 02 năm 2012`, `ngày tháng 11 năm 2021` -> ISO (YYYY-MM when the day is blank)."""
     m = _DATE_ANY.search(s)
@@ -145,7 +159,7 @@ def read_symbol(s: str) -> tuple[str | None, str | None, int, int] | None:
     rest = m.group("rest")
     if not num:
         return None, None, m.start(), m.end()
-    return num, normalize_symbol(num + rest), m.start(), m.end()
+    return num, norm_symbol(num + rest), m.start(), m.end()
 
 
 def format_issuer(raw: str) -> str:
@@ -238,7 +252,7 @@ def sentence_case(title: str, body: str = "") -> str:
         core = tok.strip("(),.;:\"“”")
         if any(ch.isdigit() for ch in core) or "/" in core:
             if re.match(r"^\d+[A-Za-z]?[/-]", core) and re.search(r"[A-ZĐ]{2}", core):
-                tok = tok.replace(core, normalize_symbol(core))
+                tok = tok.replace(core, norm_symbol(core))
             out.append(tok)
             continue
         if core in _abbrevs() or (tok.startswith("(") and tok.endswith(")") and core.isupper() and len(core) <= 8):
@@ -397,6 +411,12 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
         if title_span:
             out["title"] = sentence_case(text[title_span[0]:title_span[1]], body)
             after_title = title_span[1]
+            # `CHƯƠNG TRÌNH / Hành động thực hiện ...`: the type word runs on into the subject line.
+            hm = re.match(r"(?i)^hành động\s+(?=\S)", out["title"])
+            if hm and out.get("type") in ("Chương trình", "Kế hoạch"):
+                out["type"] += " hành động"
+                rest = out["title"][hm.end():]
+                out["title"] = rest[:1].upper() + rest[1:]
     if promulgated:
         hm = _HEADER.search(text, s0, min(e0, s0 + 3000))
         if hm:
@@ -405,7 +425,7 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
             sm = re.match(r"(\d{1,5}[a-zA-Z]?)?\s*((?:[/-]\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w&\-/ ]*)", raw_sym)
             if sm and sm.group(1):
                 header["number"] = sm.group(1)
-                header["symbol"] = normalize_symbol(sm.group(1) + sm.group(2))
+                header["symbol"] = norm_symbol(sm.group(1) + sm.group(2))
             if hm.group("date"):
                 header["date"] = parse_date(hm.group("date"))
             if hm.group("by"):
@@ -432,7 +452,7 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
             out["issuer"] = format_issuer(raw)
     if out.get("issuer"):
         out["province"] = province_of(out["issuer"]) or out.get("province")
-    if not out.get("province") and out.get("place"):
+    if not out.get("province") and out.get("place") and re.search(r"UBND|HĐND|ủy$", out.get("issuer") or ""):
         out["province"] = _provinces().get(_fold_tone(out["place"]).lower())
 
     # Signature and recipients.
@@ -476,7 +496,7 @@ def _running_title(head: str, out: dict[str, Any]) -> None:
     out.setdefault("type", m.group(1))
     if m.group("num"):
         out.setdefault("number", m.group("num"))
-        out.setdefault("symbol", normalize_symbol(m.group("num") + m.group("rest")))
+        out.setdefault("symbol", norm_symbol(m.group("num") + m.group("rest")))
     if m.group(m.lastindex) and "date" not in out:
         d = parse_date("ngày " + m.group(m.lastindex))
         if d:

@@ -28,7 +28,7 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("item", re.compile(r"^(?:Mục|MỤC)[ \t]+(\d{1,2}|" + _ROMAN + r")\b[ \t]*[.:\-–]?[ \t]*")),
     ("article", re.compile(r"^(?:Điều|ĐIỀU)[ \t]+(\d{1,3}[a-zđ]?)[ \t]*[.:][ \t]*")),
     ("annex", re.compile(
-        r"^(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?))?\b[ \t]*[.:\-–]?[ \t]*"
+        r"^(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?>(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?)\b)?)[ \t]*[.:\-–]?[ \t]*"
         r"(?=$|[A-ZĐÀ-Ỹ(\"“])")),
     ("roman", re.compile(r"^(" + _ROMAN + r")[ \t]*[.\-–)][ \t]*(?=\S)")),
     ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)[ \t]+(?=\S)")),
@@ -201,10 +201,16 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
     head = text[ls:le].strip()
     he = le
     caps = _mostly_upper(head)
+    mk = match_marker(text[ls:le])
+    bare = mk is not None and not text[ls + mk[2]:le].strip(" \t*.:-–")
     for s, e in lines_after[:3]:
+        nxt = text[s:e].strip()
+        if bare and nxt:
+            # `Chương I` / `PHỤ LỤC` alone on its line: its name is the next line.
+            he, head, bare, caps = e, nxt, False, _mostly_upper(nxt)
+            continue
         if head.endswith(_END_PUNCT):
             break
-        nxt = text[s:e].strip()
         if not nxt or _is_row(nxt) or match_marker(nxt, head):
             break
         if nxt[:1].islower() or (caps and _mostly_upper(nxt) and len(nxt) < 120):
@@ -359,6 +365,8 @@ _ANNEXED = re.compile(
     r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?(?:[Kk]èm\s+theo|KÈM\s+THEO)\s+(Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
     r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?", re.I)
 _MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM")
+_FORM_CUE = re.compile(r"(?im)^[ \t*]*(?:Mẫu(?:\s+số)?\b|Biểu(?:\s+mẫu|\s+số)?\b|Phụ\s+lục\b|\(?(?:Ban\s+hành\s+)?kèm\s+theo\b)")
+_BLANKS = re.compile(r"\.{5,}|…{2,}")
 _ANNEX_LINE = re.compile(r"(?m)^[ \t]*(?:\*\*)?(?:PHỤ\s+LỤC|Phụ\s+lục|BIỂU|Biểu|DANH\s+MỤC|MẪU|Mẫu)\b")
 
 
@@ -389,7 +397,11 @@ def split_documents(text: str) -> list[tuple[int, int, int | None]]:
         mm = list(_MOTTO.finditer(before))[-1] if _MOTTO.search(before) else None
         if mm is not None:
             motto_at = max(starts[-1] + 200, t.start() - 700) + mm.start()
-            starts.append(_letterhead_start(text, motto_at, starts[-1]))
+            head_at = _letterhead_start(text, motto_at, starts[-1])
+            # A form in an annex (`Mẫu số 05`, blank `Số:......`) is part of its document, not a new one.
+            if _FORM_CUE.search(text, max(starts[-1], head_at - 400), head_at) or _BLANKS.search(text, head_at, t.start()):
+                continue
+            starts.append(head_at)
             parents.append(None)
     spans = []
     for i, s in enumerate(starts):

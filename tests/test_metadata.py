@@ -1,0 +1,190 @@
+"""Metadata: symbols, dates, issuers, titles, signatures; the seeds against gold; the gazette PDFs against their .meta.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from vnplan.gazetteer import load
+from vnplan.metadata import (
+    _recipients,
+    _signature,
+    format_issuer,
+    parse_date,
+    read_symbol,
+    sentence_case,
+)
+
+from tests.conftest import GOLD, SEEDS, run_seed, shared_dir
+
+SYMBOL_CASES = [
+    ("Số: 205/QĐ-UBND", "205", "205/QĐ-UBND"),
+    ("Số: 205 /QĐ- UBND", "205", "205/QĐ-UBND"),
+    ("Số: /QĐ-UBND", None, None),
+    ("Số:       /KH-UBND", None, None),
+    ("Số: 01/2025/TT-BLĐTBXH Hà Nội, ngày 10 tháng 01 năm 2025", "01", "01/2025/TT-BLĐTBXH"),
+    ("Nghị quyết số: 89/2025/UBTVQH15", "89", "89/2025/UBTVQH15"),
+    ("Số: 131/CTr-UBND", "131", "131/CTr-UBND"),
+    ("Số: 05-NQ/TU", "05", "05-NQ/TU"),
+    ("Số: 30C/NQ-CP", "30C", "30c/NQ-CP"),
+    ("| Số: 211/KH-UBND |", "211", "211/KH-UBND"),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "symbol"), SYMBOL_CASES)
+def test_read_symbol(text: str, number: str | None, symbol: str | None) -> None:
+    got = read_symbol(text)
+    assert got is not None
+    assert got[:2] == (number, symbol)
+
+
+DATE_CASES = [
+    ("ngày 13 /3/2017", "2017-03-13"),
+    ("ngày 09 tháng 02 năm 2012", "2012-02-09"),
+    ("ngày tháng 11 năm 2021", "2021-11"),
+    ("ngày 24 tháng 8 năm 2022", "2022-08-24"),
+    ("05/12/2016", "2016-12-05"),
+    ("ngày 32 tháng 1 năm 2020", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATE_CASES)
+def test_parse_date(text: str, expected: str | None) -> None:
+    assert parse_date(text) == expected
+
+
+ISSUER_CASES = [
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "UBND tỉnh Quảng Ngãi"),
+    ("UỶ BAN NHÂN DÂN TỈNH LẠNG SƠN", "UBND tỉnh Lạng Sơn"),
+    ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA", "Chủ tịch UBND tỉnh Sơn La"),
+    ("Chủ tịch Uỷ ban nhân dân tỉnh Sơn La", "Chủ tịch UBND tỉnh Sơn La"),
+    ("UBND tỉnh Quảng Ngãi", "UBND tỉnh Quảng Ngãi"),
+    ("HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ HÀ NỘI", "HĐND thành phố Hà Nội"),
+    ("CHÍNH PHỦ", "Chính phủ"),
+    ("BỘ NỘI VỤ", "Bộ Nội vụ"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), ISSUER_CASES)
+def test_format_issuer(raw: str, expected: str) -> None:
+    assert format_issuer(raw) == expected
+
+
+TITLE_CASES = [
+    ("BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT SỐ 05-NQ/TU NGÀY 05/12/2016 CỦA TỈNH ỦY VỀ CẢI CÁCH HÀNH CHÍNH",
+     "", "Ban hành Kế hoạch triển khai thực hiện Nghị quyết số 05-NQ/TU ngày 05/12/2016 của Tỉnh ủy về cải cách hành chính"),
+    ("TỔ CHỨC THỰC HIỆN NGHỊ QUYẾT SỐ 30C/NQ-CP NGÀY 08/11/2011 CỦA CHÍNH PHỦ TRÊN ĐỊA BÀN TỈNH SƠN LA",
+     "", "Tổ chức thực hiện Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ trên địa bàn tỉnh Sơn La"),
+    ("CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR INDEX), CHỈ SỐ HÀI LÒNG (SIPAS) TỈNH QUẢNG NINH NĂM 2022",
+     "", "Cải thiện chỉ số cải cách hành chính (PAR INDEX), chỉ số hài lòng (SIPAS) tỉnh Quảng Ninh năm 2022"),
+    ("Cải cách hành chính tỉnh Lạng Sơn năm 2018", "", "Cải cách hành chính tỉnh Lạng Sơn năm 2018"),
+    # A proper noun the gazetteer does not list is restored from the mixed-case body.
+    ("PHÁT TRIỂN DU LỊCH VÙNG TÂY NGUYÊN", "Vùng Tây Nguyên có nhiều tiềm năng. Du lịch ở Tây Nguyên và Tây Nguyên",
+     "Phát triển du lịch vùng Tây Nguyên"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), TITLE_CASES)
+def test_sentence_case(title: str, body: str, expected: str) -> None:
+    assert sentence_case(title, body) == expected
+
+
+SIGNATURE_CASES = [
+    ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nTrần Ngọc Căng\n", ("Trần Ngọc Căng", "Chủ tịch")),
+    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHồ Quang Bửu", ("Hồ Quang Bửu", "Phó Chủ tịch")),
+    ("TM.\nỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Tường Văn\n|", ("Nguyễn Tường Văn", "Chủ tịch")),
+    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nLê Văn Thanh", ("Lê Văn Thanh", "Thứ trưởng")),
+    ("Quyết định này có hiệu lực kể từ ngày ký./.\n- Bộ Nội vụ;\n", (None, None)),
+    ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA\nCăn cứ Luật", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNATURE_CASES)
+def test_signature(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert _signature(text) == expected
+
+
+def test_recipients() -> None:
+    text = "Nơi nhận:\n\n- Như Điều 3;\n- Thường trực Tỉnh ủy;\n- Vụ CCHC, Bộ Nội vụ;\n- Lưu: VT, HCTC.\n\nTM. ỦY BAN NHÂN DÂN"
+    assert _recipients(text) == ("Như Điều 3", "Thường trực Tỉnh ủy", "Vụ CCHC, Bộ Nội vụ")
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+def test_doc_headings_examples_match() -> None:
+    """Every gazetteer entry's examples match its pattern, and no counter-example does."""
+    g = load("doc_headings.json")
+    for e in g["types"]:
+        assert e["examples"] == [e["heading"]] or all(x.upper() == e["heading"] for x in e["examples"])
+    for e in g["signer_titles"]:
+        for x in e["examples"]:
+            assert re.fullmatch(e["pattern"], x), x
+    for e in g["agency_heads"]:
+        for x in e["examples"]:
+            assert re.match(e["pattern"], x), x
+        for x in e.get("counter_examples", []):
+            assert not re.match(e["pattern"], x), x
+    for e in g["proper_phrases"]:
+        for x in e["examples"]:
+            assert e["phrase"].lower() in x.lower()
+    for e in g["issuer_bodies"]:
+        for x in e["examples"]:
+            assert x.replace("UỶ", "ỦY") == e["upper"]
+    assert all(w.isupper() for w in g["abbreviations"]["words"])
+
+
+# ---------------------------------------------------------------- seeds against gold
+
+FIELDS = ("type", "symbol", "date", "issuer", "province", "signer", "signer_title", "title")
+
+
+@pytest.mark.parametrize("seed", [p.name for p in SEEDS])
+def test_seed_metadata_matches_gold(seed: str) -> None:
+    gold = json.loads((GOLD / seed.replace(".txt", ".json")).read_text(encoding="utf-8"))["documents"]
+    docs = run_seed(seed).documents
+    assert len(docs) == len(gold)
+    for doc, want in zip(docs, gold, strict=True):
+        for f in FIELDS:
+            assert getattr(doc, f) == want[f], (f, getattr(doc, f), want[f])
+
+
+def test_seed_promulgation_links() -> None:
+    docs = run_seed(SEEDS[0].name).documents
+    assert [d.promulgated_by for d in docs] == [None, 0]
+    assert docs[0].end == docs[1].start
+    assert run_seed(SEEDS[4].name).documents[0].recipients[:2] == ("Như Điều 3", "Thường trực Tỉnh ủy")
+
+
+# ---------------------------------------------------------------- gazette PDFs against their publisher metadata
+
+_META_TYPES = {"NQ": "Nghị quyết", "VB HN": "Văn bản hợp nhất"}
+
+
+def _slug(s: str) -> str:
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D").lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def _pdfs() -> list[Path]:
+    p = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "pdf"
+    return sorted(p.glob("*.pdf")) if p.exists() else []
+
+
+@pytest.mark.parametrize("pdf", _pdfs(), ids=lambda p: p.stem)
+def test_pdf_metadata_agrees_with_publisher(pdf: Path) -> None:
+    """Symbol, type and year of the file's first document agree with the gazette's .meta.json."""
+    shared_dir("corpus", "pdf")
+    from vnplan.run import process_file
+
+    meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    doc = process_file(pdf).documents[0]
+    assert doc.symbol and _slug(doc.symbol) in _slug(meta["so_hieu"]), doc.symbol
+    assert doc.type == _META_TYPES.get(meta["loai"], meta["loai"])
+    if meta["nam"]:
+        year = (doc.date or "")[:4] or (re.search(r"/((?:19|20)\d\d)/", doc.symbol) or [None, None])[1]
+        assert str(meta["nam"]) == str(year)

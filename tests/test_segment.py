@@ -1,0 +1,262 @@
+"""Segmenter: heading markers, nesting, scopes, table rows, document splits, and the seeds' outlines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from vnplan.models import Document
+from vnplan.segment import build_tree, format_outline, heading_scopes, match_marker, split_documents
+
+from tests.conftest import SEEDS, run_seed
+
+OUTLINES = Path(__file__).resolve().parent / "data" / "outlines"
+
+# (line, previous line, expected (kind, label) or None) — snippets from the seeds and gazette texts.
+MARKER_CASES = [
+    ("I- MỤC TIÊU, CHỈ TIÊU CHỦ YẾU, YÊU CẦU", "", ("roman", "I")),
+    ("II. NHIỆM VỤ CỤ THỂ VÀ PHÂN CÔNG", "", ("roman", "II")),
+    ("IV. TỔ CHỨC THỰC HIỆN", "", ("roman", "IV")),
+    ("1. Mục tiêu", "", ("arabic", "1")),
+    ("1.1. Công tác chỉ đạo điều hành", "", ("arabic", "1.1")),
+    ("1.3.2. Tiêu chí thành phần", "", ("arabic", "1.3.2")),
+    ("7.6 Tổ chức thực hiện cơ chế một cửa", "", ("arabic", "7.6")),
+    ("2) Sở Nội vụ", "", ("arabic", "2")),
+    ("a) Nhiệm vụ và trách nhiệm của Sở Tư pháp:", "", ("letter", "a")),
+    ("đ) Nhiệm vụ và trách nhiệm của UBND các huyện", "", ("letter", "đ")),
+    ("- Đến năm 2020:", "", ("dash", "-")),
+    ("+ 100% các thủ tục hành chính", "", ("plus", "+")),
+    ("Điều 1. Ban hành kèm theo Quyết định này", "", ("article", "1")),
+    ("Điều 12a. Sửa đổi", "", ("article", "12a")),
+    ("Chương II", "", ("chapter", "II")),
+    ("CHƯƠNG III. TỔ CHỨC THỰC HIỆN", "", ("chapter", "III")),
+    ("Mục 1. QUY ĐỊNH CHUNG", "", ("item", "1")),
+    ("Phần thứ nhất", "", ("part", "thứ nhất")),
+    ("PHỤ LỤC I", "", ("annex", "PLI")),
+    ("Phụ lục số 04", "", ("annex", "PL04")),
+    ("**Điều 3.** Hiệu lực thi hành", "", ("article", "3")),
+    # False headings: continuations, dates, numbers, rules, table cells.
+    ("2020, các cơ quan hành chính", "", None),
+    ("1.000 người được đào tạo", "", None),
+    ("13/3/2017 của UBND tỉnh", "", None),
+    ("06/5/2022 của Bộ trưởng Bộ Nội vụ", "", None),
+    ("2/63 tỉnh, thành phố trong cả nước", "", None),
+    ("3.3 1", "", None),
+    ("8.5", "", None),
+    ("1. các cơ quan", "", None),
+    ("-------", "", None),
+    ("Chương trình hành động của Ủy ban nhân dân tỉnh", "", None),
+    ("Mục tiêu năm 2022", "", None),
+    ("Phụ lục I ban hành kèm theo", "", None),
+    ("- 2020, phấn đấu", "cải cách hành chính giai đoạn 2016", None),
+    ("- 2020: 100%", "Đến năm 2020.", ("dash", "-")),
+    ("I thought", "", None),
+]
+
+
+@pytest.mark.parametrize(("line", "prev", "expected"), MARKER_CASES)
+def test_match_marker(line: str, prev: str, expected: tuple[str, str] | None) -> None:
+    got = match_marker(line, prev)
+    assert (got[:2] if got else None) == expected
+
+
+SCOPE_CASES = [
+    ("Giai đoạn 1 (2011 - 2015)", [], [("period", "2011-01-01/2015-12-31", "Giai đoạn 1 (2011 - 2015)")]),
+    ("Giai đoạn 2016-2020:", [], [("period", "2016-01-01/2020-12-31", "Giai đoạn 2016-2020")]),
+    ("Đến năm 2020:", [], [("deadline", "2020-12-31", "Đến năm 2020")]),
+    ("Nhiệm vụ và trách nhiệm của Sở Tư pháp:", [], [("agency", "Sở Tư pháp", "Sở Tư pháp")]),
+    ("Sở Nội vụ:", ["roman|III. TỔ CHỨC THỰC HIỆN"], [("agency", "Sở Nội vụ", "Sở Nội vụ")]),
+    ("Sở Nội vụ:", ["roman|II. NHIỆM VỤ CỤ THỂ"], []),
+    ("Sở Tài chính có trách nhiệm", ["roman|IV. TỔ CHỨC THỰC HIỆN"], [("agency", "Sở Tài chính", "Sở Tài chính")]),
+    ("Sở Nội vụ chủ trì theo dõi, đôn đốc việc triển khai Chương trình.", ["roman|III. TỔ CHỨC THỰC HIỆN"], []),
+    ("Cải cách thể chế", [], []),
+    ("Tiếp tục nâng cao chất lượng dự thảo, xây dựng trình Ủy ban nhân dân tỉnh ban hành đến năm 2015 các văn bản", [], []),
+]
+
+
+@pytest.mark.parametrize(("heading", "ancestors", "expected"), SCOPE_CASES)
+def test_heading_scopes(heading: str, ancestors: list[str], expected: list[tuple[str, str, str]]) -> None:
+    text = "x\n" + heading + "\n"
+    got = heading_scopes(text, 2, 2 + len(heading), ancestors)
+    assert [(s.kind, s.value, s.quote) for s in got] == expected
+    for s in got:
+        assert text[s.start:s.end] == s.quote
+
+
+PLAN = """KẾ HOẠCH
+Cải cách hành chính năm 2018
+II. NHIỆM VỤ CỤ THỂ VÀ PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN
+1. Cải cách thể chế
+a) Nhiệm vụ và trách nhiệm của Sở Tư pháp:
+- Kịp thời thể chế hóa các quy định.
+- Nâng cao chất lượng văn bản.
+b) Nhiệm vụ và trách nhiệm của sở, ban, ngành và địa phương:
+- Chủ động đề xuất.
+2. Cải cách thủ tục hành chính
+- Đến năm 2020:
++ 100% thủ tục hành chính được giải quyết đúng hạn.
++ 80% văn bản điện tử.
+III- TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ:
+- Theo dõi, đôn đốc.
+STT | Tiêu chí | Điểm
+1.1 | Thực hiện Kế hoạch | 1.5
+Ghi chú cuối bảng.
+"""
+
+
+def _tree(text: str):
+    return {s.path: s for s in build_tree(text, 0, len(text))}
+
+
+def test_build_tree_paths_and_nesting() -> None:
+    t = _tree(PLAN)
+    assert list(t)[:1] == [""]
+    expected = ["II", "II.1", "II.1.a", "II.1.a.-1", "II.1.a.-2", "II.1.b", "II.1.b.-1", "II.2", "II.2.-1",
+                "II.2.-1.+1", "II.2.-1.+2", "III", "III.1", "III.1.-1", "III.1.-1.T1", "III.1.-1.T1.r1",
+                "III.1.-1.T1.r2"]
+    assert [p for p in t if p] == expected
+    assert t["II.1.a"].parent == "II.1" and t["II.1.a"].depth == 3
+    assert t["II.2.-1.+2"].parent == "II.2.-1"
+    assert t["II"].end == t["III"].start
+    assert t["II.2.-1"].scopes[0].value == "2020-12-31"
+    assert t["III.1"].scopes[0].kind == "agency" and t["III.1"].scopes[0].value == "Sở Nội vụ"
+    assert t["III.1.-1.T1.r2"].cells == ("1.1", "Thực hiện Kế hoạch", "1.5")
+    assert t["III.1.-1.T1.r2"].kind == "row"
+
+
+def test_roman_inside_article_and_article_closes_it() -> None:
+    text = ("Điều 1. Ban hành Chương trình hành động với các nội dung sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Cụ thể hóa.\n"
+            "II. NHIỆM VỤ\n1. Xây dựng.\nĐiều 2. Quyết định này có hiệu lực.\n")
+    t = _tree(text)
+    assert [p for p in t if p] == ["Điều 1", "Điều 1.I", "Điều 1.I.1", "Điều 1.II", "Điều 1.II.1", "Điều 2"]
+
+
+def test_chapter_heading_takes_its_name_line() -> None:
+    text = "Chương I\nNHỮNG QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\n1. Nghị định này quy định.\nChương II\nTỔ CHỨC\nĐiều 2. Tổ chức\n"
+    t = _tree(text)
+    assert t["Chương I"].heading == "Chương I NHỮNG QUY ĐỊNH CHUNG"
+    assert [p for p in t if p] == ["Chương I", "Chương I.Điều 1", "Chương I.Điều 1.1", "Chương II", "Chương II.Điều 2"]
+
+
+def test_wrapped_heading_joins_its_continuation() -> None:
+    text = "II. NỘI DUNG VÀ\nTRÁCH NHIỆM THỰC HIỆN\n1. Chỉ số cải\ncách hành chính tỉnh năm 2022\n1.1. Công tác\nchỉ đạo điều hành\n"
+    t = _tree(text)
+    assert t["II"].heading == "II. NỘI DUNG VÀ TRÁCH NHIỆM THỰC HIỆN"
+    assert t["II.1"].heading == "1. Chỉ số cải cách hành chính tỉnh năm 2022"
+    assert t["II.1.1"].heading == "1.1. Công tác chỉ đạo điều hành"
+
+
+def test_section_at_returns_the_deepest_section() -> None:
+    secs = build_tree(PLAN, 0, len(PLAN))
+    doc = Document("x:0", "x", 0, 0, len(PLAN), sections=secs)
+    assert doc.section_at(PLAN.index("Nâng cao chất lượng")).path == "II.1.a.-2"
+    assert doc.section_at(PLAN.index("Cải cách hành chính năm")).path == ""
+    assert doc.section_at(PLAN.index("80% văn bản")).path == "II.2.-1.+2"
+    assert [s.path for s in doc.ancestors("II.2.-1.+2")] == ["II.2.-1.+2", "II.2.-1", "II.2", "II", ""]
+
+
+SPLIT_CASES = [
+    # decision + promulgated plan
+    ("QUYẾT ĐỊNH\nBAN HÀNH KẾ HOẠCH\n" + "Căn cứ Luật.\n" * 20 + "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n"
+     "CHỦ TỊCH\nNguyễn Văn A\nKẾ HOẠCH\nTRIỂN KHAI THỰC HIỆN\n(Ban hành kèm theo Quyết định số 205/QĐ-UBND ngày 13/3/2017 "
+     "của UBND tỉnh Quảng Ngãi)\nI. MỤC TIÊU\n", [None, 0]),
+    # a plan whose annex repeats the header: one document
+    ("KẾ HOẠCH\nCẢI THIỆN CHỈ SỐ\n" + "I. MỤC ĐÍCH\n" * 20 + "PHỤ LỤC I\nMỤC TIÊU PHẤN ĐẤU\n(Kèm theo Kế hoạch số 205/KH-UBND "
+     "ngày 24 tháng 8 năm 2022 của UBND tỉnh Quảng Ninh)\n", [None]),
+    # a form in the annex of a circular: one document
+    ("THÔNG TƯ\nQuy định\n" + "Điều 1. Phạm vi\n" * 20 + "Mẫu số 05: Ban hành kèm theo Thông tư số 15/2023/TT-BLĐTBXH\n"
+     "ỦY BAN NHÂN DÂN TỈNH/THÀNH PHỐ... CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố:.............\nQUYẾT ĐỊNH\nVề việc\n", [None]),
+    # two independent documents, each with its letterhead
+    ("CHÍNH PHỦ\nSố: 1/NQ-CP\nNGHỊ QUYẾT\nVề việc A\n" + "Điều 1. Nội dung.\n" * 20 + "Nguyễn Văn A\n"
+     "BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 2/2024/TT-BNV\nTHÔNG TƯ\nVề việc B\n", [None, None]),
+]
+
+
+@pytest.mark.parametrize(("text", "parents"), SPLIT_CASES)
+def test_split_documents(text: str, parents: list[int | None]) -> None:
+    spans = split_documents(text)
+    assert [p for _, _, p in spans] == parents
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_split_keeps_the_letterhead_with_its_document() -> None:
+    text = SPLIT_CASES[3][0]
+    spans = split_documents(text)
+    assert text[spans[1][0]:].startswith("BỘ NỘI VỤ\nCỘNG HÒA")
+
+
+# ---------------------------------------------------------------- seeds
+
+
+@pytest.mark.parametrize("seed", [p.name for p in SEEDS])
+def test_seed_outline(seed: str) -> None:
+    """Top-level headings, counts per kind, chosen paths, scopes and cells match the hand-checked outline."""
+    exp = json.loads((OUTLINES / seed.replace(".txt", ".json")).read_text(encoding="utf-8"))
+    result = run_seed(seed)
+    assert len(result.documents) == len(exp["documents"])
+    for doc, want in zip(result.documents, exp["documents"], strict=True):
+        top = [s for s in doc.sections if s.depth == 1]
+        assert [s.path for s in top] == [p for p, _ in want["top"]]
+        for s, (_, head) in zip(top, want["top"], strict=True):
+            assert s.heading.startswith(head), (s.path, s.heading)
+        counts: dict[str, int] = {}
+        for s in doc.sections:
+            counts[s.kind] = counts.get(s.kind, 0) + 1
+        for kind, n in want["counts"].items():
+            assert counts.get(kind, 0) == n, kind
+        by_path = {s.path: s for s in doc.sections}
+        for path, head in want.get("paths", {}).items():
+            assert by_path[path].heading.startswith(head), (path, by_path[path].heading)
+        for path, scopes in want.get("scopes", {}).items():
+            assert [[x.kind, x.value] for x in by_path[path].scopes] == scopes, path
+        for path, cells in want.get("cells", {}).items():
+            assert list(by_path[path].cells) == cells
+
+
+def test_seed_tree_invariants(seed_result) -> None:
+    text = seed_result.cleaned.text
+    for doc in seed_result.documents:
+        secs = doc.sections
+        assert secs[0].path == "" and secs[0].kind == "root"
+        assert (secs[0].start, secs[0].end) == (doc.start, doc.end)
+        by_path = {s.path: s for s in secs}
+        assert len(by_path) == len(secs)  # paths are unique
+        for s in secs[1:]:
+            parent = by_path[s.parent]
+            assert parent.start <= s.start < s.end <= parent.end, s.path
+            assert s.start <= s.heading_end <= s.end
+            assert s.depth == parent.depth + 1
+            for sc in s.scopes:
+                assert text[sc.start:sc.end] == sc.quote
+                assert s.start <= sc.start <= sc.end <= s.heading_end
+                if sc.kind == "deadline":
+                    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", sc.value)
+                if sc.kind == "period":
+                    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}", sc.value)
+        # section_at agrees with the spans
+        for s in secs[1:]:
+            if s.heading_end == s.start:
+                continue  # a table opens with its first row
+            assert doc.section_at(s.heading_end - 1).path in (s.path, *[c.path for c in secs if c.parent == s.path])
+
+
+def test_format_outline_shows_paths_and_scopes() -> None:
+    out = format_outline(run_seed(SEEDS[0].name).documents, width=60)
+    assert "# [1] Kế hoạch (no number) 2017-03-13 (promulgated by document 0)" in out
+    assert "    I.2.-4  (dash) - Đến năm 2020: [deadline: 2020-12-31]" in out
+    assert "    II.1.a  (letter) a) Nhiệm vụ và trách nhiệm của Sở Tư pháp: [agency: Sở Tư pháp]" in out
+
+
+def test_outline_cli() -> None:
+    from click.testing import CliRunner
+    from vnplan.cli import main
+
+    res = CliRunner().invoke(main, ["outline", str(SEEDS[1]), "--depth", "1"])
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert "IV  (roman) IV. TỔ CHỨC THỰC HIỆN" in lines
+    assert not any(line.startswith("  ") for line in lines)

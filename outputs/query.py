@@ -354,7 +354,9 @@ def ask_stale(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     rows = _rows(conn, """
         SELECT cited_symbol AS answer, cited_key, status, by_document, province, citing_document AS document,
                section, quote, doc_id
-        FROM stale_citations ORDER BY province, citing_document, section""")
+        FROM stale_citations
+        GROUP BY doc_id, section, cited_key  -- one row per section, however often it repeats the citation
+        ORDER BY province, citing_document, section""")
     return Answer("stale", ["answer", "status", "by_document", "province", *PROVENANCE], rows,
                   "citations of repealed or replaced documents")
 

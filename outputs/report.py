@@ -231,3 +231,24 @@ def write_report(target: str, db_path: str | Path | None, out_path: str | Path) 
         if conn is not None:
             conn.close()
     return len(docs)
+
+
+def write_all(db_path: str | Path, out_dir: str | Path) -> int:
+    """Write the page of every document in the knowledge base into `out_dir`, so citation links resolve."""
+    from vnplan.outputs.export import load_result
+    from vnplan.outputs.query import connect_ro
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    conn = connect_ro(db_path)
+    n = 0
+    try:
+        shas = [r[0] for r in conn.execute("SELECT DISTINCT file_sha FROM documents ORDER BY file_sha")]
+        for sha in shas:
+            result = load_result(conn, sha)
+            for d in result.documents:
+                (out / page_name(d.doc_id)).write_text(render_page(result, [d], conn), encoding="utf-8")
+                n += 1
+    finally:
+        conn.close()
+    return n

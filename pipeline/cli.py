@@ -238,13 +238,20 @@ def export(db_path, out_dir) -> None:
 
 
 @main.command()
-@click.argument("target")
+@click.argument("target", required=False)
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True,
               help="Knowledge base: source of a DOC_ID, and of links to cited documents.")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
-def report(target, db_path, out_path) -> None:
+@click.option("--out", "out_path", required=True, type=click.Path(),
+              help="HTML file to write (with --all: a folder, one <doc_id>.html per document).")
+@click.option("--all", "all_docs", is_flag=True, help="Write every document of --db, so citation links resolve.")
+def report(target, db_path, out_path, all_docs) -> None:
     """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted."""
-    from vnplan.outputs.report import write_report
+    from vnplan.outputs.report import write_all, write_report
 
-    n = write_report(target, db_path, out_path)
+    if all_docs:
+        n = write_all(db_path, out_path)
+    elif target:
+        n = write_report(target, db_path, out_path)
+    else:
+        raise VnplanError("give a FILE or DOC_ID, or --all")
     click.echo(f"wrote {out_path} ({n} document{'s' if n != 1 else ''})")

@@ -131,3 +131,18 @@ def test_chromium_renders_the_report(tmp_path):
     png = mod.screenshot(page, tmp_path / "r.png", width=800, height=600)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_report_all_writes_every_page_and_links_resolve(kb, tmp_path):  # noqa: F811
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["report", "--all", "--db", str(kb), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = {p.name for p in out.iterdir()}
+    assert len(pages) == 5
+    links = {h for p in out.iterdir() for h in re.findall(r'href="([^"#]+)"', p.read_text(encoding="utf-8"))}
+    assert links and links <= pages
+
+
+def test_report_needs_a_target(kb, tmp_path):  # noqa: F811
+    result = CliRunner().invoke(main, ["report", "--db", str(kb), "--out", str(tmp_path / "x.html")])
+    assert result.output == "Error: give a FILE or DOC_ID, or --all\n"

@@ -211,7 +211,9 @@ def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
             break
         v = k + 1 if k < b and norms[k] == "," else k
         giao = j - 1 >= a and norms[j - 1] == "giao"
-        if (v < b and cue_at(norms, v, "lead_verbs")) or giao:
+        # An item that opens with its subject (`- Sở Nội vụ tổng hợp ...`) names its lead too.
+        opens = j == a and v < b and bool(cue_at(norms, v, "duty_verbs"))
+        if (v < b and cue_at(norms, v, "lead_verbs")) or giao or opens:
             lead = chain[0].name
             sup = [c.name for c in chain[1:] if c.name != lead]
             after = body.toks[v].start if v < b else chain[-1].end
@@ -226,27 +228,34 @@ class Label:
 
     start: int
     end: int
-    role: str  # "lead" or "support"
+    role: str  # "lead", "support" or "deadline"
     names: tuple[str, ...]
+    due: str | None = None  # for "deadline": `Thời gian thực hiện: năm 2025`
 
 
 def find_labels(body: _Body, text: str) -> list[Label]:
-    """Every lead/support label line in the body, with the agencies it names."""
+    """Every lead/support/deadline label line in the body, with the agencies or date it names."""
     out = []
     toks = body.toks
     norms = body.norms
     n = len(toks)
     for i, t in enumerate(toks):
-        line_start = i == 0 or "\n" in text[toks[i - 1].end:t.start]
+        # Labels open a line or, where lines were re-wrapped, a sentence.
+        line_start = i == 0 or "\n" in text[toks[i - 1].end:t.start] or norms[i - 1] in (".", ";")
         if not line_start:
             continue
         j = i
         while j < n and norms[j] in ("-", "+", "*", "•", "–"):
             j += 1
-        for role, group in (("lead", "lead_labels"), ("support", "support_labels")):
+        for role, group in (("lead", "lead_labels"), ("support", "support_labels"),
+                            ("deadline", "deadline_columns")):
             m = cue_at(norms, j, group)
-            if m and j + m < n and norms[j + m] == ":":
-                # The value runs to the next line that starts a new bullet.
+            # `Đơn vị chủ trì tham mưu thực hiện:`: up to four more words before the colon.
+            extra = 0
+            while m and extra < 4 and j + m + extra < n and norms[j + m + extra].isalpha():
+                extra += 1
+            if m and j + m + extra < n and norms[j + m + extra] == ":":
+                m += extra
                 # The value runs to the end of its sentence or the next bullet line.
                 k = j + m + 1
                 while k < n and norms[k] not in (".", "!", "?"):
@@ -255,8 +264,11 @@ def find_labels(body: _Body, text: str) -> list[Label]:
                     k += 1
                 k = min(k + 1, n) if k < n and norms[k] == "." else k
                 end = toks[k - 1].end
-                names = _names(body.hits_in(toks[j + m].end, end))
-                out.append(Label(t.start, end, role, names))
+                if role == "deadline":
+                    te = parse_deadline(text[toks[j + m].end:end])
+                    out.append(Label(t.start, end, role, (), te.due if te else None))
+                else:
+                    out.append(Label(t.start, end, role, _names(body.hits_in(toks[j + m].end, end))))
                 break
     return out
 
@@ -265,9 +277,9 @@ def _label_assignment(labels: Sequence[Label]) -> Assignment | None:
     leads = [n for lab in labels if lab.role == "lead" for n in lab.names]
     if not leads:
         return None
-    sup = [n for n in leads[1:]]  # co-leads listed after the first
-    sup += [n for lab in labels if lab.role == "support" for n in lab.names if n not in sup and n != leads[0]]
-    return Assignment(leads[0], tuple(sup), "line")
+    sup = [n for n in leads[1:] if n != leads[0]]  # co-leads listed after the first
+    sup += [n for lab in labels if lab.role == "support" for n in lab.names if n != leads[0]]
+    return Assignment(leads[0], tuple(dict.fromkeys(sup)), "line")
 
 
 def heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
@@ -346,8 +358,9 @@ def heading_deadline(ctx: Context, sec: Section) -> str | None:
 
 
 def task_deadline(ctx: Context, own: str | None, ancestors: Sequence[Section],
-                  memo: dict[tuple[str, str], object] | None = None) -> tuple[str | None, str | None]:
-    """(due date, source): the task's own (already read), an ancestor's scope or heading, or the document's."""
+                  memo: dict[tuple[str, str], object] | None = None,
+                  labels: Sequence[Label] = ()) -> tuple[str | None, str | None]:
+    """(due date, source): the task's own, a `Thời gian thực hiện:` line or heading above it, or the document's."""
     memo = {} if memo is None else memo
     if own:
         return own, "own"
@@ -357,6 +370,12 @@ def task_deadline(ctx: Context, own: str | None, ancestors: Sequence[Section],
             memo[key] = heading_deadline(ctx, sec)
         if memo[key]:
             return memo[key], f"heading:{sec.path}"  # type: ignore[return-value]
+        if sec.kind != "root":
+            dues = {lab.due for lab in labels if lab.role == "deadline" and sec.start <= lab.start < sec.end}
+            if len(dues) == 1 and None not in dues:
+                return dues.pop(), f"line:{sec.path}"
+            if dues:
+                break  # several lines for several parts: none of them is this task's
     if ("document", "") not in memo:
         memo[("document", "")] = document_deadline(ctx)
     due = memo[("document", "")]
@@ -452,7 +471,11 @@ def context_assignment(ctx: Context, body: _Body, labels: Sequence[Label],
         lead = heading_lead(ctx, body, anc)
         if lead:
             return Assignment(lead, (), "heading")
-        got = _label_assignment([lab for lab in labels if anc.start <= lab.start < anc.end])
+        here = [lab for lab in labels if anc.start <= lab.start < anc.end and lab.role != "deadline"]
+        leads = {lab.names[:1] for lab in here if lab.role == "lead"}
+        if len(leads) > 1:
+            return None  # the lines of several sibling parts: none of them is this task's
+        got = _label_assignment(here)
         if got:
             return got
     return None
@@ -468,6 +491,10 @@ def extract(ctx: Context) -> Iterator[Task]:
     skip = recipient_spans(text, s0, e0)
     labels = find_labels(body, text)
     label_starts = {lab.start for lab in labels}
+    # Only a label that is an item of its own (`- Đơn vị chủ trì: ...`) speaks for the items
+    # around it; one written inside a task's paragraph belongs to that task alone.
+    sec_starts = {_strip(text, x.start, x.end)[0] for x in ctx.doc.sections}
+    shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     norms = body.norms
     for sec in ctx.doc.sections:
@@ -491,7 +518,7 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
         if got is None:
-            got = context_assignment(ctx, body, labels, ancestors)
+            got = context_assignment(ctx, body, shared, ancestors)
         # An item is a task when it names its lead, starts with a verb of duty, or sits
         # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).
         if not (own or _starts_with_duty(norms, a, b) or (got and got.source == "heading")):
@@ -500,7 +527,8 @@ def extract(ctx: Context) -> Iterator[Task]:
             lead = got.lead if got else None
             sup = support_after(body, content, e, lead)
             got = Assignment(lead, sup, got.source if got else None)
-        due, due_src = task_deadline(ctx, own_deadline(ctx, body, content, e), ancestors, body.memo)
+        own_due = own_deadline(ctx, body, content, e)
+        due, due_src = task_deadline(ctx, own_due, ancestors, body.memo, shared)
         yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,
                    support=got.support, lead_source=got.source, deadline=due, deadline_source=due_src)
     yield from _row_tasks(ctx, body)

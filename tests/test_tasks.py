@@ -130,3 +130,42 @@ def test_headings_and_targets_are_not_tasks() -> None:
     quotes = [" ".join(t.quote.split()) for t in tasks]
     assert not any(q.startswith("a) Nhiệm vụ và trách nhiệm của Sở Tư pháp") for q in quotes)
     assert not any("Khai thuế qua mạng 100%" in q for q in quotes)  # a target under `Chỉ tiêu`
+
+
+# A 2025-style plan whose scraper re-wrapped the `Đơn vị chủ trì:` lines into the task paragraph
+# (wording from a Quảng Trị plan in shared/corpus/tvpl-2025).
+REWRAPPED = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG TRỊ
+KẾ HOẠCH
+Triển khai công tác xây dựng pháp luật năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao chất lượng xây dựng pháp luật.
+II. NHIỆM VỤ
+1. Tập huấn
+- Tổ chức tập huấn, bồi dưỡng kiến thức cho công chức. Đơn vị chủ trì tham mưu thực hiện: Sở Tư pháp. Đơn vị phối hợp thực hiện: Sở Nội vụ. Thời gian thực hiện: trong năm 2026.
+- Cập nhật Cơ sở dữ liệu quốc gia về pháp luật. Đơn vị chủ trì: Sở Khoa học và Công nghệ.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính chủ trì, phối hợp với Sở Nội vụ bố trí kinh phí.
+2. UBND các xã, phường tăng cường công tác lãnh đạo.
+"""
+
+
+@pytest.mark.parametrize(
+    ("snippet", "lead", "support", "source", "deadline", "deadline_source"),
+    [
+        ("Tổ chức tập huấn", "Sở Tư pháp", ("Sở Nội vụ",), "line", "2026-12-31", "own"),
+        # The sibling's `Thời gian thực hiện` is inside the sibling's paragraph: not inherited.
+        ("Cập nhật Cơ sở dữ liệu", "Sở Khoa học và Công nghệ", (), "line", "2026-12-31", "document"),
+        ("Sở Tài chính chủ trì", "Sở Tài chính", ("Sở Nội vụ",), "sentence", "2026-12-31", "document"),
+        ("UBND các xã, phường tăng cường", "UBND cấp xã", (), "sentence", "2026-12-31", "document"),
+    ],
+)
+def test_rewrapped_labels(snippet: str, lead: str, support: tuple[str, ...], source: str,
+                          deadline: str, deadline_source: str) -> None:
+    from vnplan.run import process_bytes
+
+    r = process_bytes(REWRAPPED.encode("utf-8"), "txt")
+    t = next(f for f in r.facts if isinstance(f, Task) and snippet in f.quote)
+    assert (t.lead, t.support, t.lead_source) == (lead, support, source)
+    assert (t.deadline, t.deadline_source) == (deadline, deadline_source)
+    assert not any(isinstance(f, Task) and "MỤC ĐÍCH" in f.quote for f in r.facts)

@@ -120,6 +120,7 @@ def test_targets_english_and_vietnamese_questions(kb):  # noqa: F811
     ("which provinces target 40 DVC level 4 in Quảng Ngãi", ["Quảng Ngãi"]),
     ("which provinces target 40 DVC level 4 in quang ngai by 2020", ["Quảng Ngãi"]),
     ("which provinces target 40 DVC level 4 by 2019", []),
+    ("which provinces target 40 DVC level 4 in 2020", ["Lạng Sơn", "Quảng Ngãi"]),
     ("tỉnh nào đặt chỉ tiêu 50% DVC mức độ 3 đến năm 2020", ["Lạng Sơn"]),
     ("tỉnh nào có chỉ tiêu trên 90% hài lòng", ["Quảng Ngãi"]),
     ("targets for satisfaction", ["Quảng Ngãi"]),

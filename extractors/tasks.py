@@ -209,10 +209,16 @@ def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
                 k = bisect_left(body.starts, hits[nxt].end)
                 continue
             break
+        if k < b and norms[k] == "(":
+            # `Sở Nội vụ (cơ quan thường trực ...) theo dõi`: skip the aside.
+            close = next((x for x in range(k, min(b, k + 30)) if norms[x] == ")"), None)
+            k = close + 1 if close is not None else k
         v = k + 1 if k < b and norms[k] == "," else k
         giao = j - 1 >= a and norms[j - 1] == "giao"
-        # An item that opens with its subject (`- Sở Nội vụ tổng hợp ...`) names its lead too.
-        opens = j == a and v < b and bool(cue_at(norms, v, "duty_verbs"))
+        # An item that opens with its subject (`- Sở Nội vụ tổng hợp ...`, `Các thành viên Ban
+        # chỉ đạo ... theo dõi`) names its lead too.
+        p = cue_at(norms, a, "subject_prefixes")
+        opens = (j == a or j == a + p) and v < b and bool(cue_at(norms, v, "duty_verbs"))
         if (v < b and cue_at(norms, v, "lead_verbs")) or giao or opens:
             lead = chain[0].name
             sup = [c.name for c in chain[1:] if c.name != lead]
@@ -282,20 +288,20 @@ def _label_assignment(labels: Sequence[Label]) -> Assignment | None:
     return Assignment(leads[0], tuple(dict.fromkeys(sup)), "line")
 
 
-def heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
-    """The agency a heading assigns its items to: a segmenter scope, or a heading naming one."""
+def heading_lead(ctx: Context, body: _Body, sec: Section) -> tuple[str, ...] | None:
+    """The agencies a heading assigns its items to (lead first): a segmenter scope, or a heading naming them."""
     key = ("heading_lead", sec.path)
     if key not in body.memo:
         body.memo[key] = _heading_lead(ctx, body, sec)
     return body.memo[key]  # type: ignore[return-value]
 
 
-def _heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
+def _heading_lead(ctx: Context, body: _Body, sec: Section) -> tuple[str, ...] | None:
     for sc in sec.scopes:
         if sc.kind == "agency":
             hits = body.hits_in(sc.start, sc.end) or find_mentions(ctx.text, sc.start, sc.end, document_province(ctx))
             if hits:
-                return hits[0].name
+                return _names(hits)
     head = ctx.text[sec.start:sec.heading_end]
     m = _MARKER.match(head)
     off = sec.start + (m.end() if m else 0)
@@ -310,11 +316,14 @@ def _heading_lead(ctx: Context, body: _Body, sec: Section) -> str | None:
     # `1. Sở Nội vụ:` / `2. Sở Nội vụ có trách nhiệm` / `Nhiệm vụ và trách nhiệm của Sở Tư pháp:`:
     # after the agencies comes a colon, a lead verb or the end of the heading.
     last = bisect_left(body.starts, hits[0].end)
+    named = [hits[0]]
     while last < b and (norms[last] in (",", "và") or any(h.start == body.toks[last].start for h in hits)):
         h = next((h for h in hits if h.start == body.toks[last].start), None)
+        if h:
+            named.append(h)
         last = bisect_left(body.starts, h.end) if h else last + 1
     if last >= b or norms[last] == ":" or cue_at(norms, last, "lead_verbs") or n:
-        return hits[0].name
+        return _names(named)
     return None
 
 
@@ -468,9 +477,9 @@ def context_assignment(ctx: Context, body: _Body, labels: Sequence[Label],
     for anc in ancestors:
         if anc.kind == "root":
             break
-        lead = heading_lead(ctx, body, anc)
-        if lead:
-            return Assignment(lead, (), "heading")
+        named = heading_lead(ctx, body, anc)
+        if named:
+            return Assignment(named[0], named[1:], "heading")
         here = [lab for lab in labels if anc.start <= lab.start < anc.end and lab.role != "deadline"]
         leads = {lab.names[:1] for lab in here if lab.role == "lead"}
         if len(leads) > 1:
@@ -525,8 +534,8 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue
         if got is not None and got.source == "heading" or got is None:
             lead = got.lead if got else None
-            sup = support_after(body, content, e, lead)
-            got = Assignment(lead, sup, got.source if got else None)
+            sup = (*(got.support if got else ()), *support_after(body, content, e, lead))
+            got = Assignment(lead, tuple(dict.fromkeys(sup)), got.source if got else None)
         own_due = own_deadline(ctx, body, content, e)
         due, due_src = task_deadline(ctx, own_due, ancestors, body.memo, shared)
         yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,

@@ -46,6 +46,10 @@ LEADS = [
     (S, "Chủ trì phối hợp với Sở Tài chính, Sở Nội vụ xây dựng kế hoạch", "Sở Kế hoạch và Đầu tư"),
     (S, "Tổ chức tập huấn, bồi dưỡng nghiệp vụ cho cán bộ, công chức", "Sở Nội vụ"),
     (S, "Hàng năm Sở Tài chính tham mưu cho Ủy ban nhân dân tỉnh", "Sở Tài chính"),
+    # Lạng Sơn: `III. TỔ CHỨC THỰC HIỆN` items that open with their subject, and a heading's items.
+    (L, "Các thành viên Ban chỉ đạo CCHC tỉnh theo dõi", "Ban Chỉ đạo cải cách hành chính tỉnh"),
+    (L, "Sở Nội vụ (cơ quan thường trực công tác CCHC của tỉnh) theo dõi", "Sở Nội vụ"),
+    (L, "Phân công, bố trí nhân sự cho triển khai công tác CCHC", "các sở, ban, ngành"),
     # Quảng Ninh: `a) Nội dung triển khai` tasks led by the sibling `b) Đơn vị chủ trì:` line.
     (N, "Thực hiện tuyên truyền về CCHC theo Kế hoạch số 50/KH-UBND", "Sở Nội vụ"),
     (N, "Triển khai kịp thời Quyết định số 174/QĐ-UBND", "Sở Tư pháp"),

@@ -114,3 +114,16 @@ def test_seed_agencies_and_collectives(seed000: list[AgencyMention]) -> None:
         assert want in names
     assert any(m.collective and m.name == "các sở, ban, ngành" for m in seed000)
     assert not any(m.name.startswith("các ") for m in seed000 if not m.collective)
+
+
+def test_blank_vi_pipeline_needs_pyvi_unless_told_not_to() -> None:
+    """Why the matcher builds its own syllable Doc: spaCy's `vi` tokenizer wants pyvi by default."""
+    import importlib.util
+
+    import spacy
+    from vnplan.extractors.agencies import _nlp
+
+    if importlib.util.find_spec("pyvi") is None:
+        with pytest.raises(ImportError):
+            spacy.blank("vi")
+    assert _nlp().lang in ("vi", "xx")

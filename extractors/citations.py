@@ -251,7 +251,10 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
                     end = dm.end()
     tm = _TITLE_LEAD.match(text, end, limit)
     if tm:
-        te = _TITLE_END.search(text, tm.end(), min(limit, tm.end() + 400))
+        lim = min(limit, tm.end() + 400)
+        te = _TITLE_END.search(text, tm.end(), lim)
+        while te and te.group(0) == ")" and text.count("(", tm.end(), te.start()) > text.count(")", tm.end(), te.start()):
+            te = _TITLE_END.search(text, te.end(), lim)  # `(CCHC)` inside the subject
         t = re.sub(r"\s+", " ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
         if len(t) >= 4:
             r.title = t
@@ -306,7 +309,7 @@ def _continuations() -> tuple[str, ...]:
 # Words that end a law's name in running text (`Luật Đất đai quy định`, `Luật X không áp dụng`).
 _LAW_STOP_WORDS = {
     "ngày", "năm", "số", "của", "được", "đã", "tại", "theo", "hiện", "trong", "thì", "là", "có", "để", "nhằm",
-    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới", "không", "làm", "mà", "phải", "cho",
+    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới", "không", "mà", "phải", "cho",
     "gồm", "như", "sau", "nêu", "tới", "đến", "từ", "thuộc", "vẫn", "chưa", "bị", "nếu", "còn", "cần", "đang", "đó",
     "ấy", "trên", "dưới", "áp", "ban", "hướng", "trừ", "gửi", "sửa", "bổ", "thay", "bãi", "hết", "hiệu",
 }
@@ -410,6 +413,14 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
         name, end = got
         r = Raw(m.start(), end, "citation.law", kind)
         r.title = law_title(kind, name)
+        written = f"{kind} {name}"
+        if fold(r.title).startswith(fold(written)) and len(r.title) > len(written):
+            # A long official name the stop words cut short (gazetteer alias): read the rest too.
+            rest = r.title[len(written) :]
+            rx = r"\s*" + r"\s+".join(re.escape(w) for w in rest.split())
+            em = re.compile(rx, re.IGNORECASE).match(text, end, hi)
+            if em:
+                end = r.end = em.end()
         if m.start() < inner_until:
             r.inner_of = outer_start  # a law named inside an amending law's name: no date of its own
             r.rule = "citation.law_amended"
@@ -453,6 +464,109 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
     return out
 
 
+_DESC_STOP = {
+    "đã", "được", "để", "nhằm", "theo", "với", "trong", "cho", "do", "thì", "là", "này", "đó", "các", "tại", "khi",
+    "phải", "sẽ", "đang", "mà", "có", "và", "hoặc", "vào", "đến", "từ", "như", "gồm", "trên", "sau", "nêu", "đề",
+}
+_PERIOD = re.compile(r"(?:giai\s+đoạn|năm)\s+(?:19|20)\d\d")
+
+
+@cache
+def _unnumbered_rx() -> re.Pattern[str]:
+    u = load("doctypes.json")["unnumbered"]
+    leads = "|".join(_ws(w) for w in u["leads"])
+    types = "|".join(_ws(t) for t in sorted(u["types"], key=len, reverse=True))
+    return re.compile(rf"(?i:{leads})\s+(?:các\s+)?(?P<type>{types})\s+(?=[\wà-ỹ])")
+
+
+def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
+    """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
+    issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
+    out = []
+    for m in _unnumbered_rx().finditer(text, lo, hi):
+        s = m.start("type")
+        if any(a <= s < b for a, b in taken):
+            continue
+        words: list[re.Match[str]] = []
+        for w in _WORD.finditer(text, m.end(), min(hi, m.end() + 300)):
+            tok = w.group(0)
+            low = fold(tok)
+            if tok in ";.:\"“”" or tok.startswith("\n"):
+                break
+            if tok == "(":
+                close = text.find(")", w.end(), w.end() + 12)
+                if close < 0 or not text[w.end() : close].isupper():
+                    break
+                continue  # `(TTHC)`: an abbreviation inside the name
+            if tok == ")":
+                continue
+            if tok == ",":
+                nxt = text[w.end() : w.end() + 12].lstrip()
+                if len(words) <= 3 and nxt[:1].islower() and fold(nxt.split(" ")[0]) not in _DESC_STOP:
+                    continue  # `đào tạo, bồi dưỡng`
+                break
+            if low in _DESC_STOP and words:
+                break
+            words.append(w)
+            if len(words) >= 25:
+                break
+        end = words[-1].end() if words else m.end("type")
+        name = re.sub(r"\s+", " ", text[s:end]).strip()
+        folded = fold(_tone(name))
+        by_issuer = any(f"của {i}" in folded for i in issuers)
+        period = _PERIOD.search(name)
+        if not (period or by_issuer) or len(name.split()) < 3:
+            continue
+        if re.search(r"(?i:số)\s*\d", name):
+            continue  # the name holds a numbered document: it is that document's subject
+        after = text[end : min(hi, end + 60)]
+        if re.match(r"[\s,]*(?:(?:được\s+)?(?:ban\s+hành\s+)?(?:kèm\s+)?theo|tại)\s+(?:[\wà-ỹ]+\s+){0,3}?(?i:s[ốổ])\s*\d", after, re.IGNORECASE):
+            continue  # `Chương trình X theo Quyết định số 254/...`: the subject of a cited decision
+        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        if typ in ("Chương trình tổng thể",):
+            typ = "Chương trình"
+        issuer = None
+        im = re.search(r"\s+của\s+((?:" + "|".join(_ws(i) for i in load("doctypes.json")["unnumbered"]["issuers"]) + r").*)$", name)
+        if im:
+            issuer = im.group(1)
+            if len(name[: im.start()].split()) > len(typ.split()):
+                name = name[: im.start()]  # the issuer is not part of the name, unless the name is only the type
+        if _is_subject_of(name, issuer is not None, full):
+            continue
+        r = Raw(s, end, "citation.unnumbered", typ)
+        r.title = name
+        r.issuer = issuer
+        ym = re.search(r"năm\s+((?:19|20)\d\d)", name)
+        r.year = int(ym.group(1)) if ym and not re.search(r"giai\s+đoạn", name) else None
+        out.append(r)
+    return out
+
+
+_FUNCTION_TOKENS = {"của", "ubnd", "hđnd", "tỉnh", "nhà", "nước", "ủy", "ban", "nhân", "dân", "các", "và", "thành", "phố", "trên", "địa", "bàn", "-"}
+
+
+def _tokens(folded: str) -> set[str]:
+    return set(re.findall(r"[\wà-ỹđ\-]+", folded))
+
+
+def _is_subject_of(name: str, central: bool, full: Sequence[Raw]) -> bool:
+    """True when `name` only repeats what a numbered citation in the file issued or approved
+    (`Kế hoạch CCHC của UBND tỉnh giai đoạn 2016-2020` = the plan of 68/KH-UBND): every content
+    word of the name is in that citation's subject."""
+    a = _tokens(_expand(fold(_tone(name))))
+    for f in full:
+        if not (f.symbol and f.title) or (central and symbol_scope(f.symbol) == "local"):
+            continue
+        b = _tokens(_expand(fold(_tone(f.title))))
+        if len(a & b) >= 4 and not (a - b - _FUNCTION_TOKENS):
+            return True
+    return False
+
+
+def _expand(folded: str) -> str:
+    return re.sub(r"\((?:cchc|tthc)\)", "", folded).replace("cchc", "cải cách hành chính").replace("tthc", "thủ tục hành chính")
+
+
 @lru_cache(maxsize=8)
 def scan(text: str) -> tuple[Raw, ...]:
     """Every citation in a file's cleaned text, in text order, short forms resolved."""
@@ -470,7 +584,9 @@ def scan(text: str) -> tuple[Raw, ...]:
     taken += [(r.start, r.end) for r in selfs]
     full = typed + bare
     shorts = _short_forms(text, lo, hi, taken, full)
-    allr = sorted(typed + laws + bare + selfs + shorts, key=lambda r: r.start)
+    taken += [(r.start, r.end) for r in shorts]
+    named = _unnumbered(text, lo, hi, taken, full)
+    allr = sorted(typed + laws + bare + selfs + shorts + named, key=lambda r: r.start)
     for r in allr:
         _finish(r)
     _resolve_short(allr)
@@ -568,6 +684,14 @@ def _own_symbols(documents: Sequence[Document]) -> set[str]:
     return {normalize_symbol(d.symbol) for d in documents if d.symbol}
 
 
+def _like_own(title: str, own_titles: Sequence[str]) -> bool:
+    """True when an unnumbered name is the file's own document (its title, with or without the type word)."""
+    from rapidfuzz import fuzz
+
+    t = fold(title)
+    return any(fuzz.token_set_ratio(t, o) >= 85 for o in own_titles)
+
+
 _ATTACHED = re.compile(r"(?i:kèm\s+theo)[\s*]*$")
 
 
@@ -577,8 +701,11 @@ def extract(ctx: Context) -> Iterator[Citation]:
     text = ctx.text
     own = _own_symbols(ctx.documents)
     province = file_province(ctx)
+    own_titles = [fold(d.title) for d in ctx.documents if d.title]
     for r in scan(text):
         if not (s0 <= r.start < e0):
+            continue
+        if r.rule == "citation.unnumbered" and _like_own(r.title or "", own_titles):
             continue
         self_ref = r.self_ref
         if r.symbol and (r.symbol in own or _ATTACHED.search(text[max(0, r.start - 40) : r.start]) and r.start - s0 < 1500):

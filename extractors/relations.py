@@ -25,7 +25,7 @@ from vnplan.models import Citation, Relation
 from vnplan.normalize import collapse, fold
 
 # Document types that effect relations themselves (a plan's `bãi bỏ` is a task).
-_ENACTING = {"quyết định", "nghị quyết", "nghị định", "thông tư", "chỉ thị", "luật", "thông tư liên tịch", "pháp lệnh"}
+_PLANS = {"kế hoạch", "chương trình", "chương trình hành động", "đề án", "báo cáo", "tờ trình", "công văn", "văn bản", "thông báo", "hướng dẫn", "dự án"}
 
 
 def _cue(fragment: str) -> str:
@@ -111,9 +111,8 @@ def _modality(ctx: Context, start: int, end: int) -> str:
         return "in_force"
     if re.search(_part("planned_markers"), sent, re.IGNORECASE):
         return "planned"
-    if fold(ctx.doc.type or "") in _ENACTING and ctx.section_at(start).path.startswith("Đ"):
-        return "in_force"
-    return "in_force" if fold(ctx.doc.type or "") in _ENACTING and start < body_start(ctx) else "planned"
+    # A plan's `bãi bỏ` is a task; a legal text's is done by the text itself.
+    return "planned" if fold(ctx.doc.type or "") in _PLANS else "in_force"
 
 
 class _Out:
@@ -208,11 +207,10 @@ def extract(ctx: Context) -> Iterator[Relation]:
     for k, m in enumerate(pre):
         rel = cues("preamble")[int(next(g for g, v in m.groupdict().items() if v)[1:])][0]
         pend = pre[k + 1].start() if k + 1 < len(pre) else bstart
-        stop = re.search(r"[;.,:][ \t*]*\n|\n\s*\n", text[m.end() : pend])
-        if stop and rel != "based_on":
-            pend = m.end() + stop.end()
-        elif stop:
-            # A Căn cứ paragraph runs to the line that ends it with `;` or `,` (hard wraps continue it).
+        # A preamble paragraph runs to the line that ends it with `;`, `,` or `.` (hard wraps continue
+        # it), and to its first sentence: `Thực hiện ...; ... . UBND tỉnh xây dựng kế hoạch ...` is not a basis.
+        stop = re.search(r"[;.,:][ \t*]*\n|\n\s*\n|\.\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", text[m.end() : pend])
+        if stop:
             pend = m.end() + stop.end()
         first = True
         for c in cits:

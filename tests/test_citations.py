@@ -117,3 +117,20 @@ def test_seed_citations_keep_provenance_and_province(name):
         assert r.cleaned.text[c.start:c.end] == c.quote
     local = [c for c in cs if c.symbol and c.symbol.endswith("-UBND") and not c.self_ref]
     assert local and all(c.issuer_resolved and "tỉnh Qu" in c.issuer_resolved for c in local)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("- Kế hoạch đào tạo hàng năm trên cơ sở Kế hoạch đào tạo, bồi dưỡng của tỉnh giai đoạn 2016 - 2020.",
+     [("Kế hoạch", "Kế hoạch đào tạo, bồi dưỡng của tỉnh giai đoạn 2016 - 2020", None)]),
+    ("- Thực hiện, đảm bảo 100% nội dung nhiệm\nvụ Kế hoạch kiểm soát thủ tục hành chính (TTHC) tỉnh Quảng Ninh năm 2022 đã đề ra.",
+     [("Kế hoạch", "Kế hoạch kiểm soát thủ tục hành chính (TTHC) tỉnh Quảng Ninh năm 2022", 2022)]),
+    ("đẩy mạnh thể chế hóa nội dung Nghị quyết của Đại hội Đảng bộ tỉnh vào quá trình đổi mới",
+     [("Nghị quyết", "Nghị quyết của Đại hội Đảng bộ tỉnh", None)]),
+    # Not citations: deliverables at the head of a task, the subject of a cited decision, no period or issuer.
+    ("- Kế hoạch rà soát tổng thể TTHC giai đoạn 2017 - 2020;", []),
+    ("thực hiện Chương trình tổng thể CCHC nhà nước giai đoạn 2011-2020 theo Quyết định số 254/QĐ-UBND ngày 08/3/2012", [None]),
+    ("theo Kế hoạch của đơn vị", []),
+])
+def test_unnumbered_specific_documents(text, expected):
+    got = [(c.type, c.title, c.year) for c in citations_of(text) if c.rule == "citation.unnumbered"]
+    assert got == [e for e in expected if e is not None]

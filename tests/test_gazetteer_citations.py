@@ -73,3 +73,8 @@ def test_relation_cue_parts_examples(name):
     part = CUES[name]
     for ex in part["examples"]:
         assert re.search(part["cue"].replace(" ", r"\s+"), ex, re.IGNORECASE), (name, ex)
+
+
+@pytest.mark.parametrize("example", DOCTYPES["name_continuations"]["examples"])
+def test_name_continuation_examples(example):
+    assert fold(example) in [fold(c.title or "") for c in citations_of("Căn cứ " + example + " ngày 26 tháng 11 năm 2014;")]

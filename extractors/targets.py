@@ -183,7 +183,7 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     u = cues()["units"]
     after = text[e:e + 60]
     before = text[max(lo, s - 80):s]
-    if u["rank_before"].search(before):
+    if u["rank_before"].search(before) and u["rank_after"].match(after):
         return "rank", e + (m.end() if (m := _RANK_OF.match(after)) else 0)
     if m := u["percent"].match(after):
         return "percent", e + m.end()
@@ -232,6 +232,20 @@ def _doc_year(ctx: Context) -> int | None:
     if d and d[:4].isdigit():
         return int(d[:4])
     return None
+
+
+def is_plan(ctx: Context) -> bool:
+    """Whether the current document is a plan, by its type or its title (Kế hoạch, Chương trình, giai đoạn ...)."""
+    sig = load("target_cues.json")["plan_signals"]
+    if ctx.doc.type in sig["types"]:
+        return True
+    return bool(ctx.doc.title and re.search(sig["pattern"], ctx.doc.title, re.I))
+
+
+def _under_target_heading(ctx: Context, pos: int) -> bool:
+    """Under a heading like `1. Mục tiêu` / `Chỉ tiêu chủ yếu`."""
+    head = re.compile(load("target_cues.json")["plan_signals"]["heading"], re.I)
+    return any(a.path and head.search(a.heading[:80]) for a in ctx.doc.ancestors(ctx.section_at(pos).path))
 
 
 def _is_background(ctx: Context, pos: int) -> bool:
@@ -307,6 +321,8 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
     year = _doc_year(ctx)
     pos = s0
     use_nlp = _nlp_enabled()
+    plan = is_plan(ctx)
+    strong = re.compile(load("target_cues.json")["plan_signals"]["strong"])
     while pos < e0:
         nl = text.find("\n", pos, e0)
         le = e0 if nl < 0 else nl
@@ -326,6 +342,8 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
             clause = low[cs:ce]
             if _excluded(clause) or _reports_result(clause, year) or _is_background(ctx, c.start):
                 continue
+            if not plan and not strong.search(clause) and not _under_target_heading(ctx, c.start):
+                continue  # outside plans, only objectives and "phấn đấu / chỉ tiêu" clauses commit to a number
             if not cues()["future"].search(clause) and cs > ls and _reports_result(low[ls:cs], year):
                 continue  # "...; Chỉ số SIPAS đạt 94,07%": a clause of a sentence that reports results
             before = low[max(cs, c.start - 25):c.start]

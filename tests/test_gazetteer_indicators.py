@@ -80,6 +80,12 @@ def test_cue_pattern_examples(section: str) -> None:
         assert re.search(CUES[section]["pattern"], ex, re.I | re.M), ex
 
 
+def test_plan_signal_examples() -> None:
+    sig = CUES["plan_signals"]
+    assert all(re.search(sig["pattern"], ex, re.I) for ex in sig["examples"])
+    assert all(re.search(sig["heading"], ex, re.I) for ex in sig["heading_examples"])
+
+
 @pytest.mark.parametrize("group", ["units", "table"])
 def test_unit_and_table_examples(group: str) -> None:
     data = CUES[group]

@@ -24,9 +24,9 @@ from .segment import _gaz, _mostly_upper, type_headings
 
 _SYM = (r"(?P<num>\d{1,5}[a-zA-Z]?)?[ \t]*(?P<rest>(?:[/-][ \t]*(?:19|20)\d\d[ \t]*)?[/-][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*"
         r"(?:[ \t]*[-/][ \t]*[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*)")
-_SO = re.compile(r"(?m)(?:^[ \t|*#]*Số[ \t]*:?|(?<![\wÀ-ỹ])[Ss]ố[ \t]*:)[ \t]*" + _SYM)
+_SO = re.compile(r"(?m)(?:^[ \t|*#]*Số[ \t]*:?|(?<![\wÀ-ỹ])[Ss]ố[ \t]*:)[ \t]*(?:\n[ \t|*]*)?" + _SYM)
 _DATE_LINE = re.compile(
-    r",[ \t]*ngày[ \t]*(?P<d>\d{1,2})?[ \t]*tháng[ \t]*(?P<m>\d{1,2})?[ \t]*năm[ \t]*(?P<y>(?:19|20)\d\d)")
+    r"(?:,|(?<=[a-zà-ỹ]) )[ \t]*ngày[ \t]*(?P<d>\d{1,2})?[ \t]*tháng[ \t]*(?P<m>\d{1,2})?[ \t]*năm[ \t]*(?P<y>(?:19|20)\d\d)")
 _DATE_ANY = re.compile(
     r"(?:ngày[ \t\n]*(?P<d>\d{1,2})?[ \t\n]*(?:/|tháng)[ \t\n]*(?P<m>\d{1,2})[ \t\n]*(?:/|năm)[ \t\n]*(?P<y>(?:19|20)\d\d))"
     r"|(?P<d2>\d{1,2})[ \t]*/[ \t]*(?P<m2>\d{1,2})[ \t]*/[ \t]*(?P<y2>(?:19|20)\d\d)")
@@ -41,6 +41,7 @@ _MOTTO_WORDS = re.compile(
     r"VĂN\s+BẢN\s+QUY\s+PHẠM\s+PHÁP\s+LUẬT|VĂN\s+BẢN\s+PHÁP\s+LUẬT\s+KHÁC|VĂN\s+BẢN\s+HỢP\s+NHẤT\s*-?", re.I)
 _BODY_START = re.compile(
     r"^(?:ỦY|UỶ|BAN|SỞ|BỘ|CHÍNH|VĂN|HỘI|CỤC|TỔNG|THỦ|QUỐC|TRUNG|TỈNH ỦY|THÀNH ỦY|ĐẢNG|KIỂM|TÒA|NGÂN|CÔNG AN|ĐẠI HỌC|VIỆN)\b")
+_VV = re.compile(r"(?m)^[ \t|*]*V/v[ \t.:]*([^\n|]+)")
 _PAREN_STOP = re.compile(r"^\(\s*(?:\*\*)?(?:Ban hành|BAN HÀNH|[Kk]èm|KÈM|Đã ký|Dự thảo|DỰ THẢO|Áp dụng|Văn bản|Tiếp theo)")
 _AUTHORITY = re.compile(
     r"^(?:CHỦ TỊCH |BỘ TRƯỞNG |THỦ TƯỚNG |GIÁM ĐỐC |TỔNG GIÁM ĐỐC )?(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHÍNH PHỦ|BỘ |SỞ |QUỐC HỘI|"
@@ -78,6 +79,17 @@ def _code_types() -> dict[str, str]:
 @cache
 def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:" + e["pattern"] + r")[ \t]*$"), e["title"])
+                 for e in _gaz()["signer_titles"])
+
+
+@cache
+def _signer_suffix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r"(?:^|\s)(?:" + e["pattern"] + r")[ \t]*$"), e["title"]) for e in _gaz()["signer_titles"])
+
+
+@cache
+def _signer_prefix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:" + e["pattern"] + r")\s+\S"), e["title"])
                  for e in _gaz()["signer_titles"])
 
 
@@ -215,8 +227,8 @@ def _restore_phrases(s: str) -> str:
         key = _fold_tone(ph).lower()
         for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
             for k, ch in enumerate(ph):
-                if ch.isupper():
-                    chars[m.start() + k] = chars[m.start() + k].upper()
+                c = chars[m.start() + k]
+                chars[m.start() + k] = c.upper() if ch.isupper() else c.lower()
     return "".join(chars)
 
 
@@ -236,6 +248,47 @@ def _body_capitals(body: str) -> dict[str, bool]:
             c = caps.setdefault(_fold_tone(w).lower(), [0, 0])
             c[0 if w[:1].isupper() else 1] += 1
     return {k: v[0] >= 2 and v[1] == 0 and not all(ch.isupper() for ch in k) for k, v in caps.items()}
+
+
+_WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
+
+
+def _body_runs(body: str) -> dict[str, str]:
+    """Runs of two or more capitalised words in the mixed-case body (`Phạm Minh Chính`, `Bộ Nội`), folded -> as written."""
+    runs: dict[str, str] = {}
+    for line in body.split("\n"):
+        if _mostly_upper(line):
+            continue
+        words = list(_WORD.finditer(line))
+        i = 0
+        while i < len(words):
+            j = i
+            while (j < len(words) and words[j].group(0)[:1].isupper() and not words[j].group(0).isupper()
+                   and (j == i or line[words[j - 1].end():words[j].start()] == " ")):
+                j += 1
+            k = i
+            if j > i and (words[i].start() == 0 or _SENT_START.search(line[max(0, words[i].start() - 4):words[i].start()])):
+                k = i + 1  # a sentence start says nothing about the first word
+            if j - k >= 2:
+                run = " ".join(w.group(0) for w in words[k:j])
+                runs.setdefault(_fold_tone(run).lower(), run)
+            i = max(j, i + 1)
+    # Keep a run only where the body mostly writes those words that way (`Chính Phủ` once against `Chính phủ`).
+    mixed = " ".join(collapse(line) for line in body.split("\n") if not _mostly_upper(line))
+    folded = _fold_tone(mixed).lower()
+    return {k: v for k, v in runs.items() if 2 * mixed.count(v) >= folded.count(k)}
+
+
+def _apply_runs(s: str, runs: dict[str, str]) -> str:
+    """Copy the casing of body runs onto the same words in `s`, longest runs first."""
+    folded = _fold_tone(s).lower()
+    chars = list(s)
+    for key in sorted(runs, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
+            for k, ch in enumerate(runs[key]):
+                if ch.isupper():
+                    chars[m.start() + k] = chars[m.start() + k].upper()
+    return "".join(chars)
 
 
 def sentence_case(title: str, body: str = "") -> str:
@@ -263,6 +316,8 @@ def sentence_case(title: str, body: str = "") -> str:
             low = low.replace(core.lower(), core[:1] + core[1:].lower(), 1)
         out.append(low)
     s = " ".join(out)
+    if body:
+        s = _apply_runs(s, _body_runs(body))
     s = _restore_phrases(s)
     # A type word naming a document (`Nghị quyết số`, `ban hành Kế hoạch`) is capitalised.
     for t in sorted(types, key=len, reverse=True):
@@ -341,8 +396,9 @@ def _title_lines(text: str, start: int, limit: int) -> tuple[int, int] | None:
         if (_PAREN_STOP.match(s) or _CAN_CU.match(s) or re.match(r"^(?:Điều|Chương|Phần)\s+\w+[.:]?|^[IVX]+[.\-]\s", s)
                 or s.endswith(":") and s.upper() == s):
             break
-        if first is not None and _mostly_upper(s) and not _mostly_upper(text[first:last]) :
-            break  # the authority line after a mixed-case subject
+        if (first is not None and sum(c.isalpha() for c in s) >= 3
+                and _mostly_upper(s) != _mostly_upper(text[first:last])):
+            break  # the authority line after a mixed-case subject, or the body after a capitalised one
         if first is not None and _mostly_upper(s) and _AUTHORITY.match(s) and len(s) < 90:
             break
         if first is None:
@@ -395,6 +451,13 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
         _running_title(body[:1500], out)
     if out.get("symbol") and "VBHN" in out["symbol"]:
         out["type"] = "Văn bản hợp nhất"
+    if "type" not in out and not promulgated:
+        # An official letter has no type line: `V/v <subject>` under its number, `Kính gửi:` before the text.
+        vv = _VV.search(letterhead or "")
+        if vv or re.search(r"(?m)^[ \t*]*Kính gửi\s*:", body[:3000]):
+            out["type"] = "Công văn"
+            if vv:
+                out["title"] = sentence_case(vv.group(1), body)
     if "type" not in out and out.get("symbol"):
         code = re.split(r"[-/]", out["symbol"].split("/", 1)[-1])
         for c in code:
@@ -507,10 +570,21 @@ def _signature(body: str) -> tuple[str | None, str | None]:
     """The signer's name and title from the last signature block (`KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name`)."""
     lines = [ln.strip().strip("*").strip() for ln in body.split("\n")]
     best: tuple[str | None, str | None] = (None, None)
+    prev = ""
     for i, s in enumerate(lines):
-        if not s or len(s) > 40:
+        if not s or len(s) > 60:
+            prev = s or prev
             continue
         title = next((t for pat, t in _signer_re() if pat.match(s)), None)
+        unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
+        after_tm = re.match(r"^(?:TM|KT|TL|TUQ)\.", prev) is not None
+        if title is None and after_tm and _mostly_upper(s):
+            # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`: a wrapped signature line that ends with the title.
+            title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
+        if title is None and after_tm and _mostly_upper(s):
+            title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
+            unit = title is not None
+        prev = s
         if title is None:
             continue
         name = None
@@ -519,9 +593,18 @@ def _signature(body: str) -> tuple[str | None, str | None]:
                 continue
             if any(pat.match(nxt) for pat, _ in _signer_re()):
                 break
+            if unit and _mostly_upper(nxt) and len(nxt) < 60:
+                continue
             if _NAME.match(nxt):
                 name = nxt
+                k = lines.index(nxt, i + 1)
+                after = lines[k + 1] if k + 1 < len(lines) else ""
+                # `Lê Hải / Hòa`: a name wrapped onto a line of its own.
+                if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:
+                    name = f"{name} {after}"
             break
+        if unit and name is None:
+            continue
         if name or best[0] is None:
             best = (name, title)
     return best

@@ -188,3 +188,40 @@ def test_pdf_metadata_agrees_with_publisher(pdf: Path) -> None:
     if meta["nam"]:
         year = (doc.date or "")[:4] or (re.search(r"/((?:19|20)\d\d)/", doc.symbol) or [None, None])[1]
         assert str(meta["nam"]) == str(year)
+
+
+# ---------------------------------------------------------------- whole heads, from real letterheads
+
+HEAD_CASES = [
+    # an official letter: no type line, `V/v` subject, number on its own line, title with its unit in the signature
+    ("BỘ TÀI CHÍNH\nCỤC THUẾ\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố:\n5662/CT-CS\n"
+     "V/v chính sách thuế\n\nHà Nội, ngày 01 tháng 12 năm 2025\n\nKính gửi: Thuế thành phố Hải Phòng\n\nCục Thuế trả lời "
+     "như sau.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT, CS.\n\nTL. CỤC TRƯỞNG\nTRƯỞNG BAN BAN CHÍNH SÁCH,\nTHUẾ QUỐC TẾ\n"
+     "Nguyễn Thị Thanh Hằng\n",
+     {"type": "Công văn", "symbol": "5662/CT-CS", "date": "2025-12-01", "place": "Hà Nội", "title": "Chính sách thuế",
+      "signer": "Nguyễn Thị Thanh Hằng", "signer_title": "Trưởng ban", "recipients": ("Như trên",)}),
+    # a resolution without a comma before the date; the signature block wraps its first line
+    ("CHÍNH PHỦ\n--------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 386/NQ-CP\n\nHà Nội ngày 01 tháng 12 năm 2025\n\n"
+     "NGHỊ QUYẾT\nVỀ VIỆC TIẾP THU, GIẢI TRÌNH DỰ ÁN LUẬT THUẾ THU NHẬP\nCÁ NHÂN (SỬA ĐỔI)\nCHÍNH PHỦ\nCăn cứ Luật "
+     "Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nĐiều 1. Nội dung.\n\nTM. CHÍNH\nPHỦ THỦ TƯỚNG\nPhạm Minh\nChính\n",
+     {"type": "Nghị quyết", "symbol": "386/NQ-CP", "date": "2025-12-01", "issuer": "Chính phủ", "province": None,
+      "title": "Về việc tiếp thu, giải trình dự án luật thuế thu nhập cá nhân (sửa đổi)", "signer_title": "Thủ tướng",
+      "signer": "Phạm Minh Chính"}),
+    # a two-level letterhead: the issuer is the lower body
+    ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-SNV\n"
+     "Quảng Ngãi, ngày 5 tháng 1 năm 2018\n\nKẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2018\n\nI. MỤC ĐÍCH\n",
+     {"type": "Kế hoạch", "symbol": "12/KH-SNV", "date": "2018-01-05", "issuer": "Sở Nội vụ", "province": None,
+      "title": "Tuyên truyền cải cách hành chính năm 2018"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEAD_CASES)
+def test_read_metadata_heads(text: str, expected: dict) -> None:
+    from vnplan.clean import clean
+    from vnplan.load import load_bytes
+    from vnplan.segment import segment
+
+    src = load_bytes(text.encode("utf-8"), "txt")
+    doc = segment(src, clean(src))[0]
+    for k, v in expected.items():
+        assert getattr(doc, k) == v, (k, getattr(doc, k))

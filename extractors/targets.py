@@ -133,6 +133,7 @@ def classify(text: str, pos: int | None = None) -> tuple[str, str | None]:
 
 # ---------------------------------------------------------------- numbers
 
+_RANGE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%?\s*[-–]\s*$")
 _NUM = re.compile(r"(?<![\w./,:-])(\d{1,3}(?:[.,]\d{1,4})?|\d{1,3}(?:\.\d{3})+)(?!\w)(?![.,:-]?\d)")
 _RANK_OF = re.compile(r"^\s*/\s*\d{2}")
 _YEAR_IN = re.compile(r"năm\s*((?:19|20)\d\d)", re.I)
@@ -216,6 +217,14 @@ def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
             continue
         before, after = text[max(lo, s - 40):s], text[e:min(hi, e + 60)]
         comp = "<=" if unit == "rank" else (comparator_of(before, after) or "=")
+        rng = _RANGE_LOW.search(before)
+        if rng and unit in ("percent", "count", "days", "points"):
+            # "đạt 10 - 13%": a range commits to at least its lower end.
+            low_v = parse_number(rng.group(1), unit)
+            if low_v is not None and low_v < value:
+                low_at = max(lo, s - 40) + rng.start(1)
+                out = [o for o in out if o.start != low_at]  # "10% - 13%": one target, not two
+                value, comp = low_v, ">="
         if unit == "count" and value < 2:
             continue  # "ít nhất 01 ứng dụng": a qualifier inside another target
         if unit == "days" and comp == "=":

@@ -506,6 +506,7 @@ def extract(ctx: Context) -> Iterator[Task]:
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     norms = body.norms
+    rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
     for sec in ctx.doc.sections:
         if sec.kind not in _TASK_KINDS or any(a <= sec.start < b for a, b in skip):
             continue
@@ -536,6 +537,8 @@ def extract(ctx: Context) -> Iterator[Task]:
             lead = got.lead if got else None
             sup = (*(got.support if got else ()), *support_after(body, content, e, lead))
             got = Assignment(lead, tuple(dict.fromkeys(sup)), got.source if got else None)
+        if got.lead is None and rules_doc:
+            continue  # a provision of a decree or circular, not an assigned task
         own_due = own_deadline(ctx, body, content, e)
         due, due_src = task_deadline(ctx, own_due, ancestors, body.memo, shared)
         yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,

@@ -173,3 +173,20 @@ def test_rewrapped_labels(snippet: str, lead: str, support: tuple[str, ...], sou
     assert (t.lead, t.support, t.lead_source) == (lead, support, source)
     assert (t.deadline, t.deadline_source) == (deadline, deadline_source)
     assert not any(isinstance(f, Task) and "MỤC ĐÍCH" in f.quote for f in r.facts)
+
+
+def test_provisions_of_a_decree_are_tasks_only_when_someone_leads() -> None:
+    from vnplan.run import process_bytes
+
+    text = """CHÍNH PHỦ
+Số: 74/2025/NĐ-CP
+NGHỊ ĐỊNH
+Quy định về một số nội dung
+Điều 1. Phạm vi điều chỉnh
+1. Nghị định này quy định về thủ tục.
+Điều 5. Trách nhiệm thi hành
+1. Thực hiện công khai thủ tục hành chính theo quy định.
+2. Bộ Nội vụ chủ trì, phối hợp với Bộ Tư pháp hướng dẫn thi hành Nghị định này.
+"""
+    tasks = [f for f in process_bytes(text.encode("utf-8"), "txt").facts if isinstance(f, Task)]
+    assert [(t.lead, t.support) for t in tasks] == [("Bộ Nội vụ", ("Bộ Tư pháp",))]

@@ -403,11 +403,26 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
                     code, ph = classify(phrase.lower())
                     codes = [(code, phrase if ph else phrase)]
             due, source = deadline_for(ctx, c.start)
+            agency = _agency_for(ctx, c.start)
             qs, qe = _quote_span(text, cs, ce, c.start, c.end)
             for code, phrase in codes:
                 yield Target(**ctx.fact_args(qs, qe, f"target.text.{c.unit}"), value=c.value, unit=c.unit,
                              comparator=c.comparator, indicator=code, indicator_phrase=phrase, scope=scope,
-                             deadline=due, deadline_source=source)
+                             deadline=due, deadline_source=source, agency=agency)
+
+
+def _agency_for(ctx: Context, pos: int) -> str | None:
+    """The agency a heading above `pos` names (`a) Nhiệm vụ và trách nhiệm của Sở Tư pháp:`), if any."""
+    mentions = [m for m in ctx.prior.get("agencies", []) if not getattr(m, "collective", False)]
+    if not mentions:
+        return None
+    for anc in ctx.doc.ancestors(ctx.section_at(pos).path)[1:]:
+        if not anc.path:
+            break
+        for m in mentions:
+            if anc.start <= m.start < anc.heading_end and len(ctx.text[anc.start:anc.heading_end]) < 200:
+                return getattr(m, "name", None)
+    return None
 
 
 def _quote_span(text: str, cs: int, ce: int, s: int, e: int) -> tuple[int, int]:

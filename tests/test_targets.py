@@ -205,3 +205,10 @@ def test_seed_targets_match_gold(name: str) -> None:
     n = len(gold["targets"])
     assert tp >= 0.9 * n and len(pred) - tp <= max(1, 0.1 * n)
     assert right >= 0.85 * tp
+
+
+def test_agency_from_heading_on_seed() -> None:
+    res = process_file(ROOT / "corpus" / "000_086db076c625b478.txt")
+    cost = [t for t in res.facts if isinstance(t, Target) and t.indicator == "compliance_cost_reduction"]
+    assert [(t.value, t.agency, t.deadline, t.deadline_source) for t in cost] == [
+        (10.0, "Sở Tư pháp", "2020-12-31", "document")]

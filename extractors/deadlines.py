@@ -293,9 +293,10 @@ def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
     bare = [m for m in _BARE_YEAR.finditer(text, s, pos) if "(" not in text[m.start():pos]]
     if bare:
         return f"{bare[-1].group(1)}-12-31"
+    # A time phrase leading the paragraph ("Đến năm 2025: ...") scopes all of it.
     line_start = max(lo, text.rfind("\n", lo, s) + 1)
-    earlier = [t for t in find_deadlines(text[line_start:s]) if _due(t)]
-    return _due(earlier[-1]) if earlier else None
+    lead = [t for t in find_deadlines(text[line_start:s]) if _due(t) and t.start <= 30]
+    return _due(lead[0]) if lead else None
 
 
 def _scope_due(section_scopes: tuple) -> str | None:

@@ -514,14 +514,22 @@ def extract(ctx: Context) -> Iterator[Task]:
         s, e = _strip(text, sec.start, end)
         if e - s < 15 or s in label_starts:
             continue
+        ancestors = ancestors_of(ctx, body, sec.path)[1:]
+        if any(_non_task_heading(ctx, body, x) for x in ancestors):
+            continue
         head = text[s:e]
         m = _MARKER.match(head)
         content = s + (m.end() if m else 0)
         if sec.path in has_child and head.rstrip().endswith(":"):
             continue  # a heading over its items, not a task
-        ancestors = ancestors_of(ctx, body, sec.path)[1:]
-        if any(_non_task_heading(ctx, body, x) for x in (sec, *ancestors)):
-            continue
+        if sec.path not in has_child and text[sec.start:sec.heading_end].rstrip().endswith(":") \
+                and heading_lead(ctx, body, sec):
+            # `b) Nhiệm vụ và trách nhiệm của Sở Nội vụ:` over one unmarked paragraph: the
+            # paragraph is the task and the heading assigns it.
+            s, e = _strip(text, sec.heading_end, sec.end)
+            if e - s < 15:
+                continue
+            content, ancestors = s, [sec, *ancestors]
         a, b = body.tok_range(content, e)
         own = lead_from_sentence(body, content, e)
         if sec.path in has_child and (own is None or heading_lead(ctx, body, sec)):

@@ -41,6 +41,9 @@ LEADS = [
     (Q, "UBND huyện Lý Sơn chủ trì, phối hợp với các cơ quan liên quan", "UBND huyện Lý Sơn"),
     (Q, "UBND các huyện, thành phố còn lại chủ trì", "UBND cấp huyện"),
     (Q, "Trình Chủ tịch UBND tỉnh công bố chuẩn hóa TTHC", "các sở, ban, ngành"),
+    # `b) Nhiệm vụ và trách nhiệm của Sở Nội vụ:` over one unmarked paragraph.
+    (Q, "Chủ trì, phối hợp với các cơ quan liên quan xây dựng, trình cấp có thẩm quyền Đề án thành lập Trung tâm", "Sở Nội vụ"),
+    (Q, "Chủ trì, phối hợp với các cơ quan liên quan, tham mưu UBND tỉnh cơ chế huy động", "Sở Kế hoạch và Đầu tư"),
     # Sơn La: `N. <agency> có trách nhiệm` headings and sentences.
     (S, "Chủ trì trong việc lập dự toán ngân sách trình Trung ương", "Sở Tài chính"),
     (S, "Chủ trì phối hợp với Sở Tài chính, Sở Nội vụ xây dựng kế hoạch", "Sở Kế hoạch và Đầu tư"),

@@ -79,14 +79,15 @@ def code_scope(code: str) -> str | None:
     return "local" if re.fullmatch(r"[A-ZĐƯƠÂÊÔĂ&]{2,10}", c) else None
 
 
-_TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("Ñ", "Đ"), ("hoá", "hóa"), ("Hoá", "Hóa"), ("khoá", "khóa"), ("Ð", "Đ"))
+_TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("Ñ", "Đ"), ("Ð", "Đ"))
+_OLD_TONE = re.compile(r"(?<=[hHkK])o([áàảãạ])(?![\wà-ỹ])")  # `hoá`/`khoá` at a word's end, not `khoán`
 
 
 def _tone(text: str) -> str:
     """Old and new tone placement and legacy debris to one spelling, for matching only."""
     for a, b in _TONE:
         text = text.replace(a, b)
-    return text
+    return _OLD_TONE.sub(lambda m: {"á": "óa", "à": "òa", "ả": "ỏa", "ã": "õa", "ạ": "ọa"}[m.group(1)], text)
 
 
 @cache
@@ -349,6 +350,11 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
         nxt_word = fold(text[m.end() : m.end() + 12].strip().split(" ")[0]) if words else ""
         if words and (low, nxt_word) in _LAW_STOP_PAIRS and not (low == "thi" and fold(words[-1][0]) == "luật"):
             break
+        if low == "về" and words:
+            # `Luật Tương trợ tư pháp về dân sự số ...` vs `Luật Giao dịch điện tử về chữ ký số và ...`.
+            tail = re.match(r"(?:\s+[\wà-ỹÀ-ỸđĐ]+){1,3}?\s+(?:(?i:số)\s*\d|ngày\s|năm\s)", text[m.end() : m.end() + 60])
+            if not tail:
+                break
         if low in _LAW_STOP_WORDS and words and not (amending and low in {"số", "các", "sửa", "bổ"}):
             # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
             break

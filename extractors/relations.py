@@ -81,6 +81,16 @@ _SENTENCE = re.compile(r"\.\s|\n\s*\n")
 _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
 
 
+def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str, re.Match[str]] | None:
+    """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements)."""
+    best = None
+    for rel, rx in patterns:
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (rel, m)
+    return best
+
+
 def body_start(ctx: Context) -> int:
     """Where the body of the current document starts (after title and preamble)."""
     s0, e0 = ctx.body
@@ -229,13 +239,12 @@ def extract(ctx: Context) -> Iterator[Relation]:
         if not (s0 <= c.start < zone_end) or id(c) in nested_ids:
             continue
         head = text[s0 : c.start]
-        for rel, rx in _before_rx():
-            cm = rx.search(head)
-            if cm:
-                if rel == "implements" and promulgated:
-                    break  # `ban hành Kế hoạch thực hiện ...`: the plan implements it, not the decision.
-                out.add(s0 + cm.start(), c.end, f"relation.title.{rel}", rel, "in_force", "self", endpoint(c))
-                break
+        got = first_cue(head, _before_rx())
+        if got:
+            rel, cm = got
+            if rel == "implements" and promulgated:
+                continue  # `ban hành Kế hoạch thực hiện ...`: the plan implements it, not the decision.
+            out.add(s0 + cm.start(), c.end, f"relation.title.{rel}", rel, "in_force", "self", endpoint(c))
 
     # Purpose sections: `Mục đích` / `Mục tiêu` say what the document implements.
     zones = []
@@ -307,12 +316,12 @@ def extract(ctx: Context) -> Iterator[Relation]:
         cs = _clause_start(text, s0, c.start)
         clause = text[cs : c.start]
         found = None
-        for rel, rx in _before_rx():
-            if rel in body_rels:
-                cm = rx.search(clause)
-                if cm:
-                    found = (rel, cs + cm.start())
-                    break
+        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels])
+        if got:
+            rel, cm = got
+            if rel == "repeals" and re.search(r"(?i:điều|khoản|điểm|chương|mục)\s", cm.group(0)):
+                rel = "amends"  # `bãi bỏ khoản 4 Điều 18 của Luật ...` repeals a part: the law is amended
+            found = (rel, cs + cm.start())
         if found is None and last is not None:
             between = text[last[0].end : c.start]
             if len(between) < 120 and not _SENTENCE.search(between) and re.search(r"(?:[,;]|\svà)[\s*]*(?:các\s+)?$", between) and clause.strip(" \t\n*,;") in ("", "và"):

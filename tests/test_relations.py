@@ -88,3 +88,16 @@ def test_seed_repeal_target_key_is_the_repealed_documents_key():
     rep = [x for x in r.facts_of(Relation) if x.relation in ("repeals", "replaces")]
     assert {(x.relation, x.modality, x.target_key) for x in rep} == {
         ("repeals", "in_force", "quang-ngai/2016/172/QĐ-UBND"), ("replaces", "planned", "quang-ngai/2013/249/QĐ-UBND")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # `quy định chi tiết thi hành Luật X` in a decree's subject: the decree guides the law; the law is no basis.
+    (DECISION_HEAD + "Căn cứ Nghị định số 130/2018/NĐ-CP ngày 27/9/2018 của Chính phủ quy định chi tiết thi hành Luật Giao "
+     "dịch điện tử về chữ ký số;\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
+     {("based_on", "in_force", "self", "130/2018/NĐ-CP"), ("guides", "reported", "130/2018/NĐ-CP", "Luật Giao dịch điện tử")}),
+    # A repealed clause amends the law; the earliest cue wins (`hướng dẫn thực hiện` is guides).
+    ("QUYẾT ĐỊNH\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ khoản 4 Điều 18 của Luật Bảo hiểm y tế số 25/2008/QH12.", {("amends", "in_force", "self", "25/2008/QH12")}),
+    ("THÔNG TƯ\nHƯỚNG DẪN THỰC HIỆN QUYẾT ĐỊNH SỐ 170/2008/QĐ-TTG NGÀY 18 THÁNG 12 NĂM 2008\n\nĐiều 1. X.", {("guides", "in_force", "self", "170/2008/QĐ-TTG")}),
+])
+def test_relation_cue_choice(text, expected):
+    assert {(r.relation, r.modality, r.source, r.target) for r in relations_of(text, doc_type="Quyết định")} == expected

@@ -40,15 +40,24 @@ CELL = frozenset({"td", "th"})
 
 
 def _drop_furniture(root: Tag) -> None:
-    for tag in root(DROP_TAGS):
-        # ASP.NET pages wrap the whole page, document included, in one <form>.
-        if not tag.decomposed and not (tag.name in ("form", "header", "aside") and _MOTTO.search(tag.get_text(" "))):
-            tag.decompose()
+    drop: list[Tag] = []
     for tag in root.find_all(True):
-        if tag.decomposed:  # inside a block already dropped
+        if tag.name in DROP_TAGS:
+            # ASP.NET pages wrap the whole page, document included, in one <form>.
+            keep = tag.name in ("form", "header", "aside") and _MOTTO.search(tag.get_text(" "))
+        else:
+            attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+            keep = not (attrs.strip() and _FURNITURE.search(attrs)) or _MOTTO.search(tag.get_text(" "))
+        if not keep:
+            drop.append(tag)
+    dropped: set[int] = set()
+    for tag in drop:
+        # Inside a block already dropped: nothing left to do.
+        if any(id(p) in dropped for p in tag.parents):
             continue
-        attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-        if attrs.strip() and _FURNITURE.search(attrs) and not _MOTTO.search(tag.get_text(" ")):
+        dropped.add(id(tag))
+    for tag in drop:
+        if id(tag) in dropped:
             tag.decompose()
 
 
@@ -64,9 +73,10 @@ def find_body(soup: BeautifulSoup) -> Tag:
         return root
     el = hit.parent
     # Climb past the letterhead table, then while the parent adds little besides this block.
+    known = {id(x) for sel in CONTENT_SELECTORS[1:] for x in soup.select(sel)}
     size = len(el.get_text(" ", strip=True))
     while el.parent is not None and el.parent is not root and el.parent.name not in ("html", "[document]"):
-        if any(el in soup.select(sel) for sel in CONTENT_SELECTORS[1:]):
+        if id(el) in known:
             break  # a known document container that holds the letterhead
         psize = len(el.parent.get_text(" ", strip=True))
         if size >= 1000 and psize > 1.3 * size:

@@ -100,6 +100,18 @@ def _strip_furniture(pages: list[list[str]]) -> None:
                 lines.pop(idx)
 
 
+def _why(exc: BaseException) -> str:
+    """A short reason from an exception and the ones it wraps (pdfplumber wraps pdfminer's)."""
+    names = []
+    cur: BaseException | None = exc
+    while cur is not None and len(names) < 5:
+        names.append(type(cur).__name__ + " " + " ".join(map(str, cur.args)))
+        cur = cur.__cause__ or cur.__context__
+    if re.search(r"Password|Encrypt", " ".join(names)):
+        return "encrypted, needs a password"
+    return type(exc).__name__
+
+
 def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
     """Text of every page, pages separated by a form feed, plus the tables found."""
     import pdfplumber
@@ -107,9 +119,7 @@ def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds on broken or encrypted input
-        name = type(exc).__name__
-        detail = "encrypted, needs a password" if re.search(r"Password|Encrypt", name + str(exc)) else name
-        raise Reject(E_PDF_BROKEN, detail) from None
+        raise Reject(E_PDF_BROKEN, _why(exc)) from None
     pages: list[list[str]] = []
     tables: list[Table] = []
     with pdf:

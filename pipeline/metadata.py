@@ -250,6 +250,8 @@ def _body_capitals(body: str) -> dict[str, bool]:
     return {k: v[0] >= 2 and v[1] == 0 and not all(ch.isupper() for ch in k) for k, v in caps.items()}
 
 
+# Proper nouns of a title show up early in its body; scanning further only costs time on long codes.
+_CASING_WINDOW = 40_000
 _WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
 
 
@@ -298,6 +300,7 @@ def sentence_case(title: str, body: str = "") -> str:
         return title
     if not _mostly_upper(title):
         return title[:1].upper() + title[1:]
+    body = body[:_CASING_WINDOW]
     caps = _body_capitals(body) if body else {}
     types = [t.lower() for t in type_headings().values()]
     out: list[str] = []

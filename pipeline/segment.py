@@ -222,7 +222,7 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
 
 
 def _mostly_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
+    letters = [c for c in s[:160] if c.isalpha()]  # the first 160 characters decide; long lines are prose
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
 
 
@@ -269,11 +269,15 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         pos = nl + 1
 
     prev = ""
+    prev_heading = prev_structural = False
+    in_quote = False
     skip_until = -1
     for i, (ls, le) in enumerate(spans):
         line = text[ls:le]
         stripped = line.strip()
         if not stripped:
+            # A blank line ends the paragraph: what follows is not a continuation.
+            prev, prev_heading, prev_structural = "", False, False
             continue
         if ls < skip_until:
             prev = stripped
@@ -304,8 +308,20 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             open_("para", seg, seg, ls, le)
             prev = stripped
             continue
+        opens, closes = stripped.count("“") + stripped.startswith('"'), stripped.count("”") + stripped.endswith('"')
+        if in_quote or (stripped.startswith(("“", '"')) and opens > closes):
+            # Text an amending act quotes (`“2. ...`, `a) ...` up to the closing `”`) is content, not structure.
+            in_quote = (in_quote or opens > closes) and not (closes > opens or stripped.rstrip(".;,").endswith(("”", '"')))
+            prev, prev_heading, prev_structural = stripped, False, False
+            continue
         mk = match_marker(line, prev)
-        prev = stripped
+        if (mk is not None and mk[0] in ("article", "chapter", "part", "item") and prev and not prev_structural
+                and prev[-1:].isalnum() and not _mostly_upper(prev)
+                and (not prev_heading or not line[mk[2]:].strip(" \t*.:"))):
+            mk = None  # `... bằng cụm từ “...” tại\nĐiều 89.`: a reference wrapped onto a new line
+        # A heading line (`Điều 1. Phạm vi điều chỉnh`, `Chương I`) may end without punctuation.
+        prev, prev_heading = stripped, mk is not None and len(stripped) < 80
+        prev_structural = mk is not None and RANK.get(mk[0]) is not None
         if mk is None:
             continue
         kind, label, _ = mk

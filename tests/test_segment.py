@@ -260,3 +260,19 @@ def test_outline_cli() -> None:
     lines = res.output.splitlines()
     assert "IV  (roman) IV. TỔ CHỨC THỰC HIỆN" in lines
     assert not any(line.startswith("  ") for line in lines)
+
+
+def test_quoted_amendment_text_is_not_structure() -> None:
+    text = ("Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 28/2015/TT-BLĐTBXH\n1. Sửa đổi khoản 2 Điều 5 như sau:\n"
+            "“2. Hồ sơ đề nghị hưởng trợ cấp gồm:\na) Đơn đề nghị;\nb) Bản sao hợp đồng.”\n"
+            "2. Bổ sung khoản 3 Điều 6 như sau:\n“3. Thời hạn giải quyết là 05 ngày.”\nĐiều 2. Hiệu lực thi hành\n")
+    t = _tree(text)
+    assert [p for p in t if p] == ["Điều 1", "Điều 1.1", "Điều 1.2", "Điều 2"]
+
+
+def test_wrapped_article_reference_is_not_an_article() -> None:
+    text = ("Điều 18. Hồ sơ\n1. Hồ sơ chuẩn bị nguồn lao động theo quy định tại khoản 5 Điều 18.\n"
+            "2. Nội dung chi tiết hợp đồng cung ứng lao động theo quy định tại khoản 3\nĐiều 19.\n"
+            "3. Tài liệu chứng minh.\n\nĐiều 19. Thời hạn\n1. Trong 05 ngày.\n")
+    t = _tree(text)
+    assert [p for p in t if p] == ["Điều 18", "Điều 18.1", "Điều 18.2", "Điều 18.3", "Điều 19", "Điều 19.1"]

@@ -78,6 +78,7 @@ def cues() -> dict:
     for k in ("achieved", "future", "increase", "target_verbs"):
         c[k] = re.compile(raw[k]["pattern"])
     c["background_headings"] = re.compile(raw["background_headings"]["pattern"], re.I)
+    c["increase_after"] = re.compile(raw["increase"]["after"])
     c["table"] = {k: re.compile(v, re.I) for k, v in raw["table"].items() if isinstance(v, str) and k != "description"}
     return c
 
@@ -356,8 +357,9 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
             if not cues()["future"].search(clause) and cs > ls and _reports_result(low[ls:cs], year):
                 continue  # "...; Chỉ số SIPAS đạt 94,07%": a clause of a sentence that reports results
             before = low[max(cs, c.start - 25):c.start]
-            if cues()["increase"].search(before):
-                continue
+            if cues()["increase"].search(before) and (before.rstrip().endswith("(") or "(" in before[-12:]
+                                                       or cues()["increase_after"].match(low[c.end:ce])):
+                continue  # "(tăng 2,017 điểm so với năm 2021)": target minus baseline, not a target
             if before.endswith("(") and re.match(r"\s*%?\s*\)", low[c.end:c.end + 4]):
                 continue  # "Sơn La (87,26%)": a figure quoted for a named unit, a statistic
             if c.unit == "points" and not cues()["future"].search(clause):

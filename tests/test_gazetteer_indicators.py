@@ -80,6 +80,14 @@ def test_cue_pattern_examples(section: str) -> None:
         assert re.search(CUES[section]["pattern"], ex, re.I | re.M), ex
 
 
+def test_achieved_counter_examples() -> None:
+    assert not any(re.search(CUES["achieved"]["pattern"], ex) for ex in CUES["achieved"]["counter_examples"])
+
+
+def test_increase_after_examples() -> None:
+    assert all(re.search(CUES["increase"]["after"], ex) for ex in CUES["increase"]["after_examples"])
+
+
 def test_plan_signal_examples() -> None:
     sig = CUES["plan_signals"]
     assert all(re.search(sig["pattern"], ex, re.I) for ex in sig["examples"])

@@ -174,24 +174,45 @@ def read_symbol(s: str) -> tuple[str | None, str | None, int, int] | None:
     return num, norm_symbol(num + rest), m.start(), m.end()
 
 
+_ORG_WORDS = frozenset({"bộ", "sở", "cục", "ban", "vụ", "viện", "chi cục", "tổng cục", "văn phòng", "kho bạc", "thanh tra"})
+
+
 def format_issuer(raw: str) -> str:
     """`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI` -> `UBND tỉnh Quảng Ngãi`; `Chủ tịch Ủy ban nhân dân tỉnh Sơn La` -> `Chủ tịch UBND tỉnh Sơn La`."""
     s = _fold_tone(collapse(raw)).strip(" ,.;:|")
     s = re.sub(r"(?i)ủy\s+ban\s+nhân\s+dân", "UBND", s)
     s = re.sub(r"(?i)hội\s+đồng\s+nhân\s+dân", "HĐND", s)
+    if not _mostly_upper(s.replace("UBND", "").replace("HĐND", "")):
+        return s[:1].upper() + s[1:]  # written in mixed case: keep it as written
     m = re.match(r"(?i)^(.*?)\b(tỉnh|thành phố)\s+(.+)$", s)
     tail = ""
     if m:
         s, kind, place = m.group(1), m.group(2), m.group(3)
         tail = f"{kind.lower()} {_province_case(place)}"
-    words = []
-    for i, w in enumerate(s.split()):
-        if w in ("UBND", "HĐND") or w in _abbrevs():
-            words.append(w)
-        elif i == 0 or (words and words[-1] in ("Bộ", "Sở", "Ban", "Cục", "Văn", "Tổng")):
-            words.append(w[:1].upper() + w[1:].lower())
+    toks = s.split()
+    low = [t.lower() for t in toks]
+    words: list[str] = []
+    i = 0
+    # A position first (`BỘ TRƯỞNG BỘ ...`, `CHỦ TỊCH UBND ...`): only its first word takes a capital.
+    for t in sorted((e["title"].lower() for e in _gaz()["signer_titles"]), key=len, reverse=True):
+        n = len(t.split())
+        if low[:n] == t.split():
+            words.append(t[:1].upper() + t[1:])
+            i = n
+            break
+    # In an organisation's name each coordinated part starts with a capital: `Bộ Lao động - Thương binh và Xã hội`.
+    cap_next, in_org = True, False
+    for t, w in zip(toks[i:], low[i:], strict=True):
+        if t in ("UBND", "HĐND") or t in _abbrevs():
+            words.append(t)
+            cap_next = False
+            continue
+        words.append(w[:1].upper() + w[1:] if cap_next else w)
+        pair = f"{low[i + len(words) - 2] if len(words) >= 2 else ''} {w}".strip()
+        if w in _ORG_WORDS or pair in _ORG_WORDS:
+            in_org, cap_next = True, True
         else:
-            words.append(w.lower())
+            cap_next = in_org and (w in ("và", "-", "–") or t.endswith(","))
     out = " ".join(words + ([tail] if tail else []))
     out = _restore_phrases(out)
     return out[:1].upper() + out[1:]
@@ -223,9 +244,13 @@ def _restore_phrases(s: str) -> str:
     """Give gazetteer proper phrases (`Tỉnh ủy`, `Chính phủ`, province names) their capitals."""
     folded = _fold_tone(s).lower()
     chars = list(s)
+    taken = [False] * len(s)  # a longer phrase already decided these letters (`Ủy ban Thường vụ` over `Ban Thường vụ`)
     for ph in _proper_phrases():
         key = _fold_tone(ph).lower()
         for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
             for k, ch in enumerate(ph):
                 c = chars[m.start() + k]
                 chars[m.start() + k] = c.upper() if ch.isupper() else c.lower()

@@ -65,6 +65,12 @@ ISSUER_CASES = [
     ("HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ HÀ NỘI", "HĐND thành phố Hà Nội"),
     ("CHÍNH PHỦ", "Chính phủ"),
     ("BỘ NỘI VỤ", "Bộ Nội vụ"),
+    ("BỘ TRƯỞNG BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Bộ trưởng Bộ Nông nghiệp và Môi trường"),
+    ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Bộ Lao động - Thương binh và Xã hội"),
+    ("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Bộ Văn hóa, Thể thao và Du lịch"),
+    ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Ủy ban Thường vụ Quốc hội"),
+    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"),
+    ("Bộ Tài chính", "Bộ Tài chính"),
 ]
 
 

@@ -262,6 +262,10 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
                     suspects.extend(t for t, _ in inflight.values())
                     inflight.clear()
                     break
+        except BaseException:
+            # Ctrl-C or the consumer gave up: do not wait for workers that may hang.
+            broken = True
+            raise
         finally:
             _shutdown(pool, kill=broken)
         # A broken pool names no culprit: rerun each file that was in flight alone.
@@ -338,9 +342,14 @@ def _stamp(o: Outcome, t: Task) -> Outcome:
 def _record(db: sqlite_utils.Database, summary: Summary, o: Outcome, run_id: int,
             on_file: Callable[[Outcome], None] | None) -> None:
     if o.status == "ingested" and o.result is not None:
-        store.write_result(db, o.path, o.result, run_id)
-        summary.ingested += 1
+        try:
+            store.write_result(db, o.path, o.result, run_id)
+        except Exception as exc:  # rows SQLite refuses: reject this file; if even that fails, stop
+            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            o.status, o.code, o.reason = "rejected", E_INTERNAL, f"cannot store the results: {tb}"
         o.result = None  # written; let it go before the next one arrives
+    if o.status == "ingested":
+        summary.ingested += 1
     elif o.status == "skipped":
         summary.skipped += 1
     else:

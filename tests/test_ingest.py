@@ -197,12 +197,14 @@ def test_kill_9_midway_then_resume_equals_a_clean_run(tmp_path):
     db = sqlite_utils.Database(killed_db)
     committed = db["files"].count
     assert 0 < committed < len(files), "the kill landed midway"
+    # Hashed rejects (empty, binary, ...) committed before the kill are unchanged inputs too.
+    unchanged = committed + db.execute("SELECT count(*) FROM rejects WHERE sha256 IS NOT NULL").fetchone()[0]
     assert integrity_problems(db) == []
     db.close()
 
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert f"{committed} unchanged" in result.stdout
+    assert f"{unchanged} unchanged" in result.stdout
     clean_db = tmp_path / "clean.sqlite"
     subprocess.run([str(VNPLAN), "ingest", str(folder), "--db", str(clean_db), "--silent"], check=True,
                    capture_output=True, timeout=120)
@@ -276,3 +278,25 @@ def test_silent_progress_writes_nothing():
     p.update(type("O", (), {"size": 10, "status": "ingested"})())
     p.close()
     assert buf.getvalue() == ""
+
+
+def test_a_file_the_store_refuses_is_rejected_not_fatal(tmp_path, monkeypatch):
+    from vnplan import store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_bytes(SEEDS[i].read_bytes())
+    real = store.write_result
+
+    def refuse_second(db, path, result, run_id):
+        if path.endswith("1.txt"):
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return real(db, path, result, run_id)
+
+    monkeypatch.setattr(store, "write_result", refuse_second)
+    summary = ingest([folder], tmp_path / "kb.sqlite", jobs=1)
+    assert summary.ingested == 2
+    assert [(Path(p).name, c) for p, c, _r in summary.rejected] == [("1.txt", "E099")]
+    assert "cannot store the results: OverflowError" in summary.rejected[0][2]
+    assert integrity_problems(tmp_path / "kb.sqlite") == []

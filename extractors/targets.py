@@ -687,6 +687,9 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
         roles = _header_roles(header)
         if "target" not in roles or not body:
             continue
+        names = [h.text.lower() for h in header]
+        if len(set(names)) < len(names) or len(header) > max(len(r) for r in body) + 1:
+            continue  # a two-level header (Diện tích | Cơ cấu under each year): columns cannot be told apart
         ti = roles.index("target")
         title = " ".join(text[max(ctx.doc.start, rs - 400):rs].split())
         head_txt = " ".join(h.text for h in header)

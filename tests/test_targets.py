@@ -212,3 +212,10 @@ def test_agency_from_heading_on_seed() -> None:
     cost = [t for t in res.facts if isinstance(t, Target) and t.indicator == "compliance_cost_reduction"]
     assert [(t.value, t.agency, t.deadline, t.deadline_source) for t in cost] == [
         (10.0, "Sở Tư pháp", "2020-12-31", "document")]
+
+
+def test_two_level_header_table_is_skipped() -> None:
+    cells = ["TT", "Chỉ tiêu sử dụng đất", "Hiện trạng năm 2020", "Quy hoạch đến năm 2030", "Diện tích (ha)",
+             "Cơ cấu (%)", "Diện tích (ha)", "Cơ cấu (%)", "1", "Đất nông nghiệp", "10.816,92", "70,79",
+             "9.052,70", "59,24", "2", "Đất phi nông nghiệp", "4.413,19", "28,88", "6.184,81", "40,47"]
+    assert _table_doc("\n\n".join(cells) + "\n\n") == []

@@ -54,7 +54,7 @@ def ingest(paths, db_path, jobs, max_mb, timeout, force, silent, executor, sched
     finally:
         progress.close()
     mb = summary.bytes / 1e6
-    rate = f", {mb / summary.seconds:.2f} MB/s" if summary.seconds else ""
+    rate = f", {mb / summary.seconds:.3g} MB/s" if summary.seconds else ""
     click.echo(f"database: {db_path}")
     click.echo(f"files: {summary.found} found, {summary.ingested} ingested, {summary.skipped} unchanged, "
                f"{len(summary.rejected)} rejected ({mb:.1f} MB in {summary.seconds:.1f} s{rate})")

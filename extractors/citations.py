@@ -155,7 +155,8 @@ _DATE = re.compile(
 _YEAR_AFTER = re.compile(r"[\s*]*,?\s*năm\s+((?:19|20)\d\d)(?!\d)")
 _OF = re.compile(r"[\s*]*,?\s*(?:của|do)\s+")
 _ISSUER_STOP = re.compile(
-    r"\s(?i:về|ngày|tại|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi|thực\s+hiện|triển\s+khai|và|trên|đối\s+với|theo|nhằm|để|đã|được|V/v|v/v|trong|thì|với|lần|khóa|khoá)(?![\wà-ỹ])"
+    r"\svà(?!\s+[A-ZĐ][a-zà-ỹđ])|\svà(?=\s+(?:Nghị|Quyết|Thông|Chỉ|Kế|Công|Văn|Luật|Chương|Đề|Kết|Tờ)\s)"  # `Lao động - Thương binh và Xã hội`
+    r"|\s(?i:về|ngày|tại|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi|thực\s+hiện|triển\s+khai|trên|đối\s+với|theo|nhằm|để|đã|được|V/v|v/v|trong|thì|với|lần|khóa|khoá)(?![\wà-ỹ])"
     r"|,(?!\s*Chủ\s+nhiệm)|[;.:()\[\]\"“”]|\n\s*\n|$"
 )
 _TITLE_LEAD = re.compile(r"[\s*]*,?\s*(?:(?:về\s+việc|về|V/v|v/v)\s+|(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|sửa\s+đổi)\s))")
@@ -355,7 +356,8 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
             tail = re.match(r"(?:\s+[\wà-ỹÀ-ỸđĐ]+){1,3}?\s+(?:(?i:số)\s*\d|ngày\s|năm\s)", text[m.end() : m.end() + 60])
             if not tail:
                 break
-        if low in _LAW_STOP_WORDS and words and not (amending and low in {"số", "các", "sửa", "bổ"}):
+        after_luat = bool(words) and words[-1][0] == "Luật"  # an inner law's first word is never a stop
+        if low in _LAW_STOP_WORDS and words and not after_luat and not (amending and low in {"số", "các", "sửa", "bổ"}):
             # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
             break
         if not words and (low in _LAW_BAD_FIRST or not w[:1].isalpha()):
@@ -621,9 +623,11 @@ def _resolve_short(allr: Sequence[Raw]) -> None:
     for r in allr:
         if r.symbol and r.title and r.rule == "citation.law":
             numbered_laws.setdefault(fold(r.title), r)
-    for r in allr:
+    for k, r in enumerate(allr):
         b = numbered_laws.get(fold(r.title or "")) if not r.symbol and r.rule.startswith("citation.law") else None
-        if b is not None and (r.year is None or r.year == b.year):
+        # In the subject of an older document (`Nghị định 63/2014 ... Luật Đấu thầu`) the law is an earlier one.
+        older = any(p.year and b is not None and b.year and p.year < b.year and r.start - p.end < 250 for p in allr[max(0, k - 3) : k])
+        if b is not None and not older and (r.year is None or r.year == b.year):
             # `Luật Cán bộ, công chức` after `Luật Cán bộ, công chức số 22/2008/QH12`: the same law.
             r.symbol, r.year, r.date, r.short_form = b.symbol, b.year, r.date or b.date, True
     best: dict[tuple, Raw] = {}

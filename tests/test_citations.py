@@ -134,3 +134,19 @@ def test_seed_citations_keep_provenance_and_province(name):
 def test_unnumbered_specific_documents(text, expected):
     got = [(c.type, c.title, c.year) for c in citations_of(text) if c.rule == "citation.unnumbered"]
     assert got == [e for e in expected if e is not None]
+
+
+def test_inner_law_of_an_amending_law_keeps_its_first_word():
+    cs = citations_of("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Ban hành văn bản quy phạm\npháp luật ngày 18 tháng 6 năm 2020;")
+    assert "Luật Ban hành văn bản quy phạm pháp luật" in [c.title for c in cs]
+
+
+def test_issuer_names_with_va_are_whole():
+    c = citations_of("Thông tư số 10/2021/TT-BLĐTBXH của Bộ trưởng Bộ Lao động - Thương binh và Xã hội sửa đổi")[0]
+    assert c.issuer == "Bộ trưởng Bộ Lao động - Thương binh và Xã hội"
+
+
+def test_law_short_name_in_an_older_subject_is_not_the_newer_law():
+    cs = citations_of("Luật Đấu thầu số 22/2023/QH15; Nghị định số 63/2014/NĐ-CP ngày 26 tháng 6 năm 2014 của Chính phủ "
+                      "quy định chi tiết thi hành một số điều của Luật Đấu thầu")
+    assert [c.symbol for c in cs if c.title == "Luật Đấu thầu"] == ["22/2023/QH15", None]

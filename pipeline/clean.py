@@ -34,7 +34,7 @@ def _offsets(n: int) -> array:
         import numpy  # faster to build; optional
 
         out = array(code)
-        out.frombytes(numpy.arange(n + 1, dtype=numpy.int32 if code == "i" else numpy.int64).tobytes())
+        out.frombytes(memoryview(numpy.arange(n + 1, dtype=numpy.int32 if code == "i" else numpy.int64)).cast("B"))
         return out
     except ImportError:
         return array(code, range(n + 1))
@@ -578,8 +578,10 @@ _WORD_END = re.compile(r"(\w+)$")
 _REF_START = re.compile(r"Điều \d+[a-z]?(?![.:\d\w])")
 _REF_END = re.compile(r"\b(?:Điều|khoản|điểm|Khoản|Điểm|Chương|Mục) \d+[a-zđ]?$")
 _SYMBOL_CUT = re.compile(r"[A-ZĐ]-$")
+# Only the type words, no number: the test must give the same answer on a line's first
+# physical piece (`Nghị quyết`) and on the whole line (`Nghị quyết số 66-NQ/TW`).
 _DOC_TYPE_START = re.compile(
-    r"(?:Nghị quyết|Nghị định|Quyết định|Kế hoạch|Chương trình|Thông tư|Chỉ thị|Luật|Công văn|Đề án|Tờ trình|Hướng dẫn)\s+(?:số\s+)?\S*\d"
+    r"(?:Nghị quyết|Nghị định|Quyết định|Kế hoạch|Chương trình|Thông tư|Chỉ thị|Luật|Công văn|Đề án|Tờ trình|Hướng dẫn)\b"
 )
 
 
@@ -604,7 +606,7 @@ def _starts_lower(line: str) -> bool:
 class _Para:
     """What rewrap needs to know about the paragraph built so far."""
 
-    line: str  # its last physical line
+    line: str  # its last 60 characters
     single: bool  # one word only
     hard: bool  # capitalised title, rule line or table row
     letters: int = 0
@@ -623,7 +625,8 @@ class _Para:
         return self.letters >= 2 and self.upper >= 0.9 * self.letters
 
     def extend(self, line: str) -> None:
-        self.line = line
+        # Keep the end of the whole paragraph: a second cleaning sees it as one line.
+        self.line = (self.line + " " + line)[-60:]
         self.single = False
         self.letters += sum(map(str.isalpha, line))
         self.upper += sum(map(str.isupper, line))
@@ -635,7 +638,7 @@ def _spans_motto(line: str, nxt: str) -> bool:
     return bool(m) and m.start() < len(line[-40:]) < m.end()
 
 
-def _join(cur: _Para, nxt: str, gap: bool) -> bool:
+def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     """Whether `nxt` continues the paragraph `cur` (across a blank line when `gap`)."""
     line = cur.line
     if not line or not nxt or nxt.startswith("|"):
@@ -665,8 +668,10 @@ def _join(cur: _Para, nxt: str, gap: bool) -> bool:
         return not gap
     if last in _wrap_words():
         return True
-    # A long line cut before a document named by its type: `... thực hiện` / `Nghị quyết số ...`.
-    return not gap and len(line) >= 60 and bool(_DOC_TYPE_START.match(nxt))
+    # A line cut before a document named by its type: `... thực hiện` / `Nghị quyết số ...`.
+    # (No length test: a second cleaning sees the joined line, and must decide the same.)
+    # `peek` adds the following line, for a type word cut in two (`Kế` / `hoạch`).
+    return not gap and end.isalnum() and bool(_DOC_TYPE_START.match(nxt) or _DOC_TYPE_START.match(peek))
 
 
 @step("rewrap")
@@ -692,7 +697,8 @@ def rewrap(t: Tracked) -> None:
             break
         nxt = lines[j]
         nxt_start = pos + 1 + (j - i)
-        if _join(cur, nxt, j > i):
+        peek = nxt + " " + lines[j + 1] if " " not in nxt and j + 1 < len(lines) else nxt
+        if _join(cur, nxt, j > i, peek):
             # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
             glue = "" if cur.line.endswith("-") and _SYMBOL_CUT.search(cur.line) and nxt[:1].isupper() else " "
             edits.append((pos, nxt_start, glue))

@@ -399,6 +399,8 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
                     codes.append((best.code, ctx.text[cs + best.start:cs + best.end]))
             if best is not None and best.group == "index":
                 scope = "province"  # the indices rank provinces
+            if codes[0][0] == "other" and not use_nlp:
+                codes = [("other", _measured_phrase(ctx.text, cs, ce, c.start, c.end))]
             if use_nlp and codes[0][0] == "other":
                 phrase = nlp_phrase(ctx.text[cs:ce], c.end - cs)
                 if phrase:
@@ -411,6 +413,27 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
                 yield Target(**ctx.fact_args(qs, qe, f"target.text.{c.unit}"), value=c.value, unit=c.unit,
                              comparator=c.comparator, indicator=code, indicator_phrase=phrase, scope=scope,
                              deadline=due, deadline_source=source, agency=agency)
+
+
+_PHRASE_END = re.compile(r"\s(?:được|đạt|có|phải|thực hiện|trở lên|tham gia)\s|[,;:(]|\.\s", re.I)
+_PHRASE_CUT = re.compile(r"\s(?:phấn đấu\s+)?(?:đạt|là|chiếm|ở mức)(?:\s+mức)?(?:\s+(?:tối thiểu|ít nhất|trên|khoảng))?\s*$", re.I)
+_LEAD = re.compile(r"^\s*(?:[-+•]\s*)?(?:\(?\d+(?:\.\d+)*[.)]|[a-zđ]\))?\s*(?:-\s*)?(?:phấn đấu\s*)?", re.I)
+
+
+def _measured_phrase(text: str, cs: int, ce: int, s: int, e: int) -> str | None:
+    """What a number measures, without a taxonomy entry: `Tỷ lệ X` before `đạt N%`, else the words after `N%`."""
+    before = text[cs:s]
+    m = _PHRASE_CUT.search(before)
+    if m:
+        phrase = before[:m.start()]
+        phrase = phrase[_LEAD.match(phrase).end():].strip()
+        if 2 <= len(phrase.split()) <= 25:
+            return phrase
+    after = text[e:ce].lstrip("% ").lstrip()
+    m = _PHRASE_END.search(after)
+    phrase = (after[:m.start()] if m else after).strip()
+    words = phrase.split()
+    return " ".join(words[:12]) if len(words) >= 1 else None
 
 
 def _agency_for(ctx: Context, pos: int) -> str | None:

@@ -219,3 +219,14 @@ def test_two_level_header_table_is_skipped() -> None:
              "Cơ cấu (%)", "Diện tích (ha)", "Cơ cấu (%)", "1", "Đất nông nghiệp", "10.816,92", "70,79",
              "9.052,70", "59,24", "2", "Đất phi nông nghiệp", "4.413,19", "28,88", "6.184,81", "40,47"]
     assert _table_doc("\n\n".join(cells) + "\n\n") == []
+
+
+@pytest.mark.parametrize(("body", "phrase"), [
+    ("- Tỷ lệ doanh nghiệp ứng dụng thương mại điện tử phấn đấu đạt trên 70%.\n",
+     "Tỷ lệ doanh nghiệp ứng dụng thương mại điện tử"),
+    ("(3) 100% các giao dịch trên nền tảng thương mại điện tử có hóa đơn điện tử.\n",
+     "các giao dịch trên nền tảng thương mại điện tử"),
+])
+def test_measured_phrase_without_taxonomy_entry(body: str, phrase: str) -> None:
+    got = targets_of(body)
+    assert [(t.indicator, t.indicator_phrase) for t in got] == [("other", phrase)]

@@ -38,6 +38,8 @@ grammar's synonyms are applied (`DVC` -> `dịch vụ công`, `level`/`cấp đ�
 phrase's numbers. When several indicators tie (the indicators file gives
 `DVC mức độ 4` both to level 4 and to its 2022 name `toàn trình`), all of them
 are asked, and each row names its indicator.
+`repealed`/`repeal`/`bãi bỏ` also match `replaces` relations (a replaced
+document is repealed too); `replaced` and `amended` match only their own.
 DOC symbols are normalised like citations (`205 /QĐ- UBND` -> `205/QĐ-UBND`)
 and matched against canonical keys, so `in PROVINCE` and the year pick one
 province's `172/QĐ-UBND` among many. PROVINCE is matched without accents
@@ -295,11 +297,30 @@ def key_clause(column: str, ref: DocRef, province_column: str) -> tuple[str, lis
     return sql, params
 
 
+def candidate_keys(conn: sqlite3.Connection, ref: DocRef) -> list[str]:
+    """Every key the KB holds for the symbol, found through the indexed symbol columns.
+
+    Matching keys with `LIKE '%/SYMBOL'` would scan every citation; symbols are
+    stored normalised, so the indexes on `documents.symbol` and `citations.symbol`
+    find the few keys, and the fact tables are then read by their key indexes.
+    """
+    keys = {ref.symbol}
+    for sql in ("SELECT DISTINCT key FROM documents WHERE symbol = ? AND key IS NOT NULL",
+                "SELECT DISTINCT key FROM citations WHERE symbol = ? AND key IS NOT NULL"):
+        keys.update(r["key"] for r in _rows(conn, sql, [ref.symbol]))
+    return sorted(keys)
+
+
+def _in(column: str, values: Sequence[Any]) -> str:
+    return f"{column} IN ({','.join('?' * len(values))})"
+
+
 # ---------------------------------------------------------------- intents
 
-_REL = {"repealed": "repeals", "replaced": "replaces", "amended": "amends", "repeal": "repeals",
-        "replace": "replaces", "amend": "amends", "bãi bỏ": "repeals", "thay thế": "replaces",
-        "sửa đổi": "amends"}
+# A replaced document is repealed too, so asking what repealed X also finds what replaced it.
+_REPEALS, _REPLACES, _AMENDS = ("repeals", "replaces"), ("replaces",), ("amends",)
+_REL = {"repealed": _REPEALS, "replaced": _REPLACES, "amended": _AMENDS, "repeal": _REPEALS,
+        "replace": _REPLACES, "amend": _AMENDS, "bãi bỏ": _REPEALS, "thay thế": _REPLACES, "sửa đổi": _AMENDS}
 _MODALITY_ORDER = "CASE r.modality WHEN 'in_force' THEN 0 WHEN 'planned' THEN 1 ELSE 2 END"
 
 
@@ -307,39 +328,46 @@ def ask_repealed_by(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """What repealed (replaced, amended) a document: in-force relations first, planned ones marked."""
     ref = parse_doc_ref(conn, parts["doc"])
     rel = _REL[parts["rel"].lower()]
+    keys = candidate_keys(conn, ref)
     where, params = key_clause("r.target_key", ref, "d.province")
+    where, params = f"{_in('r.target_key', keys)} AND {where}", [*keys, *params]
     rows = _rows(conn, f"""
         SELECT COALESCE(sd.label, CASE r.source WHEN 'self' THEN d.label ELSE r.source END) AS answer,
                d.province, r.relation, r.modality, r.target_key AS target, d.label AS document,
                r.section, r.quote, r.doc_id
         FROM relations r JOIN documents_view d ON d.doc_id = r.doc_id
         LEFT JOIN documents_view sd ON sd.key = r.source_key
-        WHERE r.relation = ? AND {where}
-        ORDER BY {_MODALITY_ORDER}, d.date""", [rel, *params])
+        WHERE {_in('r.relation', rel)} AND {where}
+        ORDER BY {_MODALITY_ORDER}, d.date""", [*rel, *params])
+    verbs = " or ".join(x.removesuffix("s") for x in rel)
     return Answer("repealed_by", ["answer", "province", "relation", "modality", "target", *PROVENANCE], rows,
-                  f"documents that {rel.removesuffix('s')} {ref}")
+                  f"documents that {verbs} {ref}")
 
 
 def ask_what_does(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """What a document repeals (replaces, amends), from relations whose source is it."""
     ref = parse_doc_ref(conn, parts["doc"])
     rel = _REL[parts["rel"].lower()]
+    keys = candidate_keys(conn, ref)
     where, params = key_clause("r.source_key", ref, "d.province")
+    where, params = f"{_in('r.source_key', keys)} AND {where}", [*keys, *params]
     rows = _rows(conn, f"""
         SELECT COALESCE(td.label, r.target) AS answer, r.target_key AS target, d.province, r.relation,
                r.modality, d.label AS document, r.section, r.quote, r.doc_id
         FROM relations r JOIN documents_view d ON d.doc_id = r.doc_id
         LEFT JOIN documents_view td ON td.key = r.target_key
-        WHERE r.relation = ? AND {where}
-        ORDER BY {_MODALITY_ORDER}, r.start""", [rel, *params])
+        WHERE {_in('r.relation', rel)} AND {where}
+        ORDER BY {_MODALITY_ORDER}, r.start""", [*rel, *params])
     return Answer("what_does", ["answer", "target", "province", "relation", "modality", *PROVENANCE], rows,
-                  f"what {ref} {rel.removesuffix('s')}s")
+                  f"what {ref} {' or '.join(rel)}")
 
 
 def ask_who_cites(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     """Documents citing a document, its first citation in each."""
     ref = parse_doc_ref(conn, parts["doc"])
+    keys = candidate_keys(conn, ref)
     where, params = key_clause("c.key", ref, "d.province")
+    where, params = f"{_in('c.key', keys)} AND {where}", [*keys, *params]
     rows = _rows(conn, f"""
         SELECT d.label AS answer, d.province, c.key AS cited, d.label AS document, c.section, c.quote,
                c.doc_id, MIN(c.start) AS start

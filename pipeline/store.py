@@ -97,8 +97,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["tasks"].create_index(["lead"])
 
 
-# Readable views. Each is defined once here and (re)created by the migration that
-# introduced or last changed it, so a database says which version of a view it holds.
+# Readable views, in their latest definitions. m002 created them all; a migration that
+# changes one re-creates it (m003: repealed_keys, document_status, stale_citations), so a
+# database's applied migrations say which version of each view it holds.
 VIEWS: dict[str, str] = {
     # Every ingested document with a readable label and its effective province: a plan
     # promulgated by a decision has neither symbol nor province of its own.
@@ -113,40 +114,47 @@ SELECT d.doc_id, d.key, d.type, d.symbol, d.date, d.year,
 FROM documents d LEFT JOIN documents p ON p.doc_id = d.promulgated_by
 LEFT JOIN provinces pr ON pr.name = COALESCE(d.province, p.province)""",
     # Keys (ingested or only cited) that an in-force relation repeals or replaces.
+    # Keys (ingested or only cited) that an in-force relation repeals or replaces: one row per key,
+    # from its first statement, however many documents restate it (a consolidated text repeats it).
     "repealed_keys": """
 SELECT r.target_key AS key, r.target AS symbol,
        CASE r.relation WHEN 'repeals' THEN 'repealed' ELSE 'replaced' END AS status,
        r.source_key AS by_key, r.doc_id AS stated_in, r.file_sha AS stated_in_file,
        r.section, r.quote, r.id AS relation_id
 FROM relations r
-WHERE r.modality = 'in_force' AND r.relation IN ('repeals', 'replaces') AND r.target_key IS NOT NULL""",
+WHERE r.modality = 'in_force' AND r.relation IN ('repeals', 'replaces') AND r.target_key IS NOT NULL
+  AND r.rowid = (SELECT MIN(r2.rowid) FROM relations r2
+                 WHERE r2.target_key = r.target_key AND r2.relation IN ('repeals', 'replaces')
+                   AND r2.modality = 'in_force')""",
     # Status of every ingested document: in force, or repealed/replaced and by what.
     "document_status": """
 SELECT d.doc_id, d.key, d.label AS document, d.province, d.date,
        COALESCE(k.status, 'in_force') AS status, k.by_key,
-       COALESCE(bd.label, k.by_key) AS by_document, COALESCE(bd.doc_id, k.stated_in) AS by_doc_id,
-       k.section AS by_section, k.quote
+       COALESCE(bd.type || ' ' || bd.symbol, bd.type || ': ' || bd.title, k.by_key) AS by_document,
+       COALESCE(bd.doc_id, k.stated_in) AS by_doc_id, k.section AS by_section, k.quote
 FROM documents_view d
 LEFT JOIN repealed_keys k ON k.key = d.key
-LEFT JOIN documents_view bd ON bd.key = k.by_key""",
-    # Citations with the citing document and, when ingested, the cited one.
+LEFT JOIN documents bd ON bd.doc_id = (SELECT MIN(x.doc_id) FROM documents x WHERE x.key = k.by_key)""",
     "citations_view": """
 SELECT c.id, d.province, d.label AS citing_document, c.doc_id, c.section, c.type, c.symbol, c.year,
        c.date, c.key, cd.doc_id AS cited_doc_id, cd.label AS cited_document, c.quote
 FROM citations c JOIN documents_view d ON d.doc_id = c.doc_id
 LEFT JOIN documents_view cd ON cd.key = c.key
 WHERE c.self_ref = 0""",
-    # Citations of a document the KB knows was repealed or replaced, outside the file
-    # that states the repeal (the repealing decision must cite what it repeals).
+    # Citations of a document the KB knows was repealed or replaced, outside the files that
+    # state it (the repealing decision must cite what it repeals). Driven from the few
+    # repealed keys, so it reads citations through their key index.
     "stale_citations": """
 SELECT d.province, d.label AS citing_document, c.doc_id, c.section, c.symbol AS cited_symbol,
-       c.key AS cited_key, k.status, COALESCE(bd.label, k.by_key) AS by_document, c.quote,
-       k.quote AS repeal_quote
-FROM citations c
-JOIN repealed_keys k ON k.key = c.key
+       c.key AS cited_key, k.status, COALESCE(bd.type || ' ' || bd.symbol, k.by_key) AS by_document,
+       c.quote, k.quote AS repeal_quote
+FROM repealed_keys k
+CROSS JOIN citations c ON c.key = k.key
 JOIN documents_view d ON d.doc_id = c.doc_id
-LEFT JOIN documents_view bd ON bd.key = k.by_key
-WHERE c.self_ref = 0 AND c.file_sha != k.stated_in_file""",
+LEFT JOIN documents bd ON bd.doc_id = (SELECT MIN(x.doc_id) FROM documents x WHERE x.key = k.by_key)
+WHERE c.self_ref = 0
+  AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target_key = c.key AND r.file_sha = c.file_sha
+                  AND r.relation IN ('repeals', 'replaces') AND r.modality = 'in_force')""",
     "targets_view": """
 SELECT d.province, d.province_new, d.label AS document, t.indicator,
        COALESCE(i.name, t.indicator) AS indicator_name, t.comparator, t.value, t.unit, t.scope,
@@ -186,6 +194,14 @@ def m002_reference_search_views(db: sqlite_utils.Database) -> None:
     db["agency_mentions"].create_index(["doc_id"])
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+
+
+@migrations()
+def m003_views_from_repealed_keys(db: sqlite_utils.Database) -> None:
+    """One repealed_keys row per key; document status and stale citations read from it through indexes."""
+    db["relations"].create_index(["file_sha", "target_key"], if_not_exists=True)
+    for name in ("repealed_keys", "document_status", "stale_citations"):
+        db.create_view(name, VIEWS[name].strip(), replace=True)
 
 
 def _entries(data: Any) -> list[dict[str, Any]]:

@@ -132,8 +132,10 @@ def test_target_filters(kb, question, provinces):  # noqa: F811
 
 def test_what_repealed_puts_in_force_first_and_marks_planned(kb):  # noqa: F811
     rows = ask(kb, "what repealed 172/QĐ-UBND").rows
-    assert [(r["answer"], r["province"], r["modality"]) for r in rows] == [
-        ("Quyết định 205/QĐ-UBND", "Quảng Ngãi", "in_force")]
+    # A replacement repeals too: Lạng Sơn's planned replacement of its own 172 comes after, marked.
+    assert [(r["answer"], r["province"], r["modality"], r["relation"]) for r in rows] == [
+        ("Quyết định 205/QĐ-UBND", "Quảng Ngãi", "in_force", "repeals"),
+        ("Quyết định 60/QĐ-UBND", "Lạng Sơn", "planned", "replaces")]
     assert rows[0]["quote"] == "bãi bỏ Quyết định số 172/QĐ-UBND ngày 04/4/2016"
     rows = ask(kb, "what replaced 172/QĐ-UBND").rows
     assert [(r["answer"], r["modality"], r["target"]) for r in rows] == [
@@ -142,9 +144,11 @@ def test_what_repealed_puts_in_force_first_and_marks_planned(kb):  # noqa: F811
 
 @pytest.mark.parametrize(("question", "n"), [
     ("what repealed 172/QĐ-UBND in Quảng Ngãi 2016", 1),
-    ("what repealed 172/QĐ-UBND in Lạng Sơn", 0),
+    ("what repealed 172/QĐ-UBND in Lạng Sơn", 1),
+    ("what amended 172/QĐ-UBND", 0),
     ("what repealed 172/QĐ-UBND 2015", 0),
-    ("văn bản nào bãi bỏ Quyết định số 172 /QĐ- UBND", 1),
+    ("văn bản nào bãi bỏ Quyết định số 172 /QĐ- UBND", 2),
+    ("văn bản nào thay thế 172/QĐ-UBND ở tỉnh Quảng Ngãi", 0),
 ])
 def test_document_reference_scopes_by_province_and_year(kb, question, n):  # noqa: F811
     assert len(ask(kb, question).rows) == n

@@ -230,7 +230,7 @@ def test_schema_has_every_table_view_and_fts(tmp_path):
     assert {"targets_view", "document_status", "stale_citations", "citations_view", "responsibilities_view",
             "documents_view", "repealed_keys"} <= views
     applied = {r["name"] for r in db.query("SELECT name FROM _sqlite_migrations")}
-    assert {"m001_initial", "m002_reference_search_views"} <= applied
+    assert {"m001_initial", "m002_reference_search_views", "m003_views_from_repealed_keys"} <= applied
     indexed = {tuple(i.columns) for i in db["targets"].indexes}
     assert ("indicator", "value") in indexed and ("deadline_year",) in indexed
 
@@ -389,3 +389,34 @@ def test_open_db_loads_gazetteer_agencies_beside_mentioned_ones(kb):
     if store._gazetteer("agencies.jsonl"):
         assert "gazetteer" in sources
     assert db.execute("SELECT count(*) FROM agencies WHERE name = 'Sở Nội vụ'").fetchone()[0] == 1
+
+
+QN_RESTATE = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+Số: 300/QĐ-UBND
+QUYẾT ĐỊNH
+Điều 3. Quyết định này bãi bỏ Quyết định số 172/QĐ-UBND ngày 04/4/2016 của UBND tỉnh.
+"""
+
+
+def build_restate(text: str, sha: str):
+    """A second Quảng Ngãi decision restating the repeal of 172 (as consolidated texts do)."""
+    d0 = _doc(text, sha, 0, 0, len(text), [("Đ3", "article", "Điều 3.")], type="Quyết định",
+              symbol="300/QĐ-UBND", number="300", date="2017-06-01", province="Quảng Ngãi")
+    facts = [
+        Citation(**_args(d0, text, "Quyết định số 172/QĐ-UBND ngày 04/4/2016", "t"), type="Quyết định",
+                 symbol="172/QĐ-UBND", number="172", year=2016, date="2016-04-04", issuer="UBND tỉnh"),
+        Relation(**_args(d0, text, "bãi bỏ Quyết định số 172/QĐ-UBND ngày 04/4/2016", "t"), relation="repeals",
+                 modality="in_force", source="self", target="172/QĐ-UBND"),
+    ]
+    return [d0], facts
+
+
+def test_a_restated_repeal_gives_one_status_and_no_stale_citation(kb):
+    db = store.open_db(kb)
+    store.write_result(db, "qn/300.txt", result_of("qn/300.txt", QN_RESTATE, build_restate), run_id=None)
+    keys = [r["key"] for r in db.query("SELECT key FROM repealed_keys")]
+    assert keys.count("quang-ngai/2016/172/QĐ-UBND") == 1
+    rows = list(db.query("SELECT * FROM document_status WHERE document = 'Quyết định 172/QĐ-UBND'"))
+    assert [(r["status"], r["by_document"]) for r in rows] == [("repealed", "Quyết định 205/QĐ-UBND")]
+    stale = [r["citing_document"] for r in db.query("SELECT * FROM stale_citations")]
+    assert stale == ["Kế hoạch 211/KH-UBND"]

@@ -569,7 +569,7 @@ def _place_before(seg: str, comma: int) -> str | None:
     if len(words) == 1 and ls > 0:
         ps = seg.rfind("\n", 0, ls - 1) + 1
         prev = seg[ps:ls - 1].strip()
-        if prev and len(prev.split()) <= 3 and prev[:1].isupper() and not re.search(r"[\d:/]", prev):
+        if prev and len(prev.split()) <= 5 and prev[:1].isupper() and not re.search(r"[\d:/]", prev):
             words = prev.split() + words
     place = " ".join(words[-6:])
     if not place or re.search(r"\d", place) or not place[:1].isupper():

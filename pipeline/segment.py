@@ -405,6 +405,10 @@ def split_documents(text: str) -> list[tuple[int, int, int | None]]:
             # An annex heading between the type line and the header makes it an annex, not a document.
             if _ANNEX_LINE.search(text, max(starts[-1], t.start() - 300), t.start()):
                 continue
+            # A template in an annex (`Kèm theo Quyết định số… /QĐ-UBND ngày … tháng…`) is not a document.
+            hs = t.end() + hdr.start()
+            if re.search(r"…|\.{3,}", text[hs:text.find(")", hs, hs + 300) if ")" in text[hs:hs + 300] else hs + 200]):
+                continue
             starts.append(t.start())
             parents.append(_promulgator(len(starts) - 1, parents))
             continue
@@ -465,6 +469,18 @@ def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
             sections=build_tree(text, s, e),
         ))
     metas = [read_metadata(text, doc, docs, source) for doc in docs]
+    for i, doc in enumerate(docs):
+        if doc.promulgated_by is None:
+            continue
+        m, p = metas[i], metas[doc.promulgated_by]
+        # `(Ban hành kèm theo ... của UBND tỉnh)`: the header names the body without its province.
+        if not m.get("province") and p.get("province"):
+            m["province"] = p["province"]
+            if m.get("issuer") and re.search(r"(?i)(?:tỉnh|thành phố)$", m["issuer"]):
+                tail = re.search(r"(?i)(tỉnh|thành phố)$", m["issuer"])
+                m["issuer"] = f"{m['issuer'][:tail.start()]}{tail.group(1).lower()} {p['province']}"
+        if not m.get("issuer") and p.get("issuer"):
+            m["issuer"] = p["issuer"]
     # A decision whose own letterhead is missing takes its number and date from its plan's header.
     for i, doc in enumerate(docs):
         if doc.promulgated_by is not None:

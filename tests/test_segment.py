@@ -276,3 +276,27 @@ def test_wrapped_article_reference_is_not_an_article() -> None:
             "3. Tài liệu chứng minh.\n\nĐiều 19. Thời hạn\n1. Trong 05 ngày.\n")
     t = _tree(text)
     assert [p for p in t if p] == ["Điều 18", "Điều 18.1", "Điều 18.2", "Điều 18.3", "Điều 19", "Điều 19.1"]
+
+
+def test_annex_template_is_not_a_promulgated_document() -> None:
+    text = ("QUYẾT ĐỊNH\nBan hành Kế hoạch\n" + "Điều 1. Nội dung.\n" * 20 + "Mẫu số 01\nQUYẾT ĐỊNH\nBan hành Kế hoạch năm …\n"
+            + "Điều …\n" * 5 + "KẾ HOẠCH\nChuyển đổi cơ cấu cây trồng năm …\n(Kèm theo Quyết định số… /QĐ-UBND ngày … tháng… năm … "
+            "của Chủ tịch Ủy ban nhân dân tỉnh/thành phố…)\n")
+    assert len(split_documents(text)) == 1
+
+
+def test_promulgated_plan_takes_the_province_of_its_decision() -> None:
+    from vnplan.clean import clean
+    from vnplan.load import load_bytes
+    from vnplan.segment import segment
+
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 1627/QĐ-UBND\n"
+            "Quảng Ngãi, ngày 21 tháng 11 năm 2025\n\nQUYẾT ĐỊNH\nBan hành Kế hoạch kiểm kê tài sản công\n\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\n\n" + "Căn cứ Luật.\n" * 10 + "Điều 1. Ban hành kèm theo Quyết định này "
+            "Kế hoạch.\n\nKẾ HOẠCH\nKiểm kê tài sản công\n(Kèm theo Quyết định số 1627/QĐ-UBND ngày 21/11/2025 của Chủ tịch "
+            "UBND tỉnh)\n\nI. MỤC ĐÍCH\n")
+    src = load_bytes(text.encode("utf-8"), "txt")
+    dec, plan = segment(src, clean(src))
+    assert (dec.issuer, dec.province) == ("Chủ tịch UBND tỉnh Quảng Ngãi", "Quảng Ngãi")
+    assert (plan.type, plan.symbol, plan.date, plan.promulgated_by) == ("Kế hoạch", None, "2025-11-21", 0)
+    assert (plan.issuer, plan.province) == ("Chủ tịch UBND tỉnh Quảng Ngãi", "Quảng Ngãi")

@@ -86,10 +86,12 @@ def cues() -> dict:
 # ---------------------------------------------------------------- indicators
 
 
-def find_indicators(text: str) -> list[IndicatorHit]:
-    """Indicator phrases in `text`; where two overlap, the higher-priority one is kept."""
+def find_indicators(text: str, group: str | None = None) -> list[IndicatorHit]:
+    """Indicator phrases in `text` (only those of `group` if given); where two overlap, the higher-priority one is kept."""
     hits: list[IndicatorHit] = []
     for ind in indicators():
+        if group is not None and ind.group != group:
+            continue
         for pat in ind.patterns:
             for m in pat.finditer(text):
                 if m.end() > m.start():
@@ -483,6 +485,8 @@ def _cell(text: str, s: int, e: int) -> Cell:
 def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | list[Cell], bool, int, int]]:
     """Tables in text[lo:hi]: (rows, True, start, end) for `a | b | c` lines, (cells, False, ...) for flattened ones."""
     runs: list = []
+    if "|" not in text[lo:hi] and not _HEAD_LINE.search(text, lo, hi):
+        return runs  # no table in this document: skip the line-by-line walk
     lines: list[tuple[int, int]] = []
     p = lo
     while p < hi:
@@ -557,6 +561,7 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
     return runs
 
 
+_HEAD_LINE = re.compile(r"(?mi)^(?:STT|TT|Số TT|Số thứ tự)$")
 _HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
 _TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
 _CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")
@@ -770,8 +775,7 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 elif group and re.fullmatch(r"\d+", crit):
                     crit = f"{group}.{crit}"
             code = table_code
-            row_hits = find_indicators(name.lower())
-            idx = [h for h in row_hits if h.group == "index"]
+            idx = find_indicators(name.lower(), "index")
             if idx:
                 code = idx[0].code
             elif code is None:

@@ -156,7 +156,8 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
             # `7.6 Tổ chức` (no closer) needs an inner dot; `1.000 người`, `2020, ...` never match.
             if not closer and "." not in label:
                 continue
-            if not _UPPER_START.match(rest):
+            # Items open with a capital, or with a number when the marker is closed (`1. 100% cán bộ ...`).
+            if not (_UPPER_START.match(rest) or (closer and rest[:1].isdigit() and body[m.end() - 1:m.end()].isspace())):
                 continue
         elif kind in ("dash", "plus"):
             if prev and not prev.rstrip().endswith(_END_PUNCT) and (rest[:1].isdigit() or rest[:1].islower()):
@@ -213,7 +214,8 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
             break
         if not nxt or _is_row(nxt) or match_marker(nxt, head):
             break
-        if nxt[:1].islower() or (caps and _mostly_upper(nxt) and len(nxt) < 120):
+        wrapped_dash = nxt[:1] in "-–" and nxt[1:].strip()[:1].isdigit()  # `giai đoạn 2026\n- 2030`
+        if nxt[:1].islower() or wrapped_dash or (caps and _mostly_upper(nxt) and len(nxt) < 120):
             he = e
             head = nxt
             continue

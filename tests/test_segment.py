@@ -46,6 +46,9 @@ MARKER_CASES = [
     ("3.3 1", "", None),
     ("8.5", "", None),
     ("1. các cơ quan", "", None),
+    ("1. 100% đội ngũ cán bộ, công chức", "", ("arabic", "1")),
+    ("2) 05 ngày làm việc", "", ("arabic", "2")),
+    ("1.1 100", "", None),
     ("-------", "", None),
     ("Chương trình hành động của Ủy ban nhân dân tỉnh", "", None),
     ("Mục tiêu năm 2022", "", None),
@@ -300,3 +303,10 @@ def test_promulgated_plan_takes_the_province_of_its_decision() -> None:
     assert (dec.issuer, dec.province) == ("Chủ tịch UBND tỉnh Quảng Ngãi", "Quảng Ngãi")
     assert (plan.type, plan.symbol, plan.date, plan.promulgated_by) == ("Kế hoạch", None, "2025-11-21", 0)
     assert (plan.issuer, plan.province) == ("Chủ tịch UBND tỉnh Quảng Ngãi", "Quảng Ngãi")
+
+
+def test_wrapped_period_joins_the_heading() -> None:
+    text = "II. MỤC TIÊU CHỦ YẾU\n4. Trong giai đoạn 2026\n- 2030 phấn đấu có ít nhất 10% đội ngũ.\n5. 100% đội ngũ được tập huấn.\n"
+    t = _tree(text)
+    assert [p for p in t if p] == ["II", "II.4", "II.5"]
+    assert t["II.4"].heading == "4. Trong giai đoạn 2026 - 2030 phấn đấu có ít nhất 10% đội ngũ."

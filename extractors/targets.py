@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from vnplan.extract import Context
@@ -326,7 +326,9 @@ _FOOTNOTE = re.compile(r"(?m)^\[\d{1,3}\]")
 _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
 
 
-def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Target]:
+def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
+                  achieved: list[tuple[str, str, float]] | None = None) -> Iterator[Target]:
+    """Targets in the body text; values that `achieved` results report go to `achieved` (indicator, unit, value)."""
     text = ctx.text
     low = text.lower()
     s0, e0 = ctx.body
@@ -340,8 +342,9 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
         le = e0 if nl < 0 else nl
         ls = pos
         pos = le + 1
-        if any(a <= ls < b for a, b in skip) or "|" in text[ls:le] or _ITEM_SKIP.match(text[ls:le]):
+        if any(a <= ls < b for a, b in skip) or "|" in text[ls:le]:
             continue
+        basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         cands = candidates(low, ls, le)
         if not cands:
             continue
@@ -352,12 +355,20 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]]) -> Iterator[Tar
             item_lo = max(sec.start, ls - 2000) if sec.path else ls
             cs, ce = sentence_bounds(text, c.start, max(item_lo, ls - 2000), min(sec.end, le + 2000))
             clause = low[cs:ce]
-            if _excluded(clause) or _reports_result(clause, year) or _is_background(ctx, c.start):
+            if _excluded(clause) or _is_background(ctx, c.start):
+                continue
+            if _reports_result(clause, year) or (not cues()["future"].search(clause) and cs > ls
+                                                 and _reports_result(low[ls:cs], year)):
+                # A reported result: the baseline of a later target on the same indicator.
+                _, b = best_indicator(clause, c.start - cs)
+                change = cues()["increase"].search(low[max(cs, c.start - 25):c.start])
+                if achieved is not None and b is not None and not change:
+                    achieved.append((b.code, c.unit, c.value))
+                continue
+            if basis:
                 continue
             if not plan and not strong.search(clause) and not _under_target_heading(ctx, c.start):
                 continue  # outside plans, only objectives and "phấn đấu / chỉ tiêu" clauses commit to a number
-            if not cues()["future"].search(clause) and cs > ls and _reports_result(low[ls:cs], year):
-                continue  # "...; Chỉ số SIPAS đạt 94,07%": a clause of a sentence that reports results
             before = low[max(cs, c.start - 25):c.start]
             if cues()["increase"].search(before) and (before.rstrip().endswith("(") or "(" in before[-12:]
                                                        or cues()["increase_after"].match(low[c.end:ce])):
@@ -860,5 +871,15 @@ def extract(ctx: Context) -> Iterator[Target]:
     fn = _FOOTNOTE.search(ctx.text, s0 + (e0 - s0) // 2, e0)
     if fn:
         skip.append((fn.start(), e0))
-    found = list(_text_targets(ctx, skip)) + list(_table_targets(ctx, runs))
+    achieved: list[tuple[str, str, float]] = []
+    text_found = [_with_baseline(t, achieved) for t in _text_targets(ctx, skip, achieved)]
+    found = text_found + list(_table_targets(ctx, runs))
     yield from _dedupe(found, ctx)
+
+
+def _with_baseline(t: Target, achieved: list[tuple[str, str, float]]) -> Target:
+    """A text target with the last result reported earlier for its indicator and unit as its baseline."""
+    if t.baseline is not None or t.indicator == "other":
+        return t
+    prior = [v for code, unit, v in achieved if code == t.indicator and unit == t.unit]
+    return replace(t, baseline=prior[-1]) if prior else t

@@ -230,3 +230,11 @@ def test_two_level_header_table_is_skipped() -> None:
 def test_measured_phrase_without_taxonomy_entry(body: str, phrase: str) -> None:
     got = targets_of(body)
     assert [(t.indicator, t.indicator_phrase) for t in got] == [("other", phrase)]
+
+
+def test_baseline_from_reported_result() -> None:
+    head = "KẾ HOẠCH\nNâng cao chỉ số cải cách hành chính năm 2022\n\nI. MỤC TIÊU\n"
+    body = ("Căn cứ kết quả năm 2021, Chỉ số PAR Index năm 2021 của tỉnh đạt 91,14 điểm, xếp thứ 2/63 "
+            "(tăng 0,1 điểm so với năm 2020).\n"
+            "- Chỉ số PAR Index năm 2022, phấn đấu đạt 93,157 điểm (tăng 2,017 điểm so với năm 2021).\n")
+    assert [(t.value, t.baseline) for t in targets_of(body, head)] == [(93.157, 91.14)]

@@ -143,6 +143,13 @@ def _wrap_words() -> frozenset[str]:
     return frozenset(e["word"].split()[-1] for e in load("wrap_cues.json")["entries"])
 
 
+@cache
+def _caps_bigrams() -> frozenset[str]:
+    from vnplan.gazetteer import load
+
+    return frozenset(e["pair"] for e in load("wrap_cues.json").get("caps_bigrams", []))
+
+
 # ---------------------------------------------------------------- character-level steps
 
 
@@ -652,7 +659,8 @@ def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     m = _WORD_END.search(line[-30:])
     last = m.group(1) if m else ""
     if not gap and cur.caps() and not cur.hard and nxt.isupper() and (
-            last.lower() in _wrap_words() or _spans_motto(line, nxt)):
+            last.lower() in _wrap_words() or _spans_motto(line, nxt)
+            or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
         return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
     if cur.hard or cur.caps() or _line_start(nxt):
         return False

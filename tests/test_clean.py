@@ -183,6 +183,15 @@ def test_chrome_examples_match_their_patterns():
             assert re.match(e["pattern"], ex, re.I | re.M), (e["pattern"], ex)
 
 
+def test_caps_bigram_examples_are_rejoined():
+    for e in load("wrap_cues.json")["caps_bigrams"]:
+        assert e["examples"], e
+        for ex in e["examples"]:
+            first, second = ex.split("\n")
+            assert f"{first.split()[-1]} {second.split()[0]}" == e["pair"], ex
+            assert cleaned(ex) == ex.replace("\n", " "), ex
+
+
 def test_wrap_cue_examples_end_a_line_with_their_word():
     for e in load("wrap_cues.json")["entries"]:
         assert e["examples"], e

@@ -94,6 +94,11 @@ def _signer_prefix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @cache
+def _rank_re() -> re.Pattern[str]:
+    return re.compile(_gaz()["signer_ranks"]["pattern"])
+
+
+@cache
 def _provinces() -> dict[str, str]:
     """Folded province name -> name as written, old and new units."""
     from vnplan.gazetteer import load
@@ -606,8 +611,8 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         title = next((t for pat, t in _signer_re() if pat.match(s)), None)
         unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
         after_tm = re.match(r"^(?:TM|KT|TL|TUQ)\.", prev) is not None
-        if title is None and after_tm and _mostly_upper(s):
-            # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`: a wrapped signature line that ends with the title.
+        if title is None and (after_tm or re.match(r"^(?:TM|KT|TL|TUQ)\.", s)) and _mostly_upper(s):
+            # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
             title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
         if title is None and after_tm and _mostly_upper(s):
             title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
@@ -623,9 +628,10 @@ def _signature(body: str) -> tuple[str | None, str | None]:
                 break
             if unit and _mostly_upper(nxt) and len(nxt) < 60:
                 continue
+            nxt = _rank_re().sub("", nxt)
             if _NAME.match(nxt):
                 name = nxt
-                k = lines.index(nxt, i + 1)
+                k = next(j for j in range(i + 1, len(lines)) if lines[j].endswith(nxt))
                 after = lines[k + 1] if k + 1 < len(lines) else ""
                 # `Lê Hải / Hòa`: a name wrapped onto a line of its own.
                 if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:

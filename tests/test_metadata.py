@@ -103,6 +103,9 @@ SIGNATURE_CASES = [
     ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHồ Quang Bửu", ("Hồ Quang Bửu", "Phó Chủ tịch")),
     ("TM.\nỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Tường Văn\n|", ("Nguyễn Tường Văn", "Chủ tịch")),
     ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nLê Văn Thanh", ("Lê Văn Thanh", "Thứ trưởng")),
+    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nThượng tướng Vũ Hải Sản", ("Vũ Hải Sản", "Thứ trưởng")),
+    ("TM. CHÍNH PHỦ THỦ TƯỚNG\nPhạm Minh Chính", ("Phạm Minh Chính", "Thủ tướng")),
+    ("TM. ỦY BAN NHÂN\nDÂN CHỦ TỊCH\nVõ Tấn Đức", ("Võ Tấn Đức", "Chủ tịch")),
     ("Quyết định này có hiệu lực kể từ ngày ký./.\n- Bộ Nội vụ;\n", (None, None)),
     ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA\nCăn cứ Luật", (None, None)),
 ]
@@ -141,6 +144,8 @@ def test_doc_headings_examples_match() -> None:
         for x in e["examples"]:
             assert x.replace("UỶ", "ỦY") == e["upper"]
     assert all(w.isupper() for w in g["abbreviations"]["words"])
+    for x in g["signer_ranks"]["examples"]:
+        assert re.match(g["signer_ranks"]["pattern"], x), x
 
 
 # ---------------------------------------------------------------- seeds against gold

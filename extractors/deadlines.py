@@ -338,9 +338,13 @@ def deadline_for(ctx: Context, start: int, end: int | None = None) -> tuple[str 
         if not anc.path:
             break
         due = _scope_due(anc.scopes)
-        if due is None:
-            te = [t for t in find_deadlines(text[anc.start:anc.heading_end]) if _due(t)]
-            due = _due(te[0]) if te else None
+        if due is None and not anc.scopes:
+            # No scopes from the segmenter: read the heading, if it reads like one (short, or ending in ":"),
+            # so that a date in a long parent paragraph does not leak into its children.
+            head = " ".join(text[anc.start:anc.heading_end].split())
+            if len(head) <= 80 or head.endswith(":"):
+                te = [t for t in find_deadlines(head) if _due(t) and (t.start <= 30 or t.kind == "period")]
+                due = _due(te[0]) if te else None
         if due:
             return due, f"heading:{anc.path}"
     due = document_deadline(doc, ctx.documents, text)

@@ -9,10 +9,17 @@ Two readers:
   rebuilt as `cell | cell | cell` lines; each row gives its target column,
   baseline column, criterion code and responsible unit.
 
-Each target gets an indicator from `gazetteer/indicators.json` (`classify`),
-and a deadline from `deadlines.deadline_for` (own, heading or document).
+Each target gets an indicator from `gazetteer/indicators.json` (`classify`)
+with the phrase it was read from (for `other`, the phrase the number measures),
+a deadline from `deadlines.deadline_for` (own, heading or document), a scope,
+a baseline (the table's baseline column, or a result the text reported earlier
+for the same indicator), and the agency a heading above it names. Only plans
+(by type or title), directives and objective sections give text targets; rule
+documents (Quy định, Thông tư, Nghị định ...) give none. Restatements are
+counted once.
 Optional: `VNPLAN_TARGETS_NLP=1` uses underthesea chunking to find the noun
-phrase a target measures (see bench/bench_targets_nlp.py for what it costs).
+phrase a target measures; it changed no score on the gold files and costs
+~40% more pipeline time, so it is off (bench/bench_targets_nlp.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ text of its file, so it can be shown in the original through `Cleaned.to_raw`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # ---------------------------------------------------------------- load / clean
@@ -132,17 +134,30 @@ class Document:
     sections: tuple[Section, ...] = ()
     key: str | None = None  # canonical identity key, see resolve.document_key
 
+    @cached_property
+    def _by_path(self) -> dict[str, Section]:
+        return {s.path: s for s in self.sections}
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.sections]
+
     def section_at(self, pos: int) -> Section:
-        """The deepest section whose span holds `pos`."""
-        best = None
-        for s in self.sections:
-            if s.start <= pos < s.end and (best is None or s.depth >= best.depth):
-                best = s
-        return best if best is not None else self.sections[0]
+        """The deepest section whose span holds `pos` (the root when none does)."""
+        if not self.sections:
+            raise ValueError(f"document {self.doc_id} has no sections")
+        # Sections nest and are sorted by (start, depth): the last one starting at
+        # or before `pos` is the deepest candidate; climb its parents until one holds `pos`.
+        i = bisect_right(self._starts, pos) - 1
+        cur = self.sections[i] if i >= 0 else None
+        by_path = self._by_path
+        while cur is not None and not (cur.start <= pos < cur.end):
+            cur = by_path.get(cur.parent) if cur.parent is not None else None
+        return cur if cur is not None else self.sections[0]
 
     def ancestors(self, path: str) -> list[Section]:
         """The section at `path` and its ancestors, innermost first."""
-        by_path = {s.path: s for s in self.sections}
+        by_path = self._by_path
         out: list[Section] = []
         cur = by_path.get(path)
         while cur is not None:

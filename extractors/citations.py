@@ -357,7 +357,10 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
             if not tail:
                 break
         after_luat = bool(words) and words[-1][0] == "Luật"  # an inner law's first word is never a stop
-        if low in _LAW_STOP_WORDS and words and not after_luat and not (amending and low in {"số", "các", "sửa", "bổ"}):
+        if low == "số" and not re.match(r"\s*[:.]?\s*\d", text[m.end() : m.end() + 5]):
+            words.append((w, m.start(), m.end()))  # `Luật Tần số vô tuyến điện`: `số` without a number
+            continue
+        if low in _LAW_STOP_WORDS and words and not after_luat and not (amending and low in {"các", "sửa", "bổ"}):
             # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
             break
         if not words and (low in _LAW_BAD_FIRST or not w[:1].isalpha()):

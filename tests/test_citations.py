@@ -150,3 +150,8 @@ def test_law_short_name_in_an_older_subject_is_not_the_newer_law():
     cs = citations_of("Luật Đấu thầu số 22/2023/QH15; Nghị định số 63/2014/NĐ-CP ngày 26 tháng 6 năm 2014 của Chính phủ "
                       "quy định chi tiết thi hành một số điều của Luật Đấu thầu")
     assert [c.symbol for c in cs if c.title == "Luật Đấu thầu"] == ["22/2023/QH15", None]
+
+
+def test_so_inside_a_law_name_is_not_a_number():
+    cs = citations_of("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tần số vô tuyến điện số 09/2022/QH15;")
+    assert "Luật Tần số vô tuyến điện" in [c.title for c in cs]

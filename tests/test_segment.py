@@ -75,6 +75,8 @@ SCOPE_CASES = [
     ("Sở Tài chính có trách nhiệm", ["roman|IV. TỔ CHỨC THỰC HIỆN"], [("agency", "Sở Tài chính", "Sở Tài chính")]),
     ("Sở Nội vụ chủ trì theo dõi, đôn đốc việc triển khai Chương trình.", ["roman|III. TỔ CHỨC THỰC HIỆN"], []),
     ("Cải cách thể chế", [], []),
+    ("Bộ Nội vụ", ["roman|II. NHIỆM VỤ, GIẢI PHÁP"], [("agency", "Bộ Nội vụ", "Bộ Nội vụ")]),
+    ("Bộ máy hành chính", [], []),
     ("Tiếp tục nâng cao chất lượng dự thảo, xây dựng trình Ủy ban nhân dân tỉnh ban hành đến năm 2015 các văn bản", [], []),
 ]
 

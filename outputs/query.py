@@ -194,7 +194,8 @@ def _ops(name: str) -> dict[str, str]:
 
 def known_provinces(conn: sqlite3.Connection) -> list[str]:
     """Province names the knowledge base knows: of its documents, and of the provinces table."""
-    names = [r["province"] for r in _rows(conn, "SELECT DISTINCT province FROM documents_view WHERE province IS NOT NULL")]
+    # documents.province is indexed; a promulgated plan's province is its decision's, listed anyway.
+    names = [r["province"] for r in _rows(conn, "SELECT DISTINCT province FROM documents WHERE province IS NOT NULL")]
     names += [r["name"] for r in _rows(conn, "SELECT name FROM provinces")]
     return list(dict.fromkeys(names))
 
@@ -315,6 +316,13 @@ def _in(column: str, values: Sequence[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})"
 
 
+def _label_of(key_sql: str) -> str:
+    """SQL for the label of one ingested document with a key: a document ingested twice
+    (from two sources) must not repeat every answer row, so no join on the key."""
+    return (f"(SELECT COALESCE(x.type || ' ' || x.symbol, x.type || ': ' || x.title, x.doc_id) FROM documents x "
+            f"WHERE x.key = {key_sql} ORDER BY x.doc_id LIMIT 1)")
+
+
 # ---------------------------------------------------------------- intents
 
 # A replaced document is repealed too, so asking what repealed X also finds what replaced it.
@@ -332,11 +340,11 @@ def ask_repealed_by(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     where, params = key_clause("r.target_key", ref, "d.province")
     where, params = f"{_in('r.target_key', keys)} AND {where}", [*keys, *params]
     rows = _rows(conn, f"""
-        SELECT COALESCE(sd.label, CASE r.source WHEN 'self' THEN d.label ELSE r.source END) AS answer,
+        SELECT CASE r.source WHEN 'self' THEN d.label
+                    ELSE COALESCE({_label_of("r.source_key")}, r.source) END AS answer,
                d.province, r.relation, r.modality, r.target_key AS target, d.label AS document,
                r.section, r.quote, r.doc_id
         FROM relations r JOIN documents_view d ON d.doc_id = r.doc_id
-        LEFT JOIN documents_view sd ON sd.key = r.source_key
         WHERE {_in('r.relation', rel)} AND {where}
         ORDER BY {_MODALITY_ORDER}, d.date""", [*rel, *params])
     verbs = " or ".join(x.removesuffix("s") for x in rel)
@@ -352,10 +360,9 @@ def ask_what_does(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     where, params = key_clause("r.source_key", ref, "d.province")
     where, params = f"{_in('r.source_key', keys)} AND {where}", [*keys, *params]
     rows = _rows(conn, f"""
-        SELECT COALESCE(td.label, r.target) AS answer, r.target_key AS target, d.province, r.relation,
-               r.modality, d.label AS document, r.section, r.quote, r.doc_id
+        SELECT COALESCE({_label_of("r.target_key")}, r.target) AS answer, r.target_key AS target, d.province,
+               r.relation, r.modality, d.label AS document, r.section, r.quote, r.doc_id
         FROM relations r JOIN documents_view d ON d.doc_id = r.doc_id
-        LEFT JOIN documents_view td ON td.key = r.target_key
         WHERE {_in('r.relation', rel)} AND {where}
         ORDER BY {_MODALITY_ORDER}, r.start""", [*rel, *params])
     return Answer("what_does", ["answer", "target", "province", "relation", "modality", *PROVENANCE], rows,
@@ -382,9 +389,13 @@ def ask_stale(conn: sqlite3.Connection, parts: dict[str, str]) -> Answer:
     rows = _rows(conn, """
         SELECT cited_symbol AS answer, cited_key, status, by_document, province, citing_document AS document,
                section, quote, doc_id
-        FROM stale_citations
-        GROUP BY doc_id, section, cited_key  -- one row per section, however often it repeats the citation
-        ORDER BY province, citing_document, section""")
+        FROM stale_citations""")
+    # One row per section, however often it repeats the citation. Grouped here, not in SQL: a
+    # GROUP BY over the view makes SQLite build a throwaway index over every citation.
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault((r["doc_id"], r["section"], r["cited_key"]), r)
+    rows = sorted(seen.values(), key=lambda r: (r["province"] or "", r["document"] or "", r["section"] or ""))
     return Answer("stale", ["answer", "status", "by_document", "province", *PROVENANCE], rows,
                   "citations of repealed or replaced documents")
 

@@ -98,8 +98,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 # Readable views, in their latest definitions. m002 created them all; a migration that
-# changes one re-creates it (m003: repealed_keys, document_status, stale_citations), so a
-# database's applied migrations say which version of each view it holds.
+# changes one re-creates it (m003: repealed_keys, document_status, stale_citations;
+# m004: citations_view), so a database's applied migrations say which version it holds.
 VIEWS: dict[str, str] = {
     # Every ingested document with a readable label and its effective province: a plan
     # promulgated by a decision has neither symbol nor province of its own.
@@ -135,11 +135,14 @@ SELECT d.doc_id, d.key, d.label AS document, d.province, d.date,
 FROM documents_view d
 LEFT JOIN repealed_keys k ON k.key = d.key
 LEFT JOIN documents bd ON bd.doc_id = (SELECT MIN(x.doc_id) FROM documents x WHERE x.key = k.by_key)""",
+    # Citations with the citing document and, when ingested, the cited one: the first of its
+    # key, as a document ingested from two sources must not double every citation.
     "citations_view": """
 SELECT c.id, d.province, d.label AS citing_document, c.doc_id, c.section, c.type, c.symbol, c.year,
-       c.date, c.key, cd.doc_id AS cited_doc_id, cd.label AS cited_document, c.quote
+       c.date, c.key, cd.doc_id AS cited_doc_id,
+       COALESCE(cd.type || ' ' || cd.symbol, cd.type || ': ' || cd.title) AS cited_document, c.quote
 FROM citations c JOIN documents_view d ON d.doc_id = c.doc_id
-LEFT JOIN documents_view cd ON cd.key = c.key
+LEFT JOIN documents cd ON cd.doc_id = (SELECT MIN(x.doc_id) FROM documents x WHERE x.key = c.key)
 WHERE c.self_ref = 0""",
     # Citations of a document the KB knows was repealed or replaced, outside the files that
     # state it (the repealing decision must cite what it repeals). Driven from the few
@@ -202,6 +205,12 @@ def m003_views_from_repealed_keys(db: sqlite_utils.Database) -> None:
     db["relations"].create_index(["file_sha", "target_key"], if_not_exists=True)
     for name in ("repealed_keys", "document_status", "stale_citations"):
         db.create_view(name, VIEWS[name].strip(), replace=True)
+
+
+@migrations()
+def m004_citations_view_one_cited_document(db: sqlite_utils.Database) -> None:
+    """citations_view names one cited document per citation, even when its key is ingested twice."""
+    db.create_view("citations_view", VIEWS["citations_view"].strip(), replace=True)
 
 
 def _entries(data: Any) -> list[dict[str, Any]]:

@@ -308,3 +308,19 @@ def test_responsibilities_by_agency_alias(kb):  # noqa: F811
         replace=True)
     rows = ask(kb, "tasks of Sở TP").rows
     assert [(r["answer"], r["role"]) for r in rows] == [("Sở Tư pháp", "support")]
+
+
+def test_a_document_ingested_twice_does_not_repeat_answers(kb):  # noqa: F811
+    from vnplan import store as st
+
+    from .test_store import FILES, result_of
+
+    name, text, build = FILES[1]  # Quảng Ngãi's 172, again from another source
+    db = st.open_db(kb)
+    st.write_result(db, "other/172.txt", result_of("other/172.txt", text + "Nguồn: công báo\n", build), None)
+    assert db.execute("SELECT count(*) FROM documents WHERE symbol = '172/QĐ-UBND'").fetchone()[0] == 2
+    rows = ask(kb, "what does 205/QĐ-UBND repeal").rows
+    assert [r["answer"] for r in rows] == ["Quyết định 172/QĐ-UBND"]
+    cited = db.execute("SELECT count(*) FROM citations_view WHERE doc_id LIKE ? AND symbol = '172/QĐ-UBND'",
+                       [rows[0]["doc_id"].split(":")[0] + "%"]).fetchone()[0]
+    assert cited == 1

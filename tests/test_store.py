@@ -230,7 +230,8 @@ def test_schema_has_every_table_view_and_fts(tmp_path):
     assert {"targets_view", "document_status", "stale_citations", "citations_view", "responsibilities_view",
             "documents_view", "repealed_keys"} <= views
     applied = {r["name"] for r in db.query("SELECT name FROM _sqlite_migrations")}
-    assert {"m001_initial", "m002_reference_search_views", "m003_views_from_repealed_keys"} <= applied
+    assert {"m001_initial", "m002_reference_search_views", "m003_views_from_repealed_keys",
+            "m004_citations_view_one_cited_document"} <= applied
     indexed = {tuple(i.columns) for i in db["targets"].indexes}
     assert ("indicator", "value") in indexed and ("deadline_year",) in indexed
 

@@ -703,7 +703,8 @@ def _header_roles(header: list[Cell]) -> list[str]:
         years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := re.search(r"(20\d\d)", h.text))]
         if years:
             roles[max(years)[1]] = "target"
-        elif roles.count("baseline") == 1:
+        elif roles.count("baseline") == 1 and re.match(r"(?:kết quả|giá trị|chỉ tiêu)\b",
+                                                       header[roles.index("baseline")].text, re.I):
             # A lone "Kết quả" column in a list of indicators is the expected result.
             roles[roles.index("baseline")] = "target"
     return roles
@@ -715,6 +716,7 @@ _RANK_CELL = re.compile(r"(?:xếp|đứng)\s*thứ\s*(\d+)\s*/\s*\d+", re.I)
 
 def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
     text = ctx.text
+    plan = is_plan(ctx)
     c = cues()["table"]
     for data, is_lines, rs, _re in runs:
         if is_lines:
@@ -738,6 +740,8 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
             continue  # a two-level header (Diện tích | Cơ cấu under each year): columns cannot be told apart
         ti = roles.index("target")
         title = " ".join(text[max(ctx.doc.start, rs - 400):rs].split())
+        if not plan and not re.search(r"mục tiêu|chỉ tiêu", title + " " + header[ti].text, re.I):
+            continue  # outside plans, only a table of objectives gives targets
         head_txt = " ".join(h.text for h in header)
         context = (title + " " + head_txt).lower()
         _, tbest = best_indicator(context)

@@ -258,7 +258,10 @@ def is_plan(ctx: Context) -> bool:
     sig = load("target_cues.json")["plan_signals"]
     if ctx.doc.type in sig["types"]:
         return True
-    return bool(ctx.doc.title and re.search(sig["pattern"], ctx.doc.title, re.I))
+    title = ctx.doc.title or ""
+    if re.match(sig["rule_title"], title, re.I):
+        return False  # "Quy định cơ chế ...", "Ban hành Quy chế ...": rules, whatever period they cover
+    return bool(re.search(sig["pattern"], title, re.I))
 
 
 def _under_target_heading(ctx: Context, pos: int) -> bool:

@@ -92,6 +92,7 @@ def test_plan_signal_examples() -> None:
     sig = CUES["plan_signals"]
     assert all(re.search(sig["pattern"], ex, re.I) for ex in sig["examples"])
     assert all(re.search(sig["heading"], ex, re.I) for ex in sig["heading_examples"])
+    assert all(re.search(sig["rule_title"], ex, re.I) for ex in sig["rule_title_examples"])
 
 
 @pytest.mark.parametrize("group", ["units", "table"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,17 +27,18 @@ from .models import Cleaned, Flag, Removed, Source
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
-def _offsets(n: int) -> array:
-    # A compact int array (4 bytes a character) keeps a 50 MB file's map affordable.
-    code = "i" if n < 2**31 - 1 else "q"
+def _offsets(n: int, base: int = 0) -> array:
+    """The identity map base, base+1, ..., base+n as a compact int array (4 bytes a character)."""
+    code = "i" if base + n < 2**31 - 1 else "q"
     try:
         import numpy  # faster to build; optional
 
         out = array(code)
-        out.frombytes(memoryview(numpy.arange(n + 1, dtype=numpy.int32 if code == "i" else numpy.int64)).cast("B"))
+        dtype = numpy.int32 if code == "i" else numpy.int64
+        out.frombytes(memoryview(numpy.arange(base, base + n + 1, dtype=dtype)).cast("B"))
         return out
     except ImportError:
-        return array(code, range(n + 1))
+        return array(code, range(base, base + n + 1))
 
 
 @dataclass
@@ -50,9 +51,9 @@ class Tracked:
     flags: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, raw: str) -> Tracked:
-        """Start tracking a raw string: every character maps to itself."""
-        return cls(raw, _offsets(len(raw)))
+    def of(cls, raw: str, base: int = 0) -> Tracked:
+        """Start tracking a raw string (found at `base` in the raw input): every character maps to itself."""
+        return cls(raw, _offsets(len(raw), base))
 
     def apply(self, edits: Iterable[Edit], step: str, record: bool = False) -> None:
         """Apply sorted, non-overlapping edits, keeping the offset map right.
@@ -63,6 +64,8 @@ class Tracked:
         the dropped raw text is kept as a `Removed` entry.
         """
         text, offsets = self.text, self.offsets
+        # Byte slices of a view copy nothing until appended.
+        view, w = memoryview(offsets).cast("B"), offsets.itemsize
         out: list[str] = []
         offs = array(offsets.typecode)
         pos = 0
@@ -70,10 +73,10 @@ class Tracked:
             if s < pos or text[s:e] == new:
                 continue
             out.append(text[pos:s])
-            offs.extend(offsets[pos:s])
+            offs.frombytes(view[pos * w : s * w])
             out.append(new)
             k = min(len(new), e - s)
-            offs.extend(offsets[s : s + k])
+            offs.frombytes(view[s * w : (s + k) * w])
             if len(new) > k:
                 fill = offsets[e - 1] if e > s else offsets[s]
                 offs.extend(array(offsets.typecode, [fill]) * (len(new) - k))
@@ -83,7 +86,8 @@ class Tracked:
         if not out:
             return
         out.append(text[pos:])
-        offs.extend(offsets[pos:])
+        offs.frombytes(view[pos * w :])
+        view.release()
         self.text = "".join(out)
         self.offsets = offs
 
@@ -762,15 +766,63 @@ def check_steps(steps: Iterable[str]) -> list[Step]:
     return out
 
 
-def clean_text(raw: str, steps: Iterable[str] = DEFAULT_STEPS) -> Cleaned:
-    """Clean raw text with the named steps; unknown names raise with the valid list."""
-    fns = check_steps(steps)
-    t = Tracked.of(raw)
+# Texts longer than this are cleaned in pieces cut at blank lines, so that the
+# transient copies of a 50 MB file stay small; steps that look at the whole
+# document run where they apply (letterhead on the first piece, footer on the last).
+CHUNK_CHARS = 4_000_000
+
+
+def _clean_piece(raw: str, fns: list[Step], base: int = 0) -> Tracked:
+    t = Tracked.of(raw, base)
     for fn in fns:
         fn(t)
-    flags = tuple(Flag(k, s, e, d) for k, s, e, d in t.flags)
-    offsets: Sequence[int] = t.offsets
-    return Cleaned(t.text, offsets, tuple(t.removed), flags)  # type: ignore[arg-type]
+    return t
+
+
+def clean_text(raw: str, steps: Iterable[str] = DEFAULT_STEPS, chunk_chars: int = CHUNK_CHARS) -> Cleaned:
+    """Clean raw text with the named steps; unknown names raise with the valid list."""
+    names = list(steps)
+    fns = check_steps(names)
+    if len(raw) <= chunk_chars:
+        t = _clean_piece(raw, fns)
+        flags = tuple(Flag(k, s, e, d) for k, s, e, d in t.flags)
+        return Cleaned(t.text, t.offsets, tuple(t.removed), flags)  # type: ignore[arg-type]
+    cuts = [0]
+    while len(raw) - cuts[-1] > chunk_chars:
+        cut = raw.find("\n\n", cuts[-1] + chunk_chars)
+        # Not where a sentence goes on after the blank line (a page break): rewrap would join it.
+        while cut >= 0 and raw[cut + 2 : cut + 3].islower():
+            cut = raw.find("\n\n", cut + 2)
+        if cut < 0:
+            break
+        cuts.append(cut + 2)
+    cuts.append(len(raw))
+    texts: list[str] = []
+    offsets = array("i" if len(raw) < 2**31 - 1 else "q")
+    removed: list[Removed] = []
+    flags: list[Flag] = []
+    size = 0
+    for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+        piece_fns = [fn for name, fn in zip(names, fns, strict=True)
+                     if not (name == "letterhead" and k > 0) and not (name == "portal_footer" and b < len(raw))]
+        t = _clean_piece(raw[a:b], piece_fns, a)
+        removed.extend(t.removed)
+        if t.text:
+            if texts:
+                texts.append("\n\n")  # the blank line the text was cut at
+                offsets.extend((a - 2, a - 1))
+                size += 2
+            flags.extend(Flag(kind, s + size, e + size, d) for kind, s, e, d in t.flags)
+            texts.append(t.text)
+            offsets.frombytes(memoryview(t.offsets).cast("B")[: -t.offsets.itemsize])
+            size += len(t.text)
+        if any(r.step == "site_tail" for r in t.removed) and b < len(raw):
+            removed.append(Removed("site_tail", b, len(raw), raw[b:]))
+            break
+    else:
+        b = len(raw)
+    offsets.append(b if texts else 0)
+    return Cleaned("".join(texts), offsets, tuple(removed), tuple(flags))  # type: ignore[arg-type]
 
 
 def clean(source: Source, steps: Iterable[str] = DEFAULT_STEPS) -> Cleaned:

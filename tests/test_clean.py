@@ -255,6 +255,14 @@ def test_seed_offsets_map_back(path):
     assert cleaned(once) == once
 
 
+@pytest.mark.parametrize("path", [SEED_002, SEED_004])
+def test_big_texts_cleaned_in_pieces_give_the_same_result(path):
+    raw = path.read_text(encoding="utf-8")
+    whole, pieces = clean_text(raw), clean_text(raw, chunk_chars=3000)
+    assert pieces.text == whole.text
+    assert list(pieces.offsets) == list(whole.offsets)
+
+
 # ---------------------------------------------------------------- CLI
 
 

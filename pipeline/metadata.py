@@ -546,6 +546,12 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
                 raw = None
         if raw:
             out["issuer"] = format_issuer(raw)
+            # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH`: the authority line leaves the province to the letterhead.
+            tail = re.search(r"(?i)\b(tỉnh|thành phố)$", out["issuer"])
+            known = province_of(format_issuer(lh)) if lh else None
+            known = known or _provinces().get(_fold_tone(out.get("place") or "").lower())
+            if tail and known:
+                out["issuer"] = f"{out['issuer'][:tail.start()]}{tail.group(1).lower()} {known}"
     if out.get("issuer"):
         out["province"] = province_of(out["issuer"]) or out.get("province")
     if not out.get("province") and out.get("place") and re.search(r"UBND|HĐND|ủy$", out.get("issuer") or ""):

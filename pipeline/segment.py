@@ -26,7 +26,7 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(r"^(?:Phần|PHẦN)[ \t]+(thứ[ \t]+\w+|THỨ[ \t]+\w+|" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
     ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)[ \t]+(" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
     ("item", re.compile(r"^(?:Mục|MỤC)[ \t]+(\d{1,2}|" + _ROMAN + r")\b[ \t]*[.:\-–]?[ \t]*")),
-    ("article", re.compile(r"^(?:Điều|ĐIỀU)[ \t]+(\d{1,3}[a-zđ]?)[ \t]*[.:][ \t]*")),
+    ("article", re.compile(r"^(?:Điều|ĐIỀU)[ \t]+(\d{1,3}[a-zđ]?)(?:[ \t]*[.:][ \t]*|[ \t]*$)")),
     ("annex", re.compile(
         r"^(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?>(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?)\b)?)[ \t]*[.:\-–]?[ \t]*"
         r"(?=$|[A-ZĐÀ-Ỹ(\"“])")),
@@ -206,6 +206,8 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
     bare = mk is not None and not text[ls + mk[2]:le].strip(" \t*.:-–")
     for s, e in lines_after[:3]:
         nxt = text[s:e].strip()
+        if bare and not nxt:
+            continue  # `Chương I`, a blank line, then its name
         if bare and nxt:
             # `Chương I` / `PHỤ LỤC` alone on its line: its name is the next line.
             he, head, bare, caps = e, nxt, False, _mostly_upper(nxt)

@@ -218,6 +218,12 @@ HEAD_CASES = [
      {"type": "Nghị quyết", "symbol": "386/NQ-CP", "date": "2025-12-01", "issuer": "Chính phủ", "province": None,
       "title": "Về việc tiếp thu, giải trình dự án luật thuế thu nhập cá nhân (sửa đổi)", "signer_title": "Thủ tướng",
       "signer": "Phạm Minh Chính"}),
+    # the authority line names the province's committee without the province
+    ("ỦY BAN NHÂN DÂN\nTỈNH BẠC LIÊU\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 2083/QĐ-UBND\n\nBạc Liêu, "
+     "ngày 08 tháng 12 năm 2016\n\nQUYẾT ĐỊNH\n\nVỀ VIỆC CÔNG BỐ THỦ TỤC HÀNH CHÍNH\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n\n"
+     "Căn cứ Luật tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n",
+     {"type": "Quyết định", "issuer": "Chủ tịch UBND tỉnh Bạc Liêu", "province": "Bạc Liêu",
+      "title": "Về việc công bố thủ tục hành chính"}),
     # a two-level letterhead: the issuer is the lower body
     ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-SNV\n"
      "Quảng Ngãi, ngày 5 tháng 1 năm 2018\n\nKẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2018\n\nI. MỤC ĐÍCH\n",

@@ -30,6 +30,8 @@ MARKER_CASES = [
     ("+ 100% các thủ tục hành chính", "", ("plus", "+")),
     ("Điều 1. Ban hành kèm theo Quyết định này", "", ("article", "1")),
     ("Điều 12a. Sửa đổi", "", ("article", "12a")),
+    ("Điều 1", "", ("article", "1")),
+    ("Điều 1 của Luật này", "", None),
     ("Chương II", "", ("chapter", "II")),
     ("CHƯƠNG III. TỔ CHỨC THỰC HIỆN", "", ("chapter", "III")),
     ("Mục 1. QUY ĐỊNH CHUNG", "", ("item", "1")),
@@ -144,6 +146,13 @@ def test_chapter_heading_takes_its_name_line() -> None:
     t = _tree(text)
     assert t["Chương I"].heading == "Chương I NHỮNG QUY ĐỊNH CHUNG"
     assert [p for p in t if p] == ["Chương I", "Chương I.Điều 1", "Chương I.Điều 1.1", "Chương II", "Chương II.Điều 2"]
+
+
+def test_bare_heading_takes_its_name_across_a_blank_line() -> None:
+    text = "Chương I\n\nCHẾ ĐỘ CHÍNH TRỊ\n\nĐiều 1\n\nNước Cộng hòa xã hội chủ nghĩa Việt Nam là một nước độc lập.\n"
+    t = _tree(text)
+    assert t["Chương I"].heading == "Chương I CHẾ ĐỘ CHÍNH TRỊ"
+    assert [p for p in t if p] == ["Chương I", "Chương I.Điều 1"]
 
 
 def test_wrapped_heading_joins_its_continuation() -> None:

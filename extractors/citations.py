@@ -586,7 +586,7 @@ def scan(text: str) -> tuple[Raw, ...]:
     taken = [(r.start, r.end) for r in typed]
     laws = _laws(text, lo, hi)
     taken += [(r.start, r.end) for r in laws]
-    bare = _bare(text, lo, hi, taken, typed)
+    bare = _bare(text, lo, hi, taken, sorted(typed + [r for r in laws if r.symbol], key=lambda r: r.start))
     taken += [(r.start, r.end) for r in bare]
     selfs = []
     for m in _self_rx().finditer(text, lo, hi):

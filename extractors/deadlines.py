@@ -214,7 +214,7 @@ def title_deadline(title: str | None) -> str | None:
     if not title:
         return None
     # Dates of cited documents ("ngày 05/12/2016") are not the plan's period.
-    clean = re.sub(r"ngày\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}", " ", title)
+    clean = re.sub(r"ngày\s*\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4}", " ", title, flags=re.I)
     for te in find_deadlines(clean):
         if te.kind in ("period", "end_of_year") and te.due:
             return te.due

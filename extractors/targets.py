@@ -863,8 +863,8 @@ def _dedupe(targets: list[Target], ctx: Context) -> list[Target]:
         key = (t.value, t.unit, t.indicator, t.deadline)
         if t.rule.startswith("target.table") and t.criterion is None and key in seen:
             continue
-        if t.rule.startswith("target.text") and key in seen and seen[key] != top:
-            continue
+        if t.rule.startswith("target.text") and key in seen and seen[key] != top and t.indicator != "other":
+            continue  # (an "other" target says too little to tell a restatement from a new commitment)
         if t.rule.startswith("target.text") and any(
             o.start == t.start and o.end == t.end and o.value == t.value and o.indicator == t.indicator for o in out
         ):

@@ -66,6 +66,7 @@ def test_several_in_one_line() -> None:
     ("Chương trình hành động thực hiện Nghị quyết số 16-NQ/TU ngày 14/10/2021 của Tỉnh ủy giai đoạn "
      "2021-2025, định hướng đến năm 2030", "2025-12-31"),
     ("Tổ chức thực hiện Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ trên địa bàn tỉnh Sơn La", None),
+    ("Thực hiện Chỉ thị số 27/CT-TTg ngày 15 tháng 8 năm 2024 của Thủ tướng Chính phủ", None),
 ])
 def test_title_deadline(title: str, due: str | None) -> None:
     assert title_deadline(title) == due

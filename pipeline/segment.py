@@ -45,6 +45,7 @@ _LEAD = re.compile(r"^[ \t]*(?:[*#>]+[ \t]*)?")
 _RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.(?:[ \t]|$)")
 _END_PUNCT = tuple(".:;!?)\"”")
+_BARE_WORD = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)(?:\*\*)?$")
 
 
 # ---------------------------------------------------------------- gazetteer
@@ -319,6 +320,15 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             prev, prev_heading, prev_structural = stripped, False, False
             continue
         mk = match_marker(line, prev)
+        split_le = None
+        if mk is None and _BARE_WORD.match(stripped) and i + 1 < len(spans):
+            # `Điều` / `1. Phạm vi điều chỉnh` on two lines (table cells of a web page): one heading.
+            ns, ne = spans[i + 1]
+            joined = mk2 = match_marker(stripped + " " + text[ns:ne].strip())
+            if joined is not None and joined[0] in ("article", "chapter", "part", "item"):
+                lead = len(text[ns:ne]) - len(text[ns:ne].lstrip())
+                mk = (mk2[0], mk2[1], (ns + lead + mk2[2] - len(stripped) - 1) - ls)
+                split_le = ne
         if (mk is not None and mk[0] in ("article", "chapter", "part", "item") and prev and not prev_structural
                 and prev[-1:].isalnum() and not _mostly_upper(prev)
                 and (not prev_heading or not line[mk[2]:].strip(" \t*.:"))):
@@ -346,6 +356,11 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
                     break
                 if o.kind == "arabic" and _arabic_depth(o.label) > _arabic_depth(label):
                     same = j
+        if kind not in ("dash", "plus") and same is None:
+            # `Nơi nhận` and the signature hold only their list lines: a numbered heading after them starts afresh.
+            paras = [j for j, o in enumerate(stack) if o.kind == "para"]
+            if paras:
+                same = paras[0]
         rank = RANK[kind]
         if rank is not None and same is None:
             for j, o in enumerate(stack):
@@ -355,7 +370,11 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
                     break
         if same is not None:
             close_to(same, ls)
-        he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4])
+        if split_le is not None:
+            he = split_le
+            skip_until = he
+        else:
+            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4])
         if he > le:
             skip_until = he
         parent = stack[-1] if stack else None

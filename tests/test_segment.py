@@ -321,3 +321,16 @@ def test_wrapped_period_joins_the_heading() -> None:
     t = _tree(text)
     assert [p for p in t if p] == ["II", "II.4", "II.5"]
     assert t["II.4"].heading == "4. Trong giai đoạn 2026 - 2030 phấn đấu có ít nhất 10% đội ngũ."
+
+
+def test_article_word_and_number_on_two_lines() -> None:
+    text = "Chương I\nQUY ĐỊNH CHUNG\nĐiều\n1. Phạm vi điều chỉnh, đối tượng áp dụng\n1. Phạm vi điều chỉnh\na) Quy chế này.\nĐiều\n2. Giải thích từ ngữ\n"
+    t = _tree(text)
+    assert [p for p in t if p] == ["Chương I", "Chương I.Điều 1", "Chương I.Điều 1.1", "Chương I.Điều 1.1.a", "Chương I.Điều 2"]
+    assert t["Chương I.Điều 1"].heading == "Điều 1. Phạm vi điều chỉnh, đối tượng áp dụng"
+
+
+def test_numbered_heading_after_recipients_leaves_them() -> None:
+    text = "Điều 3. Thi hành.\nNơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nQUY CHẾ\n1. Kinh phí hoạt động\n- Ngân sách.\n"
+    t = _tree(text)
+    assert [p for p in t if p] == ["Điều 3", "Nơi nhận", "Nơi nhận.-1", "Nơi nhận.-2", "1", "1.-1"]

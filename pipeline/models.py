@@ -9,6 +9,7 @@ text of its file, so it can be shown in the original through `Cleaned.to_raw`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -59,7 +60,7 @@ class Cleaned:
     """
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]  # array("i") in practice: 4 bytes a character
     removed: tuple[Removed, ...] = ()
     flags: tuple[Flag, ...] = ()
 

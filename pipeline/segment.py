@@ -361,6 +361,12 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             paras = [j for j, o in enumerate(stack) if o.kind == "para"]
             if paras:
                 same = paras[0]
+        if kind == "arabic" and same is None:
+            # A numbered item never sits under a `-`/`+` line: close the run of bullets it follows.
+            for j, o in enumerate(stack):
+                if o.kind in ("dash", "plus") and all(x.kind in ("dash", "plus") for x in stack[j:]):
+                    same = j
+                    break
         rank = RANK[kind]
         if rank is not None and same is None:
             for j, o in enumerate(stack):

@@ -334,3 +334,9 @@ def test_numbered_heading_after_recipients_leaves_them() -> None:
     text = "Điều 3. Thi hành.\nNơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nQUY CHẾ\n1. Kinh phí hoạt động\n- Ngân sách.\n"
     t = _tree(text)
     assert [p for p in t if p] == ["Điều 3", "Nơi nhận", "Nơi nhận.-1", "Nơi nhận.-2", "1", "1.-1"]
+
+
+def test_numbered_item_closes_the_bullets_before_it() -> None:
+    text = "- Công dân Việt Nam đủ 6 tuổi trở lên:\n+ Hình Quốc huy;\n+ Quốc tịch.\n1. Thẻ căn cước hình chữ nhật.\n2. Thẻ được sản xuất bằng nhựa.\n"
+    t = _tree(text)
+    assert [p for p in t if p] == ["-1", "-1.+1", "-1.+2", "1", "2"]

@@ -16,7 +16,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from .models import Document, Source
+from .models import Document, Removed, Source
 from .normalize import collapse, normalize_symbol
 from .segment import _gaz, _mostly_upper, type_headings
 
@@ -41,6 +41,7 @@ _MOTTO_WORDS = re.compile(
     r"VĂN\s+BẢN\s+QUY\s+PHẠM\s+PHÁP\s+LUẬT|VĂN\s+BẢN\s+PHÁP\s+LUẬT\s+KHÁC|VĂN\s+BẢN\s+HỢP\s+NHẤT\s*-?", re.I)
 _BODY_START = re.compile(
     r"^(?:ỦY|UỶ|BAN|SỞ|BỘ|CHÍNH|VĂN|HỘI|CỤC|TỔNG|THỦ|QUỐC|TRUNG|TỈNH ỦY|THÀNH ỦY|ĐẢNG|KIỂM|TÒA|NGÂN|CÔNG AN|ĐẠI HỌC|VIỆN)\b")
+_VBHN = re.compile(r"(?m)^[ \t|*]*Số[ \t]*:[ \t]*\d+[ \t]*/[ \t]*VBHN")
 _VV = re.compile(r"(?m)^[ \t|*]*V/v[ \t.:]*([^\n|]+)")
 _PAREN_STOP = re.compile(r"^\(\s*(?:\*\*)?(?:Ban hành|BAN HÀNH|[Kk]èm|KÈM|Đã ký|Dự thảo|DỰ THẢO|Áp dụng|Văn bản|Tiếp theo)")
 _AUTHORITY = re.compile(
@@ -381,7 +382,7 @@ def _letterhead_issuer(head: str) -> str | None:
         s = collapse(s)
         if not s:
             continue
-        if re.match(r"(?i)^số\b|.*,\s*ngày", s):
+        if re.match(r"(?i)^(?:[\wÀ-ỹ]+\s){0,3}số\s*:|^số\b|.*,\s*ngày", s):
             break
         if not _mostly_upper(s) or len(s) > 90:
             parts = []  # chrome or a title before the letterhead: start over
@@ -444,8 +445,13 @@ def _title_lines(text: str, start: int, limit: int) -> tuple[int, int] | None:
     return (first, last) if first is not None else None
 
 
-def read_metadata(text: str, doc: Document, docs: list[Document], source: Source) -> dict[str, Any]:
-    """Type, symbol, date, place, issuer, province, title, signer and recipients of one document."""
+def read_metadata(text: str, doc: Document, docs: list[Document], source: Source,
+                  removed: tuple[Removed, ...] = ()) -> dict[str, Any]:
+    """Type, symbol, date, place, issuer, province, title, signer and recipients of one document.
+
+    `removed` are the pieces cleaning dropped: a letterhead it took for a running header still names
+    the first document's number and issuer.
+    """
     s0, e0 = doc.start, doc.end
     body = text[s0:e0]
     out: dict[str, Any] = {}
@@ -460,14 +466,19 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
     # Number and symbol.
     sym = read_symbol(letterhead[-2500:]) if letterhead else None
     if sym is None and not promulgated:
-        tail = body[-2500:]
-        if re.search(r"(?i)văn bản hợp nhất|VBHN", tail):
-            sym = read_symbol(tail)
+        # A consolidated text carries its number in the authentication block after the text (`Số: 22/VBHN-BTC`).
+        vb = _VBHN.search(body)
+        if vb is not None:
+            sym = read_symbol(body[vb.start():vb.end() + 40])
             if sym is not None:
                 out["type"] = "Văn bản hợp nhất"
-                dm = _DATE_LINE.search(tail, sym[3])
+                dm = _DATE_LINE.search(body, vb.end(), vb.end() + 200)
                 if dm:
                     out["date"] = _iso(dm.group("d"), dm.group("m"), dm.group("y"))
+    dropped_head = ""
+    if sym is None and doc.index == 0:
+        dropped_head = "\n".join(r.text for r in removed if r.raw_start < 3000 and _SO.search(r.text))
+        sym = read_symbol(dropped_head) if dropped_head else None
     if sym is not None:
         out["number"], out["symbol"] = sym[0], sym[1]
     # Place and date.
@@ -479,6 +490,11 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
             place = _place_before(seg, dm.start())
             if place:
                 out["place"] = place
+    if "date" not in out and not promulgated:
+        # A law is dated by its passing: `Luật này đã được Quốc hội ... thông qua ngày 13 tháng 11 năm 2020.`
+        pm = re.search(r"thông qua ngày[ \t\n]*(\d{1,2})[ \t\n]*tháng[ \t\n]*(\d{1,2})[ \t\n]*năm[ \t\n]*((?:19|20)\d\d)", body)
+        if pm:
+            out["date"] = _iso(pm.group(1), pm.group(2), pm.group(3))
     # A running title `Thông tư số 102/2018/TT-BTC ngày ...` when the head has no type line or number.
     if not promulgated and ("symbol" not in out or "type" not in out):
         _running_title(body[:1500], out)
@@ -538,6 +554,7 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
     if "issuer" not in out:
         auth = _authority_line(text[after_title:min(e0, after_title + 1500)]) if after_title is not None else None
         lh = _letterhead_issuer(letterhead) if letterhead else None
+        lh = lh or (_letterhead_issuer(dropped_head.strip()) if dropped_head else None)
         raw = auth or lh
         if raw is None:
             sig = re.search(r"(?m)^[ \t]*TM\.[ \t]*\n?[ \t]*([^\n]+)$", body)

@@ -497,7 +497,7 @@ def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
             promulgated_by=parent,
             sections=build_tree(text, s, e),
         ))
-    metas = [read_metadata(text, doc, docs, source) for doc in docs]
+    metas = [read_metadata(text, doc, docs, source, cleaned.removed) for doc in docs]
     for i, doc in enumerate(docs):
         if doc.promulgated_by is None:
             continue

@@ -242,3 +242,19 @@ def test_read_metadata_heads(text: str, expected: dict) -> None:
     doc = segment(src, clean(src))[0]
     for k, v in expected.items():
         assert getattr(doc, k) == v, (k, getattr(doc, k))
+
+
+def test_law_number_from_a_dropped_letterhead_and_date_from_its_passing() -> None:
+    from vnplan.models import Cleaned, Removed
+    from vnplan.segment import segment
+
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nLUẬT\nNGƯỜI LAO ĐỘNG VIỆT NAM ĐI LÀM VIỆC Ở NƯỚC "
+            "NGOÀI\n\nCăn cứ Hiến pháp;\nĐiều 1. Phạm vi điều chỉnh\nLuật này đã được Quốc hội nước Cộng hòa xã hội chủ nghĩa "
+            "Việt Nam khóa XIV, kỳ họp thứ 10 thông qua ngày 13 tháng 11 năm 2020.\n")
+    from vnplan.load import load_bytes
+
+    src = load_bytes(text.encode("utf-8"), "txt")
+    cleaned = Cleaned(text, tuple(range(len(text) + 1)), (Removed("letterhead", 1, 85, "\n\nQUỐC HỘI\n\nLuật số: 69/2020/QH14\n"),))
+    doc = segment(src, cleaned)[0]
+    assert (doc.type, doc.symbol, doc.date, doc.issuer) == ("Luật", "69/2020/QH14", "2020-11-13", "Quốc hội")
+    assert doc.title == "Người lao động Việt Nam đi làm việc ở nước ngoài"

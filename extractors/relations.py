@@ -309,8 +309,11 @@ def extract(ctx: Context) -> Iterator[Relation]:
 
     # Body cues right before a citation: `bãi bỏ Quyết định số ...`, `(thay thế Quyết định số ...)`.
     body_rels = {"repeals", "replaces", "amends"}
+    quoting = bool(re.fullmatch(_part("quoting_types"), fold(ctx.doc.type or ""), re.IGNORECASE))
     last: tuple[Citation, str, str] | None = None
     for c in cits:
+        if quoting:
+            break  # a consolidated text quotes its amending documents' `bãi bỏ`: not its own act
         if not (bstart <= c.start < e0) or id(c) in nested_ids or any(o is c for o in (allc[i] for i in nested)):
             continue
         cs = _clause_start(text, s0, c.start)

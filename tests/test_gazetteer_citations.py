@@ -68,7 +68,8 @@ def test_relation_cue_examples(cue, example):
     assert re.search(cue.replace(" ", r"\s+"), example, re.IGNORECASE)
 
 
-@pytest.mark.parametrize("name", ["between_lead", "target_lead", "planned_markers", "in_force_markers", "promulgates", "attached_header"])
+@pytest.mark.parametrize("name", ["between_lead", "target_lead", "planned_markers", "in_force_markers", "promulgates", "attached_header",
+                                  "quoting_types"])
 def test_relation_cue_parts_examples(name):
     part = CUES[name]
     for ex in part["examples"]:

@@ -101,3 +101,9 @@ def test_seed_repeal_target_key_is_the_repealed_documents_key():
 ])
 def test_relation_cue_choice(text, expected):
     assert {(r.relation, r.modality, r.source, r.target) for r in relations_of(text, doc_type="Quyết định")} == expected
+
+
+def test_consolidated_text_does_not_repeal_what_it_quotes():
+    text = "LUẬT\nBẢO HIỂM XÃ HỘI\n\nĐiều 1. Bãi bỏ khoản 2 Điều 17 của Luật Người cao tuổi số 39/2009/QH12."
+    assert relations_of(text, doc_type="Văn bản hợp nhất") == []
+    assert [r.relation for r in relations_of(text, doc_type="Luật")] == ["amends"]

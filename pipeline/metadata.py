@@ -22,7 +22,7 @@ from .segment import _gaz, _mostly_upper, type_headings
 
 # ---------------------------------------------------------------- patterns
 
-_SYM = (r"(?P<num>\d{1,5}[a-zA-Z]?)?[ \t]*(?P<rest>(?:[/-][ \t]*(?:19|20)\d\d[ \t]*)?[/-][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*"
+_SYM = (r"(?P<num>\d{1,5}(?:\.\d{1,3})?[a-zA-Z]?)?[ \t]*(?P<rest>(?:[/-][ \t]*(?:19|20)\d\d[ \t]*)?[/-][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*"
         r"(?:[ \t]*[-/][ \t]*[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*)")
 _SO = re.compile(r"(?m)(?:^[ \t|*#]*Số[ \t]*:?|(?<![\wÀ-ỹ])[Ss]ố[ \t]*:)[ \t]*(?:\n[ \t|*]*)?" + _SYM)
 _DATE_LINE = re.compile(

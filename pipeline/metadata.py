@@ -36,7 +36,7 @@ _HEADER = re.compile(
     r"(?:của\s+(?P<by>[^()]{3,120}?))?\s*(?:\*\*)?\)", re.I)
 _CAN_CU = re.compile(r"(?m)^[ \t*]*(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
 _MOTTO_WORDS = re.compile(
-    r"CỘNG\s+H[OÒ]À?\s*XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
+    r"(?:CỘNG\s+)?H[OÒ][ÀA]?\s*XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|^\s*CỘNG\s*$|"
     r"Độc\s+lập\s*-\s*Tự\s*d\s*o\s*-\s*Hạnh\s+phúc|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|CÔNG\s+BÁO[^\n]*|"
     r"VĂN\s+BẢN\s+QUY\s+PHẠM\s+PHÁP\s+LUẬT|VĂN\s+BẢN\s+PHÁP\s+LUẬT\s+KHÁC|VĂN\s+BẢN\s+HỢP\s+NHẤT\s*-?", re.I)
 _BODY_START = re.compile(
@@ -376,6 +376,7 @@ def _lines(s: str, base: int = 0) -> list[tuple[int, int, str]]:
 def _letterhead_issuer(head: str) -> str | None:
     """The issuing body named in the letterhead cells before the number line."""
     parts: list[str] = []
+    repeat = False
     for _, _, line in _lines(head):
         s = _MOTTO_WORDS.sub(" ", line.replace("|", " ").replace("*", " "))
         s = re.sub(r"[-_=]{2,}", " ", s)
@@ -384,18 +385,22 @@ def _letterhead_issuer(head: str) -> str | None:
             continue
         if re.match(r"(?i)^(?:[\wÀ-ỹ]+\s){0,3}số\s*:|^số\b|.*,\s*ngày", s):
             break
-        if not _mostly_upper(s) or len(s) > 90:
+        if not (_mostly_upper(s) or s.isupper()) or len(s) > 90:
             parts = []  # chrome or a title before the letterhead: start over
             continue
-        if parts and _BODY_START.match(s) and not re.match(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN)\b", s):
+        if parts and _BODY_START.match(s) and not re.match(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN)\b", s) and len(" ".join(parts)) > 3:
             if collapse(" ".join(parts)).endswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "BỘ",
                                                    "BAN", "SỞ")):
                 parts.append(s)
                 continue
             if s == collapse(" ".join(parts)) or collapse(" ".join(parts)).startswith(s):
+                repeat = True
                 continue  # the running header repeats the letterhead
             parts = [s]  # the lower line of a two-level letterhead is the issuer
             continue
+        if repeat and s in collapse(" ".join(parts)):
+            continue  # the rest of the repeated letterhead (`BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI`)
+        repeat = False
         parts.append(s)
     if not parts:
         return None

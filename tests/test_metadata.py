@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from vnplan.gazetteer import load
 from vnplan.metadata import (
+    _letterhead_issuer,
     _recipients,
     _signature,
     format_issuer,
@@ -259,3 +260,19 @@ def test_law_number_from_a_dropped_letterhead_and_date_from_its_passing() -> Non
     doc = segment(src, cleaned)[0]
     assert (doc.type, doc.symbol, doc.date, doc.issuer) == ("Luật", "69/2020/QH14", "2020-11-13", "Quốc hội")
     assert doc.title == "Người lao động Việt Nam đi làm việc ở nước ngoài"
+
+
+LETTERHEAD_CASES = [
+    ("CÔNG BÁO/Số 231 + 232/Ngày 01-02-2025 7\nBỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nBỘ LAO ĐỘNG - THƯƠNG BINH CỘNG HÒA XÃ HỘI CHỦ "
+     "NGHĨA VIỆT NAM\nVÀ XÃ HỘI Độc lập - Tự do - Hạnh phúc\n", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
+    ("ỦY BAN NHÂN DÂN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nTỈNH LẠNG SƠN\n\nĐộc lập - Tự do - Hạnh phúc\n",
+     "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"),
+    ("ỦY\nBAN NHÂN DÂN\nTỈNH QUẢNG NINH\n-------\n|\nCỘNG\nHÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n",
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"),
+    ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", "SỞ NỘI VỤ"),
+]
+
+
+@pytest.mark.parametrize(("head", "expected"), LETTERHEAD_CASES)
+def test_letterhead_issuer(head: str, expected: str) -> None:
+    assert _letterhead_issuer(head) == expected

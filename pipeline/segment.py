@@ -72,6 +72,7 @@ def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...
     return tuple(out)
 
 
+_ROLE = re.compile(r"\s*(?:[-–]\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)\b|\((?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực))")
 _PERIOD_HEAD = re.compile(
     r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
     r"((?:19|20)\d\d)\s*(?:[-–]|đến)\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)?")
@@ -116,6 +117,10 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
             if req is not None and not any(req.search(a) for a in ancestors):
                 continue
             s, e = start + m.start("agency"), start + m.end("agency")
+            # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.
+            role = _ROLE.search(text, s, e)
+            if role is not None and role.start() > s:
+                e = role.start()
             out.append(Scope("agency", collapse(text[s:e]), s, e, text[s:e]))
             break
     return tuple(out)

@@ -79,6 +79,10 @@ SCOPE_CASES = [
     ("Cải cách thể chế", [], []),
     ("Bộ Nội vụ", ["roman|II. NHIỆM VỤ, GIẢI PHÁP"], [("agency", "Bộ Nội vụ", "Bộ Nội vụ")]),
     ("Bộ máy hành chính", [], []),
+    ("Trách nhiệm của Sở Nội vụ - Cơ quan Thường trực cải cách hành chính của tỉnh", [],
+     [("agency", "Sở Nội vụ", "Sở Nội vụ")]),
+    ("Đài Phát thanh - Truyền hình Quảng Ngãi, Báo Quảng Ngãi:", ["roman|III- TỔ CHỨC THỰC HIỆN"],
+     [("agency", "Đài Phát thanh - Truyền hình Quảng Ngãi, Báo Quảng Ngãi", "Đài Phát thanh - Truyền hình Quảng Ngãi, Báo Quảng Ngãi")]),
     ("Tiếp tục nâng cao chất lượng dự thảo, xây dựng trình Ủy ban nhân dân tỉnh ban hành đến năm 2015 các văn bản", [], []),
 ]
 

@@ -380,6 +380,22 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
 
 
 @cache
+def _long_names() -> list[re.Pattern[str]]:
+    names = sorted(load("doctypes.json")["long_law_names"]["entries"], key=len, reverse=True)
+    return [re.compile(_ws(n).replace(",", r"\s*,"), re.IGNORECASE) for n in names]
+
+
+def _long_name(text: str, pos: int, hi: int) -> tuple[str, int] | None:
+    """A gazetteer law name written whole at `pos` (the `Luật` word): (name without `Luật`, end)."""
+    for rx in _long_names():
+        m = rx.match(text, pos, hi)
+        if m and not text[m.end() : m.end() + 1].isalpha():
+            written = re.sub(r"\s+", " ", m.group(0)).replace(" ,", ",")
+            return written.split(" ", 1)[1], m.end()
+    return None
+
+
+@cache
 def _law_aliases() -> dict[str, str]:
     return {fold(e["alias"]): e["name"] for e in load("doctypes.json")["law_aliases"]["entries"]}
 
@@ -418,7 +434,7 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
             r.title = None
             out.append(r)
             continue
-        got = _law_name(text, npos, hi, amending)
+        got = _long_name(text, m.start(), hi) or _law_name(text, npos, hi, amending)
         if not got:
             continue
         name, end = got

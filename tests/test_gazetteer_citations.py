@@ -79,3 +79,9 @@ def test_relation_cue_parts_examples(name):
 @pytest.mark.parametrize("example", DOCTYPES["name_continuations"]["examples"])
 def test_name_continuation_examples(example):
     assert fold(example) in [fold(c.title or "") for c in citations_of("Căn cứ " + example + " ngày 26 tháng 11 năm 2014;")]
+
+
+@pytest.mark.parametrize("example", DOCTYPES["long_law_names"]["examples"])
+def test_long_law_name_examples(example):
+    names = {fold(n) for n in DOCTYPES["long_law_names"]["entries"]}
+    assert names & {fold(c.title or "") for c in citations_of(example)}

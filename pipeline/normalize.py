@@ -4,22 +4,41 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _SPACE = re.compile(r"\s+")
 
 
+@cache
+def _code_casing() -> dict[str, str]:
+    """Mixed-case codes as the gazetteer spells them (`TTG` -> `TTg`, `CTR` -> `CTr`)."""
+    from vnplan.gazetteer import load
+
+    codes = [e.get("code") for e in load("doctypes.json")["entries"]]
+    codes += [e.get("code") for e in load("issuers.json")["codes"]]
+    return {c.upper(): c for c in codes if c and c != c.upper()}
+
+
+_CODE_PART = re.compile(r"[A-Za-zĐđ]+")
+
+
 def normalize_symbol(raw: str) -> str:
-    """`205 /QĐ- UBND` -> `205/QĐ-UBND`; `30C/NQ-CP` -> `30c/NQ-CP`; `92/20 17/NĐ-CP` -> `92/2017/NĐ-CP`."""
+    """`205 /QĐ- UBND` -> `205/QĐ-UBND`; `30C/NQ-CP` -> `30c/NQ-CP`; `92/20 17/NĐ-CP` -> `92/2017/NĐ-CP`.
+
+    Codes are upper case except the ones official symbols write in mixed case
+    (`QĐ-TTg`, `TTr-SNV`, `CTr-UBND`), which keep the gazetteer's spelling.
+    """
     s = unicodedata.normalize("NFC", raw)
     s = _SPACE.sub("", s).strip(".,;:")
     s = s.replace("–", "-").replace("Ð", "Đ")  # U+00D0 eth looks like Đ in scraped text
     m = re.match(r"^(\d+)([A-Za-z]?)(.*)$", s)
     if m:
         num, letter, rest = m.groups()
-        s = num + letter.lower() + rest.upper().replace("Đ", "Đ")
+        s = num + letter.lower() + rest.upper()
     else:
         s = s.upper()
-    return s
+    casing = _code_casing()
+    return _CODE_PART.sub(lambda w: casing.get(w.group(0), w.group(0)), s) if m else s
 
 
 def collapse(text: str) -> str:

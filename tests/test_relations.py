@@ -21,9 +21,9 @@ CASES = [
      "Quyết định", {("based_on", "in_force", "self", "61/2018/NĐ-CP"), ("based_on", "in_force", "self", "107/2021/NĐ-CP"),
                     ("amends", "reported", "107/2021/NĐ-CP", "61/2018/NĐ-CP")}),
     (DECISION_HEAD + "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 2524/TTr-SNV ngày 12/11/2021.\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
-     "Quyết định", {("proposed_by", "in_force", "self", "2524/TTR-SNV")}),
+     "Quyết định", {("proposed_by", "in_force", "self", "2524/TTr-SNV")}),
     (DECISION_HEAD + "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 52/TTr-SNV ngày 04 tháng 02 năm 2012,\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
-     "Quyết định", {("proposed_by", "in_force", "self", "52/TTR-SNV")}),
+     "Quyết định", {("proposed_by", "in_force", "self", "52/TTr-SNV")}),
     (DECISION_HEAD + "Thực hiện Công văn số 207/BNV-CCHC ngày 11 tháng 01 năm 2012 của Bộ Nội vụ;\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
      "Quyết định", {("implements", "in_force", "self", "207/BNV-CCHC")}),
     ("QUYẾT ĐỊNH\n\nQUYẾT ĐỊNH:\n\nĐiều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký và bãi bỏ Quyết định số "
@@ -43,7 +43,7 @@ CASES = [
      "Kế hoạch", {("amends", "reported", "107/2021/NĐ-CP", "61/2018/NĐ-CP")}),
     ("KẾ HOẠCH\n\nI. NHIỆM VỤ\n\n- Thực hiện Văn bản số 1783/UBND-TH5 ngày 23/3/2022 về thực hiện Kết luận số 28-KL/TW ngày "
      "21/02/2022 của Bộ Chính trị và Công điện số 209/CĐ-TTg ngày 28/02/2022 của Thủ tướng Chính phủ.",
-     "Kế hoạch", {("implements", "reported", "1783/UBND-TH5", "28-KL/TW"), ("implements", "reported", "1783/UBND-TH5", "209/CĐ-TTG")}),
+     "Kế hoạch", {("implements", "reported", "1783/UBND-TH5", "28-KL/TW"), ("implements", "reported", "1783/UBND-TH5", "209/CĐ-TTg")}),
     # Tasks that use a document are not document-level relations.
     ("KẾ HOẠCH\n\nI. NHIỆM VỤ\n\n- Triển khai thực hiện có hiệu quả Quyết định số 916/QĐ-UBND ngày 26/05/2016 của Chủ tịch UBND tỉnh.\n"
      "- Căn cứ các nội dung của Nghị quyết số 05-NQ/TU, các sở xây dựng kế hoạch.\n- công bố thay thế bộ TTHC.",
@@ -97,7 +97,7 @@ def test_seed_repeal_target_key_is_the_repealed_documents_key():
      {("based_on", "in_force", "self", "130/2018/NĐ-CP"), ("guides", "reported", "130/2018/NĐ-CP", "Luật Giao dịch điện tử")}),
     # A repealed clause amends the law; the earliest cue wins (`hướng dẫn thực hiện` is guides).
     ("QUYẾT ĐỊNH\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ khoản 4 Điều 18 của Luật Bảo hiểm y tế số 25/2008/QH12.", {("amends", "in_force", "self", "25/2008/QH12")}),
-    ("THÔNG TƯ\nHƯỚNG DẪN THỰC HIỆN QUYẾT ĐỊNH SỐ 170/2008/QĐ-TTG NGÀY 18 THÁNG 12 NĂM 2008\n\nĐiều 1. X.", {("guides", "in_force", "self", "170/2008/QĐ-TTG")}),
+    ("THÔNG TƯ\nHƯỚNG DẪN THỰC HIỆN QUYẾT ĐỊNH SỐ 170/2008/QĐ-TTG NGÀY 18 THÁNG 12 NĂM 2008\n\nĐiều 1. X.", {("guides", "in_force", "self", "170/2008/QĐ-TTg")}),
 ])
 def test_relation_cue_choice(text, expected):
     assert {(r.relation, r.modality, r.source, r.target) for r in relations_of(text, doc_type="Quyết định")} == expected

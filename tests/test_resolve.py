@@ -92,7 +92,7 @@ def test_central_documents_are_not_province_scoped():
     (("Nghị quyết", "05-NQ/TU", 2016, "Quảng Ngãi"), "quang-ngai/2016/05-NQ/TU"),
     (("Công văn", "432/SNV", 2017, "Quảng Ngãi"), "quang-ngai/2017/432/SNV"),
     (("Nghị định", "61/2018/NĐ-CP", 2018, "Quảng Ngãi"), "61/2018/NĐ-CP"),
-    (("Quyết định", "846/QĐ-TTg", 2017, "Lạng Sơn"), "vn/2017/846/QĐ-TTG"),  # normalize_symbol upper-cases codes
+    (("Quyết định", "846/QĐ-TTg", 2017, "Lạng Sơn"), "vn/2017/846/QĐ-TTg"),
     (("Nghị quyết", "30c/NQ-CP", 2011, "Sơn La"), "vn/2011/30c/NQ-CP"),
     (("Kết luận", "28-KL/TW", 2022, "Quảng Ninh"), "vn/2022/28-KL/TW"),
     (("Luật", "72/2025/QH15", 2025, "Quảng Ninh"), "72/2025/QH15"),

@@ -46,27 +46,6 @@ def collapse(text: str) -> str:
     return _SPACE.sub(" ", text.replace("**", "")).strip()
 
 
-def title_case_sentence(text: str) -> str:
-    """An all-capitals title in sentence case: `BAN HÀNH KẾ HOẠCH` -> `Ban hành kế hoạch`."""
-    text = collapse(text)
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) < 0.8:
-        return text[:1].upper() + text[1:]
-    words = text.split(" ")
-    out = []
-    for w in words:
-        # Keep symbols and abbreviations (05-NQ/TU, PAR, UBND) as written.
-        if any(ch.isdigit() for ch in w) or "/" in w or (len(w) <= 5 and w.isupper() and w.isalpha() and w in _ABBREV):
-            out.append(w)
-        else:
-            out.append(w.lower())
-    s = " ".join(out)
-    return s[:1].upper() + s[1:]
-
-
-_ABBREV = {"UBND", "HĐND", "PAR", "INDEX", "SIPAS", "PAPI", "PCI", "CCHC", "TTHC", "CNTT", "ISO"}
-
-
 def fold(text: str) -> str:
     """A matching key: NFC, lower case, single spaces."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()

@@ -8,6 +8,10 @@ Matching rules (also in README.md):
 - targets: value, unit and deadline year;
 - agencies: canonical name, case- and tone-folded.
 Each gold fact matches at most one predicted fact, and the reverse.
+
+A gold file may hold an `annotated` list naming the kinds it covers (held-out
+files annotate only documents and targets); the other kinds of that file are not
+scored. Without the list, every kind is scored.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class Report:
     scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
     indicator_right: int = 0
     indicator_total: int = 0
+    scored_files: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
 
     @property
     def indicator_accuracy(self) -> float:
@@ -71,7 +76,7 @@ class Report:
         out: dict[str, Any] = {
             k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                 "tp": s.tp, "fp": s.fp, "fn": s.fn}
-            for k, s in self.scores.items()
+            for k, s in self.scores.items() if self.scored_files[k]
         }
         out["indicator_accuracy"] = round(self.indicator_accuracy, 4)
         return out
@@ -218,6 +223,9 @@ def load_gold(path: Path) -> dict[str, Any]:
         raise VnplanError(f"gold file {path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(data.get(k, []), list) for k in KINDS):
         raise VnplanError(f"gold file {path} does not have the FORMAT.md shape (lists of {', '.join(KINDS)})")
+    unknown = set(data.get("annotated") or ()) - set(KINDS)
+    if unknown:
+        raise VnplanError(f"gold file {path} names unknown kinds in `annotated`: {', '.join(sorted(unknown))}")
     return data
 
 
@@ -247,7 +255,8 @@ def evaluate(gold_dir: str | Path, docs_dir: str | Path) -> Report:
             pred = facts_json(process_file(doc_path))
         except Reject as exc:
             raise VnplanError(f"document {doc_path} was rejected: {exc}") from None
-        for kind in KINDS:
+        for kind in gold.get("annotated") or KINDS:
+            report.scored_files[kind] += 1
             score_kind(kind, gold.get(kind, []), pred.get(kind, []), src, report)
     return report
 
@@ -256,6 +265,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
     """A readable table of the scores, with the unmatched facts when verbose."""
     lines = [f"{'kind':<11} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for kind, s in report.scores.items():
+        if not report.scored_files[kind]:
+            lines.append(f"{kind:<11} {'(not annotated)':>20}")
+            continue
         lines.append(f"{kind:<11} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
     lines.append(f"indicator accuracy on matched targets: {report.indicator_accuracy:.3f} "
                  f"({report.indicator_right}/{report.indicator_total})")

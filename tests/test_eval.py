@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from vnplan.cli import main
-from vnplan.evaluate import KINDS, evaluate, match_citation, match_relation, match_target
+from vnplan.evaluate import KINDS, evaluate, format_report, match_citation, match_relation, match_target
 
 from .conftest import CORPUS, GOLD
 
@@ -76,3 +76,23 @@ def test_eval_missing_document_is_one_error_line(tmp_path):
     result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path), "--docs", str(CORPUS)])
     assert result.exit_code == 1
     assert result.output == f"Error: document missing.txt named by gold file x.json not found in {CORPUS}\n"
+
+
+def test_annotated_list_limits_the_kinds_scored(tmp_path):
+    seed = sorted(GOLD.glob("*.json"))[0]
+    gold = json.loads(seed.read_text(encoding="utf-8"))
+    gold["annotated"] = ["documents", "targets"]
+    gold["citations"] = gold["agencies"] = gold["relations"] = []
+    (tmp_path / seed.name).write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    report = evaluate(tmp_path, CORPUS)
+    assert report.scored_files["citations"] == 0 and report.scores["citations"].fp == 0
+    assert report.scored_files["targets"] == 1 and report.scores["targets"].tp > 0
+    assert "citations" not in report.as_dict()
+    assert "(not annotated)" in format_report(report)
+
+
+def test_unknown_annotated_kind_is_an_error(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"source": "x.txt", "annotated": ["target"]}))
+    result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path), "--docs", str(CORPUS)])
+    assert result.exit_code == 1
+    assert "unknown kinds in `annotated`: target" in result.output

@@ -71,7 +71,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(r"(?:(?:ngay\s*)?(?:trong|đến|trước|hết|cuối)\s*)*tháng\s*(\d{1,2})\s*(?:/|năm)\s*" + _YEAR,
                          re.I)),
     ("year", re.compile(
-        r"(?:(?:phấn đấu\s*)?(?:đến|trong|cuối|trước|hết|vào|hoàn thành(?:\s*trong)?|xong trong)\s*)+"
+        r"(?:(?:phấn đấu\s*)?(?:đến|tới|trong|cuối|trước|hết|vào|hoàn thành(?:\s*trong)?|xong trong)\s*)+"
         r"(?:năm\s*)?" + _YEAR + r"(?!\s*[-–]\s*(?:19|20)\d\d)", re.I)),
 )
 
@@ -285,8 +285,22 @@ def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
     s, e = sentence_bounds(text, pos, lo, hi)
     exprs = [t for t in find_deadlines(text[s:e]) if _due(t)]
     before = [t for t in exprs if s + t.start < pos]
+    # "20% xã, phường ... ngay trong năm 2025": a dated phrase closing the number's own phrase beats one
+    # further back (often the period in a cited document's title).
+    after = [t for t in exprs if s + t.start >= pos]
+    if after and s + after[0].start - pos <= 60 \
+            and not re.search(r"[;.]|\d", text[pos:s + after[0].start].split("%", 1)[-1]) \
+            and not text[pos:s + after[0].start].rstrip().endswith(","):  # ", đến năm 2030 ...": the next clause
+        return _due(after[0])
     if before:
         return _due(before[-1])
+    # "đạt 20% xã, phường “không ma túy” năm 2025, bảo đảm đến hết năm 2030 ...": a bare year closing the
+    # number's own phrase, ahead of any dated expression, is its year.
+    first = s + exprs[0].start if exprs else e
+    for m in _BARE_YEAR.finditer(text, pos, min(first, pos + 80)):
+        if not re.search(r"[;.\d]|,\s*\S+\s+\d", text[pos:m.start()].split("%", 1)[-1]):
+            return f"{m.group(1)}-12-31"
+        break
     if exprs:
         return _due(exprs[0])
     # "Chỉ số PAR Index năm 2022, phấn đấu đạt ...": a bare year naming the subject, before the number.

@@ -206,6 +206,8 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
         return "times", e + m.end()
     if (m := u["count_nouns"].match(after)) and not re.match(r"\s*(?:/|tháng|năm)", after):
         return "count", e + m.end()
+    if u["count_cue"].search(before) and (m := u["count_any_noun"].match(after)):
+        return "count", e + m.end()  # "tối thiểu 05 kịch bản": an at-least number counts whatever follows
     if u["rank_ordinal"].search(before) and _RANK_OF.match(after):
         return "rank", e + _RANK_OF.match(after).end()
     return None
@@ -854,17 +856,48 @@ def _table_scope(context: str) -> str | None:
 # ---------------------------------------------------------------- extract
 
 
+def _measure_words(ctx: Context, t: Target) -> list[str]:
+    """The words after the target's number in its quote, up to the next number or clause end, folded, in order."""
+    from vnplan.normalize import fold
+
+    quote = ctx.text[t.start:t.end]
+    for m in _NUM.finditer(quote):
+        if parse_number(m.group(1)) == t.value:
+            tail = re.split(r"[;.]|\d", quote[m.end():].lstrip(" %"), maxsplit=1)[0]
+            return [w for w in re.findall(r"\w+", fold(tail)[:80]) if w not in _MEASURE_STOP]
+    return []
+
+
+_MEASURE_STOP = {"các", "số", "và", "trên", "toàn", "tỉnh", "đạt", "được", "có", "của", "tại", "cả", "nước"}
+
+
+def _same_measure(ctx: Context, a: Target, b: Target) -> bool:
+    """Two "other" targets restate one commitment: same number, unit, deadline and scope, in different
+    subsections, measuring the same head words (`xã, phường ...`) with most other words shared."""
+    if (a.value, a.unit, a.deadline, a.scope) != (b.value, b.unit, b.deadline, b.scope):
+        return False
+    if a.section.split(".")[:2] == b.section.split(".")[:2]:
+        return False  # neighbours in one list are separate commitments
+    wa, wb = _measure_words(ctx, a), _measure_words(ctx, b)
+    if len(wa) < 2 or len(wb) < 2 or wa[:2] != wb[:2]:
+        return False
+    return len(set(wa) & set(wb)) >= 0.6 * min(len(set(wa)), len(set(wb)))
+
+
 def _dedupe(targets: list[Target], ctx: Context) -> list[Target]:
     """Drop restatements: the same commitment again in another top-level section, or a table total row."""
     out: list[Target] = []
     seen: dict[tuple, str] = {}
-    for t in targets:
+    for k, t in enumerate(targets):
         top = t.section.split(".", 1)[0]
         key = (t.value, t.unit, t.indicator, t.deadline)
         if t.rule.startswith("target.table") and t.criterion is None and key in seen:
             continue
-        if t.rule.startswith("target.text") and key in seen and seen[key] != top and t.indicator != "other":
-            continue  # (an "other" target says too little to tell a restatement from a new commitment)
+        if t.rule.startswith("target.text") and key in seen and (
+                (seen[key] != top and t.indicator != "other")
+                or (t.indicator == "other" and any(_same_measure(ctx, o, t) for o in targets[:k]
+                                                   if o.indicator == "other" and o.start != t.start))):
+            continue  # an "other" target is a restatement only when it measures the same words
         if t.rule.startswith("target.text") and any(
             o.start == t.start and o.end == t.end and o.value == t.value and o.indicator == t.indicator for o in out
         ):

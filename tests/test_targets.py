@@ -68,6 +68,20 @@ CASES = [
     # decimal comma, points, bare subject year
     ("- Chỉ số PAR Index năm 2022, phấn đấu đạt 93,157 điểm (tăng 2,017 điểm so với năm 2021).\n",
      [(93.157, "points", "=", "par_index", "province", "2022-12-31")]),
+    # a bare year closing the number's phrase is its own deadline, ahead of a later "đến hết năm"
+    ("+ Phấn đấu đạt 20% xã, phường “không ma túy” năm 2025, bảo đảm đến hết năm 2030 đạt 50% địa bàn cấp xã "
+     "“không ma túy”.\n",
+     [(20, "percent", "=", "other", "commune", "2025-12-31"), (50, "percent", "=", "other", "commune", "2030-12-31")]),
+    # a dated phrase right after the number beats the period in a cited plan's title before it
+    ("+ Triển khai Kế hoạch số 64/KH-UBND về xây dựng xã không ma túy giai đoạn 2025 - 2030, phấn đấu xây dựng 20% "
+     "xã, phường “không ma túy” ngay trong năm 2025.\n",
+     [(20, "percent", "=", "other", "commune", "2025-12-31")]),
+    # "tới năm" dates a target like "đến năm"; ", đến năm 2030" opens the next clause
+    ("+ Phấn đấu tới năm 2026 tỷ lệ bao phủ bảo hiểm y tế đạt trên 95,5% dân số, đến năm 2030 bao phủ toàn dân.\n",
+     [(95.5, "percent", ">", "other", None, "2026-12-31")]),
+    # an at-least number counts whatever noun follows it
+    ("+ Có tối thiểu 05 kịch bản ứng dụng dữ liệu cấp tỉnh; ít nhất 20 tập dữ liệu mở.\n",
+     [(5, "count", ">=", "other", "province", "2020-12-31"), (20, "count", ">=", "other", None, "2020-12-31")]),
 ]
 
 
@@ -238,3 +252,19 @@ def test_baseline_from_reported_result() -> None:
             "(tăng 0,1 điểm so với năm 2020).\n"
             "- Chỉ số PAR Index năm 2022, phấn đấu đạt 93,157 điểm (tăng 2,017 điểm so với năm 2021).\n")
     assert [(t.value, t.baseline) for t in targets_of(body, head)] == [(93.157, 91.14)]
+
+
+def test_restated_other_target_counts_once() -> None:
+    body = ("1. Mục tiêu cụ thể\nPhấn đấu đến năm 2030 có ít nhất 50% xã, phường trên toàn tỉnh không ma túy.\n"
+            "II. NHIỆM VỤ\n1. Công an tỉnh\nHướng dẫn các địa phương đạt mục tiêu ít nhất 50% xã, phường "
+            "không ma túy đến năm 2030.\n"
+            "2. Sở Y tế\nBảo đảm ít nhất 50% cơ sở cai nghiện ma túy đủ điều kiện đến năm 2030.\n")
+    got = [short(t) for t in targets_of(body)]
+    assert got.count((50, "percent", ">=", "other", "commune", "2030-12-31")) == 1
+    assert (50, "percent", ">=", "other", None, "2030-12-31") in got  # a different measure stays
+
+
+def test_neighbouring_items_with_one_number_stay_separate() -> None:
+    body = ("6. Chỉ tiêu\n6.1. Phấn đấu 100% cơ sở cai nghiện công lập đủ điều kiện xác định tình trạng nghiện.\n"
+            "6.2. Phấn đấu 100% cơ sở cai nghiện công lập bảo đảm điều kiện theo quy định.\n")
+    assert [t.value for t in targets_of(body)] == [100, 100]

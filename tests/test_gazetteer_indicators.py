@@ -100,3 +100,8 @@ def test_unit_and_table_examples(group: str) -> None:
     data = CUES[group]
     for key, ex in data["examples"].items():
         assert re.search(data[key], ex, re.I), (key, ex)
+
+
+@pytest.mark.parametrize(("code", "example"), [(e["code"], x) for e in ENTRIES for x in e.get("not_examples", [])])
+def test_not_examples_stay_out_of_their_entry(code: str, example: str) -> None:
+    assert classify(example.lower())[0] != code

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from vnplan.extract import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
@@ -95,6 +95,12 @@ def cues() -> dict:
 
 def find_indicators(text: str, group: str | None = None) -> list[IndicatorHit]:
     """Indicator phrases in `text` (only those of `group` if given); where two overlap, the higher-priority one is kept."""
+    return list(_find_indicators(text, group))
+
+
+@lru_cache(maxsize=512)
+def _find_indicators(text: str, group: str | None) -> tuple[IndicatorHit, ...]:
+    # Cached: the numbers of one long clause all read the same clause.
     hits: list[IndicatorHit] = []
     for ind in indicators():
         if group is not None and ind.group != group:
@@ -110,12 +116,15 @@ def find_indicators(text: str, group: str | None = None) -> list[IndicatorHit]:
                for k in kept):
             continue
         kept.append(h)
-    return sorted(kept, key=lambda h: h.start)
+    return tuple(sorted(kept, key=lambda h: h.start))
+
+
+_FAR = 41
 
 
 def _words_between(text: str, a: int, b: int) -> int:
     lo, hi = min(a, b), max(a, b)
-    return len(text[lo:hi].split())
+    return len(text[lo:hi].split(maxsplit=_FAR))  # past _FAR words the distance no longer matters
 
 
 def best_indicator(text: str, pos: int | None = None) -> tuple[list[IndicatorHit], IndicatorHit | None]:
@@ -128,7 +137,7 @@ def best_indicator(text: str, pos: int | None = None) -> tuple[list[IndicatorHit
 
     def score(h: IndicatorHit) -> float:
         d = 0 if h.start <= pos < h.end else _words_between(text, pos, h.start if h.start > pos else h.end)
-        return h.priority - min(d, 40)
+        return h.priority - min(d, _FAR - 1)
 
     return hits, max(hits, key=score)
 

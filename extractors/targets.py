@@ -467,7 +467,7 @@ def _measured_phrase(text: str, cs: int, ce: int, s: int, e: int) -> str | None:
     m = _PHRASE_END.search(after)
     phrase = (after[:m.start()] if m else after).strip()
     words = phrase.split()
-    return " ".join(words[:12]) if len(words) >= 1 else None
+    return " ".join(words[:12]) if any(ch.isalpha() for ch in phrase) else None  # not a bare "."
 
 
 def _agency_for(ctx: Context, pos: int) -> str | None:

@@ -324,3 +324,8 @@ def test_a_document_ingested_twice_does_not_repeat_answers(kb):  # noqa: F811
     cited = db.execute("SELECT count(*) FROM citations_view WHERE doc_id LIKE ? AND symbol = '172/QĐ-UBND'",
                        [rows[0]["doc_id"].split(":")[0] + "%"]).fetchone()[0]
     assert cited == 1
+
+
+def test_symbol_with_ampersand_is_read_whole():
+    assert q.parse_doc_ref(None, "596/TTr-SNN&MT").symbol == "596/TTr-SNN&MT"
+    assert q.parse_doc_ref(None, "Tờ trình 12/TTr-STC&KH 2024".replace("Tờ trình ", "")).year == 2024

@@ -1,12 +1,15 @@
 """Agencies: every named state or Party body, resolved to its canonical name (FORMAT.md).
 
-Matching runs a spaCy `PhraseMatcher` (attr NORM) over a Doc built from our own
-syllable tokens: a blank `vi` pipeline needs pyvi for its tokenizer, and its
-whitespace fallback keeps punctuation glued to syllables (`tỉnh;`). Each token's
-NORM is the syllable folded for case, tone placement (`uỷ` = `ủy`) and legacy
-debris (`ñ` = `đ`); abbreviations one edit away from a known one (`UBDN`) are
-repaired with rapidfuzz. Aliases, collectives and provinces are data in
-`gazetteer/`; the matchers are built once per process.
+Matching runs over our own syllable tokens (a blank spaCy `vi` pipeline needs
+pyvi for its tokenizer, and its whitespace fallback keeps punctuation glued to
+syllables: `tỉnh;`). Each token's norm is the syllable folded for case, tone
+placement (`uỷ` = `ủy`) and legacy debris (`ñ` = `đ`); abbreviations one edit
+away from a known one (`UBDN`) are repaired with rapidfuzz. The aliases are
+found with a token trie that gives what a spaCy `PhraseMatcher` (attr ORTH) over
+those norms gives: every alias at every token, overlaps included (`_matcher` is
+that PhraseMatcher, kept as the reference). The trie is walked only from cue
+tokens, those that can start an alias. Aliases, collectives and provinces are
+data in `gazetteer/`; the matchers are built once per process.
 
 `find_mentions(text, start, end, province)` is the reusable core (tasks use it);
 `extract(ctx)` yields one `AgencyMention` per mention in the document body,
@@ -15,14 +18,15 @@ leaving out the `Nơi nhận` recipient list.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from bisect import bisect_left
 from functools import cache, lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -67,25 +71,39 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     return list(_tokenize(text, start, len(text) if end is None else end))
 
 
-_START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
+# The same tokens, captured by re.split: [gap, token, gap, token, ..., gap] in one call.
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @lru_cache(maxsize=8)
-def _token_arrays(text: str, start: int, end: int) -> tuple[list[int], list[int], list[str]]:
-    """The tokens of `text[start:end]` as parallel lists: starts, ends, texts.
+def _token_arrays(text: str, start: int, end: int) -> tuple[list[int], list[int], list[str], list[str], dict[str, str]]:
+    """The tokens of `text[start:end]` as parallel lists (starts, ends, texts, folded texts),
+    and the folded form of each distinct token text.
 
     Cached: the agency and task extractors tokenise the same document body. The
     agency matcher works on these lists; only `tokenize` builds `Tok` tuples.
     """
-    ms = list(_TOKEN.finditer(text, start, end))
-    return list(map(_START, ms)), list(map(_END, ms)), list(map(_GROUP, ms))
+    parts = _SPLIT.split(text[start:end])
+    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
+    texts = parts[1::2]
+    # A body repeats its few hundred distinct syllables: fold each once.
+    fold_of = {t: fold_syllable(t) for t in set(texts)}
+    return offsets[1:-1:2], offsets[2::2], texts, list(map(fold_of.__getitem__, texts)), fold_of
 
 
 @lru_cache(maxsize=8)
 def _tokenize(text: str, start: int, end: int) -> tuple[Tok, ...]:
-    starts, ends, texts = _token_arrays(text, start, end)
-    # tuple.__new__ over zip builds the named tuples without a Python call per token.
-    return tuple(map(tuple.__new__, repeat(Tok), zip(starts, ends, texts, map(fold_syllable, texts))))
+    # tuple.__new__ over zip builds the named tuples without a Python call per token, and
+    # the collector is held off meanwhile: a body's ~10^5 new tuples would otherwise set off
+    # many collections of everything alive.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        starts, ends, texts, folded, _ = _token_arrays(text, start, end)
+        return tuple(map(tuple.__new__, repeat(Tok), zip(starts, ends, texts, folded)))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- gazetteer
@@ -293,7 +311,7 @@ def _doc(norms: Sequence[str]) -> Any:
 
 @cache
 def _matcher() -> Any:
-    """The PhraseMatcher over every alias and collective pattern, built once per process."""
+    """The PhraseMatcher over every alias and collective pattern: the reference `_trie` matching reproduces."""
     from spacy.matcher import PhraseMatcher
 
     nlp = _nlp()
@@ -301,12 +319,6 @@ def _matcher() -> Any:
     for folded in alias_table():
         m.add(folded, [_doc(folded.split())])
     return m
-
-
-@cache
-def _match_norm(token: str) -> str:
-    """A token's matching norm: its folded form, or the abbreviation it is a typo of."""
-    return repair_abbreviation(token) or fold_syllable(token)
 
 
 @cache
@@ -481,12 +493,20 @@ class _Tokens(NamedTuple):
     texts: list[str]
     norms: list[str]  # folded, with abbreviation typos repaired
     cues: list[int]  # indices of tokens that can open an alias, a named committee or a list
+    fixes: dict[str, str]  # token text -> the abbreviation it is a typo of
 
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
-    starts, ends, texts = _token_arrays(text, start, end)
-    norms = list(map(_match_norm, texts))
-    return _Tokens(starts, ends, texts, norms, list(compress(range(len(norms)), map(_cues().__contains__, norms))))
+    starts, ends, texts, norms, norm_of = _token_arrays(text, start, end)
+    # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
+    fixes = {t: r for t in norm_of if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    if fixes:
+        norm_of = norm_of | fixes  # copies: the cached lists are shared with `tokenize`
+        norms = list(map(norm_of.__getitem__, texts))
+    cues = _cues()
+    cue_texts = {t for t, n in norm_of.items() if n in cues}
+    return _Tokens(starts, ends, texts, norms, list(compress(range(len(texts)), map(cue_texts.__contains__, texts))),
+                   fixes)
 
 
 def _alias_matches(norms: Sequence[str], cues: Sequence[int]) -> Iterator[tuple[str, int, int]]:
@@ -516,7 +536,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     table = alias_table()
     city = is_central_city(province)
     ents = entries()
-    fs = fold_syllable
+    fixes = toks.fixes
     hits: list[Hit] = []
     for folded, s, e in _alias_matches(norms, toks.cues):
         aid, name, coll = table[folded]
@@ -527,7 +547,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
                 or (ent.not_after and _after_place_word(norms, s, ent.not_after))):
             continue
         rule = "agency.collective" if coll else (
-            "agency.fuzzy" if any(norms[k] != fs(texts[k]) for k in range(s, e))
+            "agency.fuzzy" if fixes and any(texts[k] in fixes for k in range(s, e))
             else "agency.alias")
         hits.append(Hit(starts[s], ends[e - 1], name, aid, rule, coll))
     hits.extend(named_committees(toks, province, text))

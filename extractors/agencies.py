@@ -1,12 +1,15 @@
 """Agencies: every named state or Party body, resolved to its canonical name (FORMAT.md).
 
-Matching runs a spaCy `PhraseMatcher` (attr NORM) over a Doc built from our own
-syllable tokens: a blank `vi` pipeline needs pyvi for its tokenizer, and its
-whitespace fallback keeps punctuation glued to syllables (`tỉnh;`). Each token's
-NORM is the syllable folded for case, tone placement (`uỷ` = `ủy`) and legacy
-debris (`ñ` = `đ`); abbreviations one edit away from a known one (`UBDN`) are
-repaired with rapidfuzz. Aliases, collectives and provinces are data in
-`gazetteer/`; the matchers are built once per process.
+Matching runs over our own syllable tokens (a blank spaCy `vi` pipeline needs
+pyvi for its tokenizer, and its whitespace fallback keeps punctuation glued to
+syllables: `tỉnh;`). Each token's norm is the syllable folded for case, tone
+placement (`uỷ` = `ủy`) and legacy debris (`ñ` = `đ`); abbreviations one edit
+away from a known one (`UBDN`) are repaired with rapidfuzz. The aliases are
+found with a token trie that gives what a spaCy `PhraseMatcher` (attr ORTH) over
+those norms gives: every alias at every token, overlaps included (`_matcher` is
+that PhraseMatcher, kept as the reference). The trie is walked only from cue
+tokens, those that can start an alias. Aliases, collectives and provinces are
+data in `gazetteer/`; the matchers are built once per process.
 
 `find_mentions(text, start, end, province)` is the reusable core (tasks use it);
 `extract(ctx)` yields one `AgencyMention` per mention in the document body,
@@ -15,12 +18,15 @@ leaving out the `Nơi nhận` recipient list.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate, compress, repeat
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -65,11 +71,39 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     return list(_tokenize(text, start, len(text) if end is None else end))
 
 
+# The same tokens, captured by re.split: [gap, token, gap, token, ..., gap] in one call.
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
+
+
+@lru_cache(maxsize=8)
+def _token_arrays(text: str, start: int, end: int) -> tuple[list[int], list[int], list[str], list[str], dict[str, str]]:
+    """The tokens of `text[start:end]` as parallel lists (starts, ends, texts, folded texts),
+    and the folded form of each distinct token text.
+
+    Cached: the agency and task extractors tokenise the same document body. The
+    agency matcher works on these lists; only `tokenize` builds `Tok` tuples.
+    """
+    parts = _SPLIT.split(text[start:end])
+    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
+    texts = parts[1::2]
+    # A body repeats its few hundred distinct syllables: fold each once.
+    fold_of = {t: fold_syllable(t) for t in set(texts)}
+    return offsets[1:-1:2], offsets[2::2], texts, list(map(fold_of.__getitem__, texts)), fold_of
+
+
 @lru_cache(maxsize=8)
 def _tokenize(text: str, start: int, end: int) -> tuple[Tok, ...]:
-    # Cached: the agency and task extractors tokenise the same document body.
-    fs = fold_syllable
-    return tuple(Tok(m.start(), m.end(), g, fs(g)) for m in _TOKEN.finditer(text, start, end) for g in (m.group(),))
+    # tuple.__new__ over zip builds the named tuples without a Python call per token, and
+    # the collector is held off meanwhile: a body's ~10^5 new tuples would otherwise set off
+    # many collections of everything alive.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        starts, ends, texts, folded, _ = _token_arrays(text, start, end)
+        return tuple(map(tuple.__new__, repeat(Tok), zip(starts, ends, texts, folded)))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- gazetteer
@@ -277,7 +311,7 @@ def _doc(norms: Sequence[str]) -> Any:
 
 @cache
 def _matcher() -> Any:
-    """The PhraseMatcher over every alias and collective pattern, built once per process."""
+    """The PhraseMatcher over every alias and collective pattern: the reference `_trie` matching reproduces."""
     from spacy.matcher import PhraseMatcher
 
     nlp = _nlp()
@@ -285,6 +319,27 @@ def _matcher() -> Any:
     for folded in alias_table():
         m.add(folded, [_doc(folded.split())])
     return m
+
+
+@cache
+def _trie() -> dict[str | None, Any]:
+    """The aliases as a token trie: norm -> child node; key None holds the folded alias ending there."""
+    root: dict[str | None, Any] = {}
+    for folded in alias_table():
+        words = folded.split()
+        if not words:
+            continue
+        node = root
+        for w in words:
+            node = node.setdefault(w, {})
+        node[None] = folded
+    return root
+
+
+@cache
+def _cues() -> frozenset[str]:
+    """Norms a match can start at: first words of the aliases, `ubnd`/`ủy` and the list heads."""
+    return frozenset(_trie()) | {"ubnd", "ủy"} | set(_HEADS)
 
 
 # ---------------------------------------------------------------- matching strategies
@@ -309,12 +364,12 @@ _LIST_SEP = {",", "và"}
 _HEADS = {"sở": "so", "bộ": "bo"}
 
 
-def _stem_at(toks: Sequence[Tok], i: int, family: str) -> tuple[int, str] | None:
+def _stem_at(norms: Sequence[str], i: int, family: str) -> tuple[int, str] | None:
     """The longest stem of `family` starting at token i: (end index, agency id)."""
     table = _stems().get(family, {})
     best = None
     for n in range(1, 9):
-        key = tuple(t.norm for t in toks[i:i + n])
+        key = tuple(norms[i:i + n])
         if len(key) < n:
             break
         if key in table:
@@ -322,32 +377,37 @@ def _stem_at(toks: Sequence[Tok], i: int, family: str) -> tuple[int, str] | None
     return best
 
 
-def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
+def coordinated(toks: _Tokens, hits: list[Hit]) -> list[Hit]:
     """Bodies listed after one head: `Sở Nội vụ, Tư pháp` / `các Sở: Y tế, Xây dựng` / `UBND cấp huyện, cấp xã`."""
     ents = entries()
-    n = len(toks)
-    if not toks:
+    starts_, ends_, texts, norms = toks.starts, toks.ends, toks.texts, toks.norms
+    n = len(texts)
+    if not n:
         return []
-    base = toks[0].start
-    covered = bytearray(toks[-1].end - base + 1)
+    base = starts_[0]
+    covered = bytearray(ends_[-1] - base + 1)
     for h in hits:
         covered[h.start - base:h.end - base] = b"\x01" * (h.end - h.start)
     by_end = {h.end: h for h in hits if not h.collective}
     starts: list[tuple[int, str, bool]] = []  # (token index, family, separator needed first)
     coll_end = {h.end: h for h in hits if h.collective}
     lists = _list_families()
-    for i, t in enumerate(toks):
-        h = by_end.get(t.end)
+    # Only tokens that end a hit or are a head word can open a list: visit those, in token order.
+    at = {bisect_left(ends_, h.end) for h in hits}
+    at.update(i for i in toks.cues if norms[i] in _HEADS)
+    for i in sorted(at):
+        e_i = ends_[i]
+        h = by_end.get(e_i)
         if h is not None and h.agency_id in ents and ents[h.agency_id].family:
             starts.append((i + 1, ents[h.agency_id].family or "", True))
-        c = coll_end.get(t.end)
-        if c is not None and c.agency_id in lists and i + 1 < n and toks[i + 1].text == ":":
+        c = coll_end.get(e_i)
+        if c is not None and c.agency_id in lists and i + 1 < n and texts[i + 1] == ":":
             starts.append((i + 2, lists[c.agency_id], False))
-        fam = _HEADS.get(t.norm)
-        if fam and (t.text[0].isupper() or (i and toks[i - 1].norm == "các")) \
-                and not covered[t.start - base]:
+        fam = _HEADS.get(norms[i])
+        if fam and (texts[i][0].isupper() or (i and norms[i - 1] == "các")) \
+                and not covered[starts_[i] - base]:
             j = i + 1
-            if j < n and toks[j].text == ":":
+            if j < n and texts[j] == ":":
                 j += 1
             starts.append((j, fam, False))
     out: list[Hit] = []
@@ -355,17 +415,17 @@ def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
         j, first = i, True
         while j < n:
             k, seps = j, 0
-            while k < n and toks[k].norm in _LIST_SEP and seps < 2:
+            while k < n and norms[k] in _LIST_SEP and seps < 2:
                 k, seps = k + 1, seps + 1
             if seps == 0 and (need_sep or not first):
                 break
-            if k < n and _HEADS.get(toks[k].norm) == fam:
+            if k < n and _HEADS.get(norms[k]) == fam:
                 k += 1  # "Sở Nội vụ, Sở Tư pháp": the head repeated
-            got = _stem_at(toks, k, fam) if k < n else None
-            if got is None or (fam != "ubnd" and not toks[k].text[:1].isupper()):
+            got = _stem_at(norms, k, fam) if k < n else None
+            if got is None or (fam != "ubnd" and not texts[k][:1].isupper()):
                 break
             end, aid = got
-            s, e = toks[k].start, toks[end - 1].end
+            s, e = starts_[k], ends_[end - 1]
             if not any(covered[s - base:e - base]):
                 out.append(Hit(s, e, ents[aid].name, aid, f"agency.list.{fam}"))
                 covered[s - base:e - base] = b"\x01" * (e - s)
@@ -373,38 +433,36 @@ def coordinated(toks: Sequence[Tok], hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _gap(text: str, a: Tok, b: Tok) -> str:
-    return text[a.end:b.start]
-
-
 # Units a committee is named with; the commune level stays after the 2025 reform abolished districts.
 _PLACE_UNITS = (("huyện",), ("thị", "xã"), ("thành", "phố"), ("quận",), ("xã",), ("phường",), ("thị", "trấn"),
                 ("đặc", "khu"))
+_COMMITTEE = ["ủy", "ban", "nhân", "dân"]
 
 
-def named_committees(toks: Sequence[Tok], province: str | None, text: str) -> list[Hit]:
+def named_committees(toks: _Tokens, province: str | None, text: str) -> list[Hit]:
     """`UBND huyện Lý Sơn`: a district-level committee named with its place (kept as a name)."""
     out: list[Hit] = []
-    n = len(toks)
-    for i, t in enumerate(toks):
-        if t.norm == "ubnd":
+    starts, ends, texts, norms = toks.starts, toks.ends, toks.texts, toks.norms
+    n = len(texts)
+    for i in toks.cues:
+        if norms[i] == "ubnd":
             j = i + 1
-        elif t.norm == "ủy" and [x.norm for x in toks[i:i + 4]] == ["ủy", "ban", "nhân", "dân"]:
+        elif norms[i] == "ủy" and norms[i:i + 4] == _COMMITTEE:
             j = i + 4
         else:
             continue
         for unit in _PLACE_UNITS:
-            if tuple(x.norm for x in toks[j:j + len(unit)]) != unit:
+            if tuple(norms[j:j + len(unit)]) != unit:
                 continue
             k = j + len(unit)
             m = k
             # A place name is 1-3 capitalised syllables on the same line as its unit.
-            while m < n and m - k < 3 and toks[m].text[:1].isupper() and toks[m].text.isalpha() \
-                    and not toks[m].text.isupper() and "\n" not in _gap(text, toks[m - 1], toks[m]):
+            while m < n and m - k < 3 and texts[m][:1].isupper() and texts[m].isalpha() \
+                    and not texts[m].isupper() and "\n" not in text[ends[m - 1]:starts[m]]:
                 m += 1
             if m == k:
                 break
-            place = " ".join(x.text for x in toks[k:m])
+            place = " ".join(texts[k:m])
             unit_txt = " ".join(unit)
             if unit == ("thành", "phố") and province and canonical_province(place) == canonical_province(province):
                 name, aid = "UBND thành phố", "ubnd_tp"
@@ -412,50 +470,86 @@ def named_committees(toks: Sequence[Tok], province: str | None, text: str) -> li
                 name, aid = "UBND thành phố", "ubnd_tp"
             else:
                 name, aid = f"UBND {unit_txt} {place}", "ubnd_named"
-            out.append(Hit(t.start, toks[m - 1].end, name, aid, "agency.named_committee"))
+            out.append(Hit(starts[i], ends[m - 1], name, aid, "agency.named_committee"))
             break
     return out
 
 
-def _after_place_word(toks: Sequence[Tok], i: int, words: tuple[str, ...]) -> bool:
+def _after_place_word(norms: Sequence[str], i: int, words: tuple[str, ...]) -> bool:
     """Whether a word of `words` precedes token i in the same clause (`trên trang ..., Cổng ...`)."""
     for k in range(i - 1, max(-1, i - 13), -1):
-        if toks[k].norm in (";", ".", ":", "(", ")"):
+        if norms[k] in (";", ".", ":", "(", ")"):
             return False
-        if toks[k].norm in words:
+        if norms[k] in words:
             return True
     return False
+
+
+class _Tokens(NamedTuple):
+    """The tokens of a span as parallel lists, with the matching norms and the cue token indices."""
+
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    norms: list[str]  # folded, with abbreviation typos repaired
+    cues: list[int]  # indices of tokens that can open an alias, a named committee or a list
+    fixes: dict[str, str]  # token text -> the abbreviation it is a typo of
+
+
+def _match_tokens(text: str, start: int, end: int) -> _Tokens:
+    starts, ends, texts, norms, norm_of = _token_arrays(text, start, end)
+    # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
+    fixes = {t: r for t in norm_of if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    if fixes:
+        norm_of = norm_of | fixes  # copies: the cached lists are shared with `tokenize`
+        norms = list(map(norm_of.__getitem__, texts))
+    cues = _cues()
+    cue_texts = {t for t, n in norm_of.items() if n in cues}
+    return _Tokens(starts, ends, texts, norms, list(compress(range(len(texts)), map(cue_texts.__contains__, texts))),
+                   fixes)
+
+
+def _alias_matches(norms: Sequence[str], cues: Sequence[int]) -> Iterator[tuple[str, int, int]]:
+    """(folded alias, start, end) for every alias at every token, overlaps included (as PhraseMatcher)."""
+    root = _trie()
+    n = len(norms)
+    for i in cues:
+        node = root.get(norms[i])
+        j = i + 1
+        while node is not None:
+            key = node.get(None)
+            if key is not None:
+                yield key, i, j
+            if j >= n:
+                break
+            node = node.get(norms[j])
+            j += 1
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
                   province: str | None = None) -> list[Hit]:
     """Agency and collective mentions in `text[start:end]`, non-overlapping, in text order."""
-    toks = tokenize(text, start, end)
-    if not toks:
+    toks = _match_tokens(text, start, len(text) if end is None else end)
+    if not toks.texts:
         return []
-    fixed = []
-    for t in toks:
-        rep = repair_abbreviation(t.text)
-        fixed.append(Tok(t.start, t.end, t.text, rep) if rep else t)
-    toks = fixed
-    doc = _doc([t.norm for t in toks])
+    starts, ends, texts, norms = toks.starts, toks.ends, toks.texts, toks.norms
     table = alias_table()
-    strings = _nlp().vocab.strings
     city = is_central_city(province)
     ents = entries()
+    fixes = toks.fixes
     hits: list[Hit] = []
-    for key, s, e in _matcher()(doc):
-        aid, name, coll = table[strings[key]]
+    for folded, s, e in _alias_matches(norms, toks.cues):
+        aid, name, coll = table[folded]
         ent = ents.get(aid)
         if not coll and ent is not None and (
                 (ent.city_only and not city)
-                or (ent.capitalized and not toks[s].text[:1].isupper())
-                or (ent.not_after and _after_place_word(toks, s, ent.not_after))):
+                or (ent.capitalized and not texts[s][:1].isupper())
+                or (ent.not_after and _after_place_word(norms, s, ent.not_after))):
             continue
         rule = "agency.collective" if coll else (
-            "agency.fuzzy" if any(toks[k].norm != fold_syllable(toks[k].text) for k in range(s, e))
+            "agency.fuzzy" if fixes and any(texts[k] in fixes for k in range(s, e))
             else "agency.alias")
-        hits.append(Hit(toks[s].start, toks[e - 1].end, name, aid, rule, coll))
+        hits.append(Hit(starts[s], ends[e - 1], name, aid, rule, coll))
     hits.extend(named_committees(toks, province, text))
     hits = first_longest(hits)
     hits = first_longest(hits + coordinated(toks, hits))

@@ -205,11 +205,8 @@ def _size(path: Path) -> int:
 
 
 def _unchanged(db: sqlite_utils.Database, path: str, sha: str) -> bool:
-    """True when this exact content was already ingested, or already rejected, under this path."""
-    if store.known_sha(db, path) == sha:
-        return True
-    row = db.execute("SELECT sha256 FROM rejects WHERE path = ?", [path]).fetchone()
-    return bool(row) and row[0] == sha
+    """True when this exact content was already ingested, or rejected, under this path by this pipeline version."""
+    return store.is_current(db, path, sha)
 
 
 def run_serial(todo: Iterable[Task], max_bytes: int) -> Iterator[Outcome]:

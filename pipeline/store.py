@@ -18,6 +18,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from .models import AgencyMention, Citation, Deadline, FileResult, Relation, Section, Target, Task
+from .version import fingerprint
 
 migrations = Migrations("vnplan")
 
@@ -211,6 +212,13 @@ def m003_views_from_repealed_keys(db: sqlite_utils.Database) -> None:
 def m004_citations_view_one_cited_document(db: sqlite_utils.Database) -> None:
     """citations_view names one cited document per citation, even when its key is ingested twice."""
     db.create_view("citations_view", VIEWS["citations_view"].strip(), replace=True)
+
+
+@migrations()
+def m005_pipeline_fingerprint(db: sqlite_utils.Database) -> None:
+    """files and rejects record the pipeline fingerprint (vnplan.version) their rows came from."""
+    db["files"].add_column("pipeline", str)
+    db["rejects"].add_column("pipeline", str)
 
 
 def _entries(data: Any) -> list[dict[str, Any]]:
@@ -466,7 +474,7 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
         db["files"].insert({
             "path": path, "sha256": sha, "size": result.source.size, "kind": result.source.kind,
             "encoding": result.source.encoding, "status": "ingested", "n_documents": len(result.documents),
-            "n_facts": n_facts, "run_id": run_id, "ingested_at": now(),
+            "n_facts": n_facts, "run_id": run_id, "ingested_at": now(), "pipeline": fingerprint(),
         }, replace=True)
         db.execute("DELETE FROM rejects WHERE path = ?", [path])
     return n_facts
@@ -482,7 +490,7 @@ def write_reject(db: sqlite_utils.Database, path: str, sha: str | None, code: st
                 delete_file_rows(db, old[0])
             db.execute("DELETE FROM files WHERE path = ?", [path])
         db["rejects"].insert({"path": path, "sha256": sha, "code": code, "reason": reason, "run_id": run_id,
-                              "rejected_at": now()}, replace=True)
+                              "rejected_at": now(), "pipeline": fingerprint()}, replace=True)
 
 
 def _sha_used_elsewhere(db: sqlite_utils.Database, sha: str, path: str) -> bool:
@@ -494,6 +502,16 @@ def known_sha(db: sqlite_utils.Database, path: str) -> str | None:
     """The content hash last ingested for a path, if any."""
     row = db.execute("SELECT sha256 FROM files WHERE path = ?", [path]).fetchone()
     return row[0] if row else None
+
+
+def is_current(db: sqlite_utils.Database, path: str, sha: str) -> bool:
+    """True when this content of `path` was ingested or rejected by this very pipeline (code and data)."""
+    fp = fingerprint()
+    for table in ("files", "rejects"):
+        row = db.execute(f"SELECT sha256, pipeline FROM [{table}] WHERE path = ?", [path]).fetchone()
+        if row and row[0] == sha and row[1] == fp:
+            return True
+    return False
 
 
 def counts(db: sqlite_utils.Database, tables: Iterable[str] = ("documents", *FILE_TABLES[2:])) -> dict[str, int]:

@@ -93,6 +93,23 @@ def test_reingest_is_idempotent_and_skips_unchanged(small_corpus, tmp_path):
     assert checksum(ingest_fresh(small_corpus, tmp_path / "other.sqlite", jobs=1)) == before
 
 
+def test_a_new_pipeline_version_reextracts_unchanged_files(small_corpus, tmp_path, monkeypatch):
+    from vnplan import version
+
+    db_path = tmp_path / "kb.sqlite"
+    first = ingest([small_corpus], db_path, jobs=1)
+    before = checksum(db_path)
+    monkeypatch.setattr(version, "fingerprint", lambda: "another-version")
+    monkeypatch.setattr("vnplan.store.fingerprint", version.fingerprint)
+    upgraded = ingest([small_corpus], db_path, jobs=1)
+    assert upgraded.skipped == 0 and upgraded.ingested == first.ingested
+    db = sqlite_utils.Database(db_path)
+    assert {r[0] for r in db.execute("SELECT pipeline FROM files")} == {"another-version"}
+    assert checksum(db_path) != before  # the fingerprint is part of the database
+    assert checksum(db_path) == checksum(ingest_fresh(small_corpus, tmp_path / "fresh.sqlite", jobs=1))
+    assert ingest([small_corpus], db_path, jobs=1).ingested == 0
+
+
 def ingest_fresh(folder: Path, db_path: Path, **kw) -> Path:
     ingest([folder], db_path, **kw)
     return db_path

@@ -168,7 +168,8 @@ def nfc(t: Tracked) -> None:
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style tone on the second vowel of oa/oe/uy at a syllable end: hoà -> hòa, Uỷ -> Ủy.
 # (Scanning for the toned second vowel first is much faster than a pattern that starts with a lookbehind.)
-_TONE_PAIR = re.compile(r"(?<=[oOuU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
+# (The lookbehind comes after the toned vowel, so the engine skips ahead by that character class.)
+_TONE_PAIR = re.compile(r"[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?<=[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
 _PAIRS = {"o": "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ", "u": "ỳýỷỹỵỲÝỶỸỴ"}
 
 
@@ -218,7 +219,8 @@ def _debris(m: re.Match[str]) -> str:
 @step("legacy_debris")
 def legacy_debris(t: Tracked) -> None:
     """Repair debris of legacy encodings: `Hội ñồng` -> `Hội đồng`, `QÐ` -> `QĐ`."""
-    t.sub(_DEBRIS_RE, _debris, "legacy_debris")
+    if _has_any(t.text, "ñÑÐð"):
+        t.sub(_DEBRIS_RE, _debris, "legacy_debris")
 
 
 _STARS = re.compile(r"\*+")
@@ -262,24 +264,113 @@ def _has_any(text: str, chars: str) -> bool:
     return any(c in text for c in chars)
 
 
+_CONTROL_CHARS = "".join(map(chr, [*range(0, 9), *range(14, 32), 0x7F, 0x200C, 0x200D, 0x2060]))
 _ODD_SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
-_CONTROL_TABLE = dict.fromkeys([*range(0, 9), *range(14, 32), 0x7F, 0x200C, 0x200D, 0x2060])
 
 
 @step("whitespace")
 def whitespace(t: Tracked) -> None:
     """Normalise line ends and runs of spaces; strip spaces at line edges; at most one blank line."""
+    np = _numpy(t)
     if _has_any(t.text, "\r\u2028\u2029\x0b\x0c\x85"):
-        t.sub(_CRLF, "\n", "whitespace")
-    if len(t.text.translate(_CONTROL_TABLE)) != len(t.text):
+        if np is None:
+            t.sub(_CRLF, "\n", "whitespace")
+        else:
+            # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
+            codes = _codes(np, t.text)
+            brk = np.isin(codes, np.array([13, 0x2028, 0x2029, 0x0B, 0x0C, 0x85], dtype=np.uint32))
+            cr = codes == 13
+            keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
+            codes = codes.copy()
+            codes[brk] = 10
+            _rebuild(np, t, codes, keep)
+    if _has_any(t.text, _CONTROL_CHARS):  # (the characters `_CONTROL` drops)
         t.sub(_CONTROL, "", "whitespace", record=True)
     if "  " in t.text or _has_any(t.text, _ODD_SPACES):
-        t.sub(_SPACES, " ", "whitespace")
-    if " \n" in t.text or t.text.endswith(" "):
-        t.sub(_TRAILING_SPACE, "", "whitespace")
-    if t.text.startswith(" ") or "\n " in t.text:
-        t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
+        if np is None:
+            t.sub(_SPACES, " ", "whitespace")
+        else:
+            # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
+            # space; the run becomes one " " that keeps its first character's offset.
+            codes = _codes(np, t.text)
+            ws = _ws_table(np)[np.minimum(codes, 0xFFFF)]
+            prev_ws = np.concatenate(([False], ws[:-1]))
+            next_ws = np.concatenate((ws[1:], [False]))
+            start = ws & ~prev_ws
+            change = start & ((codes != 32) | next_ws)
+            run = np.cumsum(start) - 1  # the run each space belongs to
+            changed_run = change[start]
+            drop = ws & ~start & changed_run[np.maximum(run, 0)]
+            codes = codes.copy()
+            codes[change] = 32
+            _rebuild(np, t, codes, ~drop)
+    _edge_spaces(t)
     blank_lines(t)
+
+
+def _numpy(t: Tracked):  # -> the numpy module, or None
+    """numpy, when it is installed and the offset map has its usual shape (else the regex steps run)."""
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy if len(t.offsets) == len(t.text) + 1 else None
+
+
+def _codes(np, text: str):  # -> a numpy array
+    """The code points of `text` as a numpy array (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _rebuild(np, t: Tracked, codes, keep) -> None:
+    """Set `t` to the kept characters of `codes`, each with the offset of the character it stands for."""
+    if keep.all() and not (codes != _codes(np, t.text)).any():
+        return
+    t.text = codes[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    offs = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))
+    out = array(t.offsets.typecode)
+    out.frombytes(np.concatenate([offs[:-1][keep], offs[-1:]]).tobytes())
+    t.offsets = out
+
+
+@cache
+def _ws_table(np):  # -> a numpy lookup table: which code points below U+FFFF `_WS` matches
+    table = np.zeros(0x10000, dtype=bool)
+    for c in " \t\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B))):
+        table[ord(c)] = True
+    return table
+
+
+def _edge_spaces(t: Tracked) -> None:
+    """Strip spaces at line ends, then at line starts (`_TRAILING_SPACE`, then `_LEADING_SPACE`).
+
+    Both only delete spaces, so together they delete the spaces that `line.strip(" ")` would, on
+    every line; with numpy that is a few array passes instead of one edit per line.
+    """
+    text = t.text
+    trailing = " \n" in text or text.endswith(" ")
+    leading = text.startswith(" ") or "\n " in text
+    if not (trailing or leading):
+        return
+    np = _numpy(t)
+    if np is None:
+        if trailing:
+            t.sub(_TRAILING_SPACE, "", "whitespace")
+        if leading:
+            t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
+        return
+    codes = _codes(np, text)
+    n = len(codes)
+    space = codes == 32
+    at = np.arange(n, dtype=np.int64)
+    # The next non-space at or after each position (n: none), and the last one at or before it (-1: none);
+    # the text's end and start count as line breaks.
+    nxt = np.minimum.accumulate(np.where(space, n, at)[::-1])[::-1]
+    prv = np.maximum.accumulate(np.where(space, -1, at))
+    drop = space & (np.append(codes, np.uint32(10))[nxt] == 10)
+    drop |= space & (np.insert(codes, 0, np.uint32(10))[prv + 1] == 10)
+    if drop.any():
+        _rebuild(np, t, codes, ~drop)
 
 
 @step("blank_lines")
@@ -585,6 +676,17 @@ _TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")
 _TYPE_WORDS = frozenset({"LUẬT", "STT", "TT"})
 _TERMINAL = ".;:!?\ufffd"
 _WORD_END = re.compile(r"(\w+)$")
+_WORD_START = re.compile(r"\w+")
+
+
+def _last_word(line: str) -> str:
+    """`_WORD_END.search(line[-30:]).group(1)` (or ""): the leading word of the reversed tail, reversed back."""
+    tail = line[-30:]
+    if "\n" in tail:  # (`$` also matches before a final line break; rewrap's lines have none)
+        m = _WORD_END.search(tail)
+        return m.group(1) if m else ""
+    m = _WORD_START.match(tail[::-1])
+    return m.group(0)[::-1] if m else ""
 # `... khoản 2` / `Điều 12, khoản 4 ...`: a reference to an article, not an article heading.
 _REF_START = re.compile(r"Điều \d+[a-z]?(?![.:\d\w])")
 _REF_END = re.compile(r"\b(?:Điều|khoản|điểm|Khoản|Điểm|Chương|Mục) \d+[a-zđ]?$")
@@ -613,7 +715,10 @@ def _starts_lower(line: str) -> bool:
     return c.isalpha() and c.islower()
 
 
-@dataclass
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
+@dataclass(slots=True)
 class _Para:
     """What rewrap needs to know about the paragraph built so far."""
 
@@ -622,25 +727,50 @@ class _Para:
     hard: bool  # capitalised title, rule line or table row
     letters: int = 0
     upper: int = 0
+    # Its pieces not yet counted into `letters`/`upper`, and not yet into `low`/`chars`: counts are taken
+    # only when `caps` asks.
+    uncounted: list[str] = field(default_factory=list)
+    unseen: list[str] = field(default_factory=list)
+    low: int = 0  # ASCII a-z: lower-case letters
+    chars: int = 0
+    known: bool | None = None  # the answer of `caps` until the paragraph grows
 
     @classmethod
     def of(cls, line: str) -> _Para:
-        # map() over str methods runs in C: rewrap sees every character of the file.
-        letters = sum(map(str.isalpha, line))
-        upper = sum(map(str.isupper, line))
         # Footer lines stay apart so that portal_footer finds them again on a second pass.
         hard = _is_rule(line) or bool(_footer_any().match(line))
-        return cls(line, " " not in line and line.rstrip(".").isalpha(), hard, letters, upper)
+        return cls(line, " " not in line and line.rstrip(".").isalpha(), hard, uncounted=[line], unseen=[line])
 
     def caps(self) -> bool:
+        if self.known is None:
+            self.known = self._caps()
+        return self.known
+
+    def _caps(self) -> bool:
+        if self.unseen:
+            for piece in self.unseen:
+                # In UTF-8 the bytes of a-z stand only for themselves: counting them is cheap.
+                b = piece.encode("utf-8", "surrogatepass")
+                self.low += len(b) - len(b.translate(None, _ASCII_LOWER))
+                self.chars += len(piece)
+            self.unseen.clear()
+        if 10 * self.low > self.chars:
+            return False  # more than a tenth of the letters are lower case (prose): no need to count
+        if self.uncounted:
+            for piece in self.uncounted:
+                # map() over str methods runs in C.
+                self.letters += sum(map(str.isalpha, piece))
+                self.upper += sum(map(str.isupper, piece))
+            self.uncounted.clear()
         return self.letters >= 2 and self.upper >= 0.9 * self.letters
 
     def extend(self, line: str) -> None:
         # Keep the end of the whole paragraph: a second cleaning sees it as one line.
         self.line = (self.line + " " + line)[-60:]
         self.single = False
-        self.letters += sum(map(str.isalpha, line))
-        self.upper += sum(map(str.isupper, line))
+        self.uncounted.append(line)
+        self.unseen.append(line)
+        self.known = None
 
 
 def _spans_motto(line: str, nxt: str) -> bool:
@@ -660,8 +790,7 @@ def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     if (not gap and cur.single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
             and not _LINE_START.match(nxt)):
         return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
-    m = _WORD_END.search(line[-30:])
-    last = m.group(1) if m else ""
+    last = _last_word(line)
     if not gap and cur.caps() and not cur.hard and nxt.isupper() and (
             last.lower() in _wrap_words() or _spans_motto(line, nxt)
             or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
@@ -722,7 +851,7 @@ def rewrap(t: Tracked) -> None:
     t.apply(edits, "rewrap")
 
 
-_HYPHEN = re.compile(r"(?<=[a-z])-\n(?=[a-z]+\b)")
+_HYPHEN = re.compile(r"-\n(?<=[a-z]-\n)(?=[a-z]+\b)")  # (literal first: the engine skips ahead to `-`)
 
 
 @step("dehyphenate")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .models import Document, Removed, Source
@@ -84,6 +84,23 @@ def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @cache
+def _signer_any() -> re.Pattern[str] | None:
+    """The union of the `_signer_re` patterns: where it does not match, none of them does."""
+    try:
+        return re.compile("|".join(f"(?:{pat.pattern})" for pat, _ in _signer_re()))
+    except re.error:  # patterns that cannot share one regex (a group name used twice): no shortcut
+        return None
+
+
+def _signer_title(s: str) -> str | None:
+    """The title of the first `_signer_re` pattern that matches `s`."""
+    union = _signer_any()
+    if union is not None and union.match(s) is None:
+        return None
+    return next((t for pat, t in _signer_re() if pat.match(s)), None)
+
+
+@cache
 def _signer_suffix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(r"(?:^|\s)(?:" + e["pattern"] + r")[ \t]*$"), e["title"]) for e in _gaz()["signer_titles"])
 
@@ -140,8 +157,13 @@ def norm_symbol(raw: str) -> str:
     s = normalize_symbol(raw)
     for code in _mixed_codes():
         if code in raw:
-            s = re.sub(r"(?<![A-ZĐ])" + re.escape(code.upper()) + r"(?![A-ZĐ])", code, s)
+            s = _mixed_code_re(code).sub(code, s)
     return s
+
+
+@cache
+def _mixed_code_re(code: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-ZĐ])" + re.escape(code.upper()) + r"(?![A-ZĐ])")
 
 
 def parse_date(s: str) -> str | None:
@@ -180,17 +202,27 @@ def read_symbol(s: str) -> tuple[str | None, str | None, int, int] | None:
     return num, norm_symbol(num + rest), m.start(), m.end()
 
 
+_UBND = re.compile(r"(?i)ủy\s+ban\s+nhân\s+dân")
+_HDND = re.compile(r"(?i)hội\s+đồng\s+nhân\s+dân")
+_PLACE_TAIL = re.compile(r"(?i)^(.*?)\b(tỉnh|thành phố)\s+(.+)$")
+
+
+@cache
+def _signer_titles_longest_first() -> tuple[str, ...]:
+    return tuple(sorted((e["title"].lower() for e in _gaz()["signer_titles"]), key=len, reverse=True))
+
+
 _ORG_WORDS = frozenset({"bộ", "sở", "cục", "ban", "vụ", "viện", "chi cục", "tổng cục", "văn phòng", "kho bạc", "thanh tra"})
 
 
 def format_issuer(raw: str) -> str:
     """`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI` -> `UBND tỉnh Quảng Ngãi`; `Chủ tịch Ủy ban nhân dân tỉnh Sơn La` -> `Chủ tịch UBND tỉnh Sơn La`."""
     s = _fold_tone(collapse(raw)).strip(" ,.;:|")
-    s = re.sub(r"(?i)ủy\s+ban\s+nhân\s+dân", "UBND", s)
-    s = re.sub(r"(?i)hội\s+đồng\s+nhân\s+dân", "HĐND", s)
+    s = _UBND.sub("UBND", s)
+    s = _HDND.sub("HĐND", s)
     if not _mostly_upper(s.replace("UBND", "").replace("HĐND", "")):
         return s[:1].upper() + s[1:]  # written in mixed case: keep it as written
-    m = re.match(r"(?i)^(.*?)\b(tỉnh|thành phố)\s+(.+)$", s)
+    m = _PLACE_TAIL.match(s)
     tail = ""
     if m:
         s, kind, place = m.group(1), m.group(2), m.group(3)
@@ -200,7 +232,7 @@ def format_issuer(raw: str) -> str:
     words: list[str] = []
     i = 0
     # A position first (`BỘ TRƯỞNG BỘ ...`, `CHỦ TỊCH UBND ...`): only its first word takes a capital.
-    for t in sorted((e["title"].lower() for e in _gaz()["signer_titles"]), key=len, reverse=True):
+    for t in _signer_titles_longest_first():
         n = len(t.split())
         if low[:n] == t.split():
             words.append(t[:1].upper() + t[1:])
@@ -251,9 +283,10 @@ def _restore_phrases(s: str) -> str:
     folded = _fold_tone(s).lower()
     chars = list(s)
     taken = [False] * len(s)  # a longer phrase already decided these letters (`Ủy ban Thường vụ` over `Ban Thường vụ`)
-    for ph in _proper_phrases():
-        key = _fold_tone(ph).lower()
-        for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
+    for ph, key, pat in _phrase_patterns():
+        if key not in folded:
+            continue
+        for m in pat.finditer(folded):
             if any(taken[m.start():m.end()]):
                 continue
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
@@ -261,6 +294,21 @@ def _restore_phrases(s: str) -> str:
                 c = chars[m.start() + k]
                 chars[m.start() + k] = c.upper() if ch.isupper() else c.lower()
     return "".join(chars)
+
+
+@cache
+def _phrase_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """Each proper phrase with its folded key and the pattern that finds the key as whole words."""
+    out = []
+    for ph in _proper_phrases():
+        key = _fold_tone(ph).lower()
+        out.append((ph, key, _whole_words(key)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _whole_words(key: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])")
 
 
 _SENT_START = re.compile(r"(?:^|[.:;!?(\-+*\n]\s*|\d[.)]\s+|[a-zđ]\)\s+)$")
@@ -312,12 +360,135 @@ def _body_runs(body: str) -> dict[str, str]:
     return {k: v for k, v in runs.items() if 2 * mixed.count(v) >= folded.count(k)}
 
 
+# The title needs the body's casing only for its own words. `_BodyCasing` answers for those words alone,
+# with the same answers `_body_capitals` and `_body_runs` give, by searching a folded copy of the mixed-case
+# lines instead of reading every word of the body. That copy lines up character for character with the body
+# whenever folding and lower-casing keep every letter a single letter of the word class (always, in practice);
+# otherwise the whole-body readers above are used.
+_WORD_CHARS = "A-Za-zÀ-ỹ"  # the class of `_WORD` (Đ and đ lie inside À-ỹ)
+
+
+def _ranges(chars: list[str]) -> str:
+    """A regex character class body for the characters."""
+    out, codes, i = [], sorted(map(ord, chars)), 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(re.escape(chr(codes[i])) + ("-" + re.escape(chr(codes[j])) if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+@cache
+def _casing_tables() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """Word-class letters; the characters that break the folded copy's alignment; runs of capitalised words."""
+    letters = [chr(c) for c in (*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x1EFA))]
+    word = frozenset(letters)
+    upper = [c for c in letters if c.isupper()]  # `w[:1].isupper()`
+    # `w.isupper()` is False as soon as one letter is lower or title case: `(c + "A").isupper()` says which.
+    lower = [c for c in letters if not (c + "A").isupper()]
+    lower_set = frozenset(lower)
+    bad = {c for c in letters if len(c.lower()) != 1 or c.lower() not in word}
+    bad |= set(upper) & lower_set
+    bad.add("Σ")  # its lower case depends on what follows
+    # Outside the class, but lower-cased into it (the Kelvin sign) or into two characters. (No character above
+    # U+1FFFF has a lower case.) Lower-casing them all at once lines up unless one becomes two characters.
+    others = re.sub(f"[{_WORD_CHARS}]+", "", "".join(map(chr, range(0x20000))))
+    lowered = others.lower()
+    if len(lowered) == len(others):
+        bad.update(others[m.start()] for m in re.finditer(f"[{_WORD_CHARS}]", lowered))
+    else:
+        bad.update(c for c in others if len(c.lower()) != 1 or c.lower() in word)
+    guard = re.compile("[" + _ranges(sorted(bad)) + "\U00020000-\U0010FFFF]")
+    not_lower = [c for c in letters if c not in lower_set]
+    cap = f"[{_ranges(upper)}][{_ranges(not_lower)}]*[{_ranges(lower)}][{_WORD_CHARS}]*"
+    # Two or more capitalised, not all-capital words, one space apart: a run as `_body_runs` reads it.
+    chain = re.compile(f"(?<![{_WORD_CHARS}]){cap}(?: {cap})+")
+    return word, guard, chain
+
+
+class _BodyCasing:
+    """The casing statistics of a body, computed for the words asked about."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.lines = [line for line in body.split("\n") if not _mostly_upper(line)]
+        self.mixed = "\n".join(self.lines)
+        self.folded = _fold_tone(self.mixed).lower()
+        word, guard, _ = _casing_tables()
+        self.fast = len(self.folded) == len(self.mixed) and guard.search(self.mixed) is None
+        self._caps: dict[str, bool] | None = None
+        self._memo: dict[str, bool] = {}
+        self._joined: tuple[str, str] | None = None
+
+    def capital(self, key: str) -> bool:
+        """`_body_capitals(body).get(key)`, as a truth value."""
+        if not self.fast:
+            if self._caps is None:
+                self._caps = _body_capitals(self.body)
+            return bool(self._caps.get(key))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._capital(key)
+        return hit
+
+    def _capital(self, key: str) -> bool:
+        word = _casing_tables()[0]
+        if len(key) < 2 or not all(ch in word for ch in key):
+            return False  # no word of the body folds to it
+        mixed, folded, n = self.mixed, self.folded, len(key)
+        up = 0
+        pos = folded.find(key)
+        while pos >= 0:
+            end = pos + n
+            if (pos == 0 or mixed[pos - 1] not in word) and (end == len(mixed) or mixed[end] not in word):
+                ls = mixed.rfind("\n", 0, pos) + 1
+                if pos != ls and not _SENT_START.search(mixed[max(ls, pos - 4):pos]):
+                    if not mixed[pos].isupper():
+                        return False
+                    up += 1
+            pos = folded.find(key, pos + 1)
+        return up >= 2 and not all(ch.isupper() for ch in key)
+
+    def runs(self, title_folded: str) -> dict[str, str]:
+        """`_body_runs(body)`, keeping only the runs found in `title_folded` (the others change nothing)."""
+        if not self.fast:
+            return {k: v for k, v in _body_runs(self.body).items() if k in title_folded}
+        mixed, folded = self.mixed, self.folded
+        runs: dict[str, str] = {}
+        for m in _casing_tables()[2].finditer(mixed):
+            a, b = m.span()
+            ls = mixed.rfind("\n", 0, a) + 1
+            if a == ls or _SENT_START.search(mixed[max(ls, a - 4):a]):
+                a = mixed.index(" ", a, b) + 1  # a sentence start says nothing about the first word
+                if " " not in mixed[a:b]:
+                    continue
+            key = folded[a:b]
+            if key in title_folded:
+                runs.setdefault(key, mixed[a:b])
+        if not runs:
+            return runs
+        if self._joined is None:
+            joined = " ".join(collapse(line) for line in self.lines)
+            self._joined = (joined, _fold_tone(joined).lower())
+        joined, joined_folded = self._joined
+        return {k: v for k, v in runs.items() if 2 * joined.count(v) >= joined_folded.count(k)}
+
+
+@lru_cache(maxsize=4)
+def _body_casing(body: str) -> _BodyCasing:
+    return _BodyCasing(body)
+
+
 def _apply_runs(s: str, runs: dict[str, str]) -> str:
     """Copy the casing of body runs onto the same words in `s`, longest runs first."""
     folded = _fold_tone(s).lower()
     chars = list(s)
     for key in sorted(runs, key=len, reverse=True):
-        for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", folded):
+        if key not in folded:
+            continue
+        for m in _whole_words(key).finditer(folded):
             for k, ch in enumerate(runs[key]):
                 if ch.isupper():
                     chars[m.start() + k] = chars[m.start() + k].upper()
@@ -332,13 +503,12 @@ def sentence_case(title: str, body: str = "") -> str:
     if not _mostly_upper(title):
         return title[:1].upper() + title[1:]
     body = body[:_CASING_WINDOW]
-    caps = _body_capitals(body) if body else {}
-    types = [t.lower() for t in type_headings().values()]
+    casing = _body_casing(body) if body else None
     out: list[str] = []
     for tok in title.split(" "):
         core = tok.strip("(),.;:\"“”")
         if any(ch.isdigit() for ch in core) or "/" in core:
-            if re.match(r"^\d+[A-Za-z]?[/-]", core) and re.search(r"[A-ZĐ]{2}", core):
+            if _SYMBOL_START.match(core) and _TWO_CAPS.search(core):
                 tok = tok.replace(core, norm_symbol(core))
             out.append(tok)
             continue
@@ -346,19 +516,33 @@ def sentence_case(title: str, body: str = "") -> str:
             out.append(tok)
             continue
         low = tok.lower()
-        if caps.get(_fold_tone(core).lower()):
+        if casing is not None and casing.capital(_fold_tone(core).lower()):
             low = low.replace(core.lower(), core[:1] + core[1:].lower(), 1)
         out.append(low)
     s = " ".join(out)
-    if body:
-        s = _apply_runs(s, _body_runs(body))
+    if casing is not None:
+        s = _apply_runs(s, casing.runs(_fold_tone(s).lower()))
     s = _restore_phrases(s)
     # A type word naming a document (`Nghị quyết số`, `ban hành Kế hoạch`) is capitalised.
-    for t in sorted(types, key=len, reverse=True):
-        pat = (r"(?:(?<=ban hành )|(?<=phê duyệt )|(?<=^))" + re.escape(t) + r"(?![\wÀ-ỹ])"
-               r"|" + re.escape(t) + r"(?=\s+(?:số\s|\d))")
-        s = re.sub(pat, lambda m: m.group(0)[:1].upper() + m.group(0)[1:], s)
+    for pat in _type_word_res():
+        s = pat.sub(_capitalise_match, s)
     return s[:1].upper() + s[1:]
+
+
+_SYMBOL_START = re.compile(r"^\d+[A-Za-z]?[/-]")
+_TWO_CAPS = re.compile(r"[A-ZĐ]{2}")
+
+
+def _capitalise_match(m: re.Match[str]) -> str:
+    return m.group(0)[:1].upper() + m.group(0)[1:]
+
+
+@cache
+def _type_word_res() -> tuple[re.Pattern[str], ...]:
+    types = [t.lower() for t in type_headings().values()]
+    return tuple(re.compile(r"(?:(?<=ban hành )|(?<=phê duyệt )|(?<=^))" + re.escape(t) + r"(?![\wÀ-ỹ])"
+                            r"|" + re.escape(t) + r"(?=\s+(?:số\s|\d))")
+                 for t in sorted(types, key=len, reverse=True))
 
 
 # ---------------------------------------------------------------- the reader
@@ -627,6 +811,9 @@ def _running_title(head: str, out: dict[str, Any]) -> None:
             out["date"] = d
 
 
+_SIGN_FOR = re.compile(r"^(?:TM|KT|TL|TUQ)\.")
+
+
 def _signature(body: str) -> tuple[str | None, str | None]:
     """The signer's name and title from the last signature block (`KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name`)."""
     lines = [ln.strip().strip("*").strip() for ln in body.split("\n")]
@@ -636,10 +823,10 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         if not s or len(s) > 60:
             prev = s or prev
             continue
-        title = next((t for pat, t in _signer_re() if pat.match(s)), None)
+        title = _signer_title(s)
         unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
-        after_tm = re.match(r"^(?:TM|KT|TL|TUQ)\.", prev) is not None
-        if title is None and (after_tm or re.match(r"^(?:TM|KT|TL|TUQ)\.", s)) and _mostly_upper(s):
+        after_tm = _SIGN_FOR.match(prev) is not None
+        if title is None and (after_tm or _SIGN_FOR.match(s)) and _mostly_upper(s):
             # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
             title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
         if title is None and after_tm and _mostly_upper(s):
@@ -652,7 +839,7 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         for nxt in lines[i + 1:i + 6]:
             if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
                 continue
-            if any(pat.match(nxt) for pat, _ in _signer_re()):
+            if _signer_title(nxt) is not None:
                 break
             if unit and _mostly_upper(nxt) and len(nxt) < 60:
                 continue

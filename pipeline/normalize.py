@@ -43,7 +43,8 @@ def normalize_symbol(raw: str) -> str:
 
 def collapse(text: str) -> str:
     """Collapse whitespace and line breaks to single spaces (FORMAT.md quotes)."""
-    return _SPACE.sub(" ", text.replace("**", "")).strip()
+    # `str.split()` splits on exactly the characters `\s` matches (str.isspace), several times faster.
+    return " ".join(text.replace("**", "").split())
 
 
 def fold(text: str) -> str:

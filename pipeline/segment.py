@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .models import Cleaned, Document, Scope, Section, Source
 from .normalize import collapse
@@ -41,6 +41,24 @@ RANK: dict[str, int | None] = {
     "annex": 0, "part": 1, "chapter": 2, "item": 3, "article": 4, "roman": 5,
     "arabic": None, "letter": None, "dash": None, "plus": None,
 }
+# The characters each marker can start with (its pattern's first literal or class; `\d` is any decimal
+# digit, as `str.isdecimal` says): a line is tried only against the markers its first character allows,
+# in the same order.
+_MARKER_FIRST: dict[str, str] = {
+    "part": "P", "chapter": "C", "item": "M", "article": "Đ", "annex": "P", "roman": "IVX",
+    "arabic": "0123456789", "letter": "abcdefghijklmnopqrstuvwxyzđ", "dash": "-–—•", "plus": "+",
+}
+_MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    c: tuple((k, p) for k, p in MARKERS if c in _MARKER_FIRST[k]) for c in "".join(_MARKER_FIRST.values())
+}
+_ARABIC_ONLY = tuple((k, p) for k, p in MARKERS if k == "arabic")
+
+
+def _markers_for(first: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    found = _MARKERS_BY_FIRST.get(first)
+    if found is not None:
+        return found
+    return _ARABIC_ONLY if first.isdecimal() else ()
 _LEAD = re.compile(r"^[ \t]*(?:[*#>]+[ \t]*)?")
 _RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.(?:[ \t]|$)")
@@ -72,6 +90,14 @@ def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
+    """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
+    from vnplan.extractors.deadlines import parse_deadline
+
+    return parse_deadline(head)
+
+
 _ROLE = re.compile(r"\s*(?:[-–]\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)\b|\((?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực))")
 _PERIOD_HEAD = re.compile(
     r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
@@ -86,8 +112,6 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
     heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
     "trách nhiệm" section.
     """
-    from vnplan.extractors.deadlines import parse_deadline
-
     head = text[start:end]
     flat = collapse(head)
     out: list[Scope] = []
@@ -102,7 +126,7 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
         y = int(ym.group(1))
         out.append(Scope("period", f"{y:04d}-01-01/{y:04d}-12-31", start, start + ym.end(1), text[start:start + ym.end(1)]))
     if not out and (flat.endswith(":") or len(flat) <= 60):
-        te = parse_deadline(head)
+        te = _parse_deadline(head)
         if te is not None and te.start <= 20 and te.due:
             s, e = start + te.start, start + te.end
             if te.kind == "period" and te.period_start and te.period_end:
@@ -111,10 +135,11 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
     if len(flat) <= 260:
         for pat, req in _agency_heads():
+            # (The parent test is cheaper than the pattern, and neither has side effects.)
+            if req is not None and not any(req.search(a) for a in ancestors):
+                continue
             m = pat.match(head)
             if not m:
-                continue
-            if req is not None and not any(req.search(a) for a in ancestors):
                 continue
             s, e = start + m.start("agency"), start + m.end("agency")
             # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.
@@ -145,7 +170,7 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
     lead = _LEAD.match(line)
     off = lead.end() if lead else 0
     body = line[off:]
-    for kind, pat in MARKERS:
+    for kind, pat in _markers_for(body[:1]):
         m = pat.match(body)
         if not m:
             continue
@@ -183,6 +208,7 @@ class _Open:
     parent: str
     cells: tuple[str, ...] = ()
     scopes: tuple[Scope, ...] = field(default_factory=tuple)
+    heading: str | None = None  # collapse(text[start:heading_end]), once asked for
 
 
 def _arabic_depth(label: str) -> int:
@@ -203,12 +229,19 @@ def _seg(kind: str, label: str, parent: _Open | None) -> str:
     return label
 
 
-def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tuple[int, int]]) -> int:
-    """Where a heading stops: its line, plus wrapped continuation lines (at most three)."""
+def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tuple[int, int]],
+                    mk: tuple[str, str, int] | None | bool = False) -> int:
+    """Where a heading stops: its line, plus wrapped continuation lines (at most three).
+
+    `mk` is `match_marker(text[ls:le])` when the caller has it (with or without the previous line: for a
+    line that is a heading, both give the same answer).
+    """
     head = text[ls:le].strip()
     he = le
-    caps = _mostly_upper(head)
-    mk = match_marker(text[ls:le])
+    caps_of = head  # the line whose capitals decide whether capitalised lines continue the heading
+    caps: bool | None = None  # _mostly_upper(caps_of), computed when first needed
+    if mk is False:
+        mk = match_marker(text[ls:le])
     bare = mk is not None and not text[ls + mk[2]:le].strip(" \t*.:-–")
     for s, e in lines_after[:3]:
         nxt = text[s:e].strip()
@@ -216,23 +249,34 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
             continue  # `Chương I`, a blank line, then its name
         if bare and nxt:
             # `Chương I` / `PHỤ LỤC` alone on its line: its name is the next line.
-            he, head, bare, caps = e, nxt, False, _mostly_upper(nxt)
+            he, head, bare, caps_of, caps = e, nxt, False, nxt, None
             continue
         if head.endswith(_END_PUNCT):
             break
         if not nxt or _is_row(nxt) or match_marker(nxt, head):
             break
         wrapped_dash = nxt[:1] in "-–" and nxt[1:].strip()[:1].isdigit()  # `giai đoạn 2026\n- 2030`
-        if nxt[:1].islower() or wrapped_dash or (caps and _mostly_upper(nxt) and len(nxt) < 120):
-            he = e
-            head = nxt
-            continue
-        break
+        if not (nxt[:1].islower() or wrapped_dash):
+            if caps is None:
+                caps = _mostly_upper(caps_of)
+            if not (caps and _mostly_upper(nxt) and len(nxt) < 120):
+                break
+        he = e
+        head = nxt
     return he
 
 
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
 def _mostly_upper(s: str) -> bool:
-    letters = [c for c in s[:160] if c.isalpha()]  # the first 160 characters decide; long lines are prose
+    t = s[:160]  # the first 160 characters decide; long lines are prose
+    # Fast exit for prose: ASCII a-z are lower-case letters, and in UTF-8 their bytes stand only for themselves.
+    # With more than a fifth of the characters such letters, fewer than 80% of the letters can be capitals.
+    b = t.encode("utf-8", "surrogatepass")
+    if 5 * (len(b) - len(b.translate(None, _ASCII_LOWER))) > len(t):
+        return False
+    letters = [c for c in t if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
 
 
@@ -244,10 +288,15 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     used: set[str] = {""}
     counters: dict[str, int] = {}
 
+    def flat(o: _Open) -> str:
+        if o.heading is None:
+            o.heading = collapse(text[o.start:o.heading_end])
+        return o.heading
+
     def close_to(n: int, at: int) -> None:
         while len(stack) > n:
             o = stack.pop()
-            heading = collapse(text[o.start:o.heading_end])
+            heading = flat(o)
             done.append(Section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
                                 o.depth, o.parent, o.scopes, o.cells))
 
@@ -385,7 +434,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             he = split_le
             skip_until = he
         else:
-            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4])
+            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4], mk)
         if he > le:
             skip_until = he
         parent = stack[-1] if stack else None
@@ -396,8 +445,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         else:
             seg = _seg(kind, label, parent)
         o = open_(kind, label, seg, ls, he)
-        o.scopes = heading_scopes(text, o.start + mk[2], he, [s.kind + "|" + collapse(text[s.start:s.heading_end])
-                                                              for s in stack[:-1]])
+        o.scopes = heading_scopes(text, o.start + mk[2], he, [s.kind + "|" + flat(s) for s in stack[:-1]])
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 

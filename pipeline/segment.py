@@ -478,7 +478,7 @@ def split_documents(text: str) -> list[tuple[int, int, int | None]]:
         if first_type is None:
             first_type = t.start()
             continue
-        if t.start() - starts[-1] < 200:
+        if t.start() - starts[-1] < 200 or _continues_heading(text, t.start()):
             continue
         window = text[t.end():t.end() + 1200]
         # A promulgated document: its header names the decision that issues it.
@@ -510,6 +510,18 @@ def split_documents(text: str) -> list[tuple[int, int, int | None]]:
         e = starts[i + 1] if i + 1 < len(starts) else len(text)
         spans.append((s, e, parents[i]))
     return spans
+
+
+_NUMBERED_HEADING = re.compile(r"^[ \t*]*(?:[IVXLC]+|\d+(?:\.\d+)*)[.)]\s+\S")
+
+
+def _continues_heading(text: str, pos: int) -> bool:
+    """A type word on the line right after a numbered capitalised heading finishes it (`VII. CHẾ ĐỘ` / `BÁO CÁO`)."""
+    if pos < 2 or text[pos - 1] != "\n":
+        return False
+    prev = text[text.rfind("\n", 0, pos - 1) + 1:pos - 1]
+    return bool(prev.strip()) and bool(_NUMBERED_HEADING.match(prev)) and _mostly_upper(prev) \
+        and not prev.rstrip(" *").endswith((".", ":", ";"))
 
 
 def _promulgator(index: int, parents: list[int | None]) -> int:
@@ -574,6 +586,9 @@ def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
             if not p.get("issuer") and header.get("issuer"):
                 p["issuer"] = header["issuer"]
                 p.setdefault("province", header.get("province"))
+            # A header without a date (`Ban hành kèm theo Quyết định số 212/2025/QĐ-UBND`): the decision's.
+            if not metas[i].get("date") and p.get("date"):
+                metas[i]["date"] = p["date"]
     return tuple(replace(doc, **{k: v for k, v in m.items() if not k.startswith("_")}) for doc, m in zip(docs, metas, strict=True))
 
 

@@ -190,6 +190,9 @@ SPLIT_CASES = [
     # two independent documents, each with its letterhead
     ("CHÍNH PHỦ\nSố: 1/NQ-CP\nNGHỊ QUYẾT\nVề việc A\n" + "Điều 1. Nội dung.\n" * 20 + "Nguyễn Văn A\n"
      "BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 2/2024/TT-BNV\nTHÔNG TƯ\nVề việc B\n", [None, None]),
+    # a type word finishing a wrapped numbered heading (`VII. CHẾ ĐỘ` / `BÁO CÁO`) is not a new document
+    ("KẾ HOẠCH\nPHÁT TRIỂN KINH TẾ SỐ\n" + "I. MỤC TIÊU\n" * 20 + "VII. CHẾ ĐỘ\nBÁO CÁO\n\nCác cơ quan báo cáo hằng năm.\n"
+     "PHỤ LỤC\nPHÂN CÔNG\n(Kèm theo Kế hoạch số 144/KH-UBND ngày 24/11/2025 của UBND tỉnh)\n", [None]),
 ]
 
 
@@ -199,6 +202,19 @@ def test_split_documents(text: str, parents: list[int | None]) -> None:
     assert [p for _, _, p in spans] == parents
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_promulgated_document_without_a_dated_header_takes_the_decisions_date() -> None:
+    from vnplan.run import process_bytes
+
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\nSố: 212/2025/QĐ-UBND\nHải Phòng, ngày 18 tháng 11 năm 2025\n"
+            "QUYẾT ĐỊNH\nBan hành Quy định về tiêu chí đánh giá cán bộ\n" + "Căn cứ Luật.\n" * 20
+            + "Điều 1. Ban hành kèm theo Quyết định này Quy định.\nCHỦ TỊCH\nLê Văn A\n"
+            "QUY ĐỊNH\nVề tiêu chí đánh giá cán bộ\n(Ban hành kèm theo Quyết định số 212/2025/QĐ-UBND của Ủy ban "
+            "nhân dân thành phố)\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\n")
+    docs = process_bytes(text.encode(), "txt").documents
+    assert [(d.type, d.date, d.promulgated_by) for d in docs] == [
+        ("Quyết định", "2025-11-18", None), ("Quy định", "2025-11-18", 0)]
 
 
 def test_split_keeps_the_letterhead_with_its_document() -> None:

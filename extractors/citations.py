@@ -11,6 +11,7 @@ gazetteer data (`doctypes.json`, `issuers.json`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -18,7 +19,11 @@ from functools import cache, lru_cache
 from vnplan.extract import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
-from vnplan.normalize import fold, normalize_symbol
+from vnplan.normalize import fold as _fold
+from vnplan.normalize import normalize_symbol
+
+# `fold` is pure and sees the same words and names again and again: memoise it.
+fold = lru_cache(maxsize=1 << 16)(_fold)
 
 # ---------------------------------------------------------------- gazetteer data
 
@@ -168,6 +173,118 @@ def _issuer_names() -> list[dict]:
     return sorted(load("issuers.json")["names"], key=lambda e: -len(e["pattern"]))
 
 
+@cache
+def _issuer_prefixes() -> tuple[str, ...]:
+    """The folded issuer name patterns (`str.startswith` takes them all at once)."""
+    return tuple(fold(e["pattern"]) for e in _issuer_names())
+
+
+# ---------------------------------------------------------------- fast candidate search
+#
+# The citation patterns open with a case-insensitive alternation behind a lookbehind, which
+# Python's `re` can only try at every position of the text. Every match of such a pattern starts
+# where a cheaper search finds a candidate (a literal word in the lower-cased text, a digit before
+# a separator), so matching the full pattern only at the candidates, left to right and resuming
+# after each match, gives exactly the matches of `finditer`.
+
+
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    """`text` lower-cased position for position, where `(?i:x)` matches a char its lower case is `x`."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = text.replace("İ", "i").lower()  # the one letter whose lower case is two chars
+    if "ı" in low:
+        low = low.replace("ı", "i")  # `re` folds dotless i and long s with i and s
+    if "ſ" in low:
+        low = low.replace("ſ", "s")
+    return low
+
+
+def _find_all(text: str, words: Sequence[str], lo: int, hi: int) -> list[int]:
+    """Every start (overlapping ones too) of any of `words` in `text[lo:hi]`, sorted."""
+    out: list[int] = []
+    for w in words:
+        i = text.find(w, lo, hi)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1, hi)
+    out.sort()
+    return out
+
+
+def _iter_at(rx: re.Pattern[str], text: str, starts: Sequence[int], hi: int) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text, lo, hi)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p, hi)
+        if m:
+            yield m
+            pos = m.end()
+
+
+@cache
+def _first_words_rx() -> re.Pattern[str]:
+    # The lower-cased first word of every type word, e.g. `chương|nghị|quyết|...`: all letters.
+    words = {e["word"].split()[0].lower() for e in doctypes() if not e.get("named")}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@cache
+def _type_head_rx() -> re.Pattern[str]:
+    # What the numbered, short-form and self-reference patterns all open with: a type word after
+    # a non-letter, then a number (after an optional `số`) or a self word.
+    words = "|".join(_ws(w) for w in load("doctypes.json")["self_words"])
+    return re.compile(rf"(?<![\wà-ỹ])(?:{_type_rx()})(?:{_SO}?\s*\d|\s+(?:{words}))")
+
+
+@lru_cache(maxsize=8)
+def _type_starts(text: str) -> list[int]:
+    """Every position where `_numbered_rx`, `_short_rx` or `_self_rx` can match."""
+    # A start inside another hit of the (letters only) first words follows a letter, so the
+    # non-overlapping hits hold every start.
+    match = _type_head_rx().match
+    return [p for p in [m.start() for m in _first_words_rx().finditer(_lowered(text))] if match(text, p)]
+
+
+def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where `_BARE` can match: `số`/`sổ`, or a digit run that ends (after a letter and spaces) at
+    a separator, as the number of a symbol does."""
+    out = _find_all(_lowered(text), ("số", "sổ"), lo, hi)
+    # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
+    n = len(text)
+    out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
+    out.sort()
+    return out
+
+
+@lru_cache(maxsize=8)
+def _reversed(text: str) -> str:
+    return text[::-1]
+
+
+_NUM_BEFORE_SEP = re.compile(r"[/\-–][ \t*]*\n?[ \t*]*[a-zA-Z]?\d+")
+
+
+class _Taken:
+    """Spans already claimed: `pos in taken` is `any(a <= pos < b for a, b in spans)`."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach: list[int] = []
+        top = -1
+        for _, b in spans:
+            top = max(top, b)
+            self.reach.append(top)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
+
+
 # ---------------------------------------------------------------- raw scan of a file
 
 
@@ -242,7 +359,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
         cand = text[om.end() : stop.start() if stop else om.end()]
         cand = re.sub(r"\s+", " ", cand).strip(" *")
         folded = fold(_tone(cand))
-        if cand and any(folded.startswith(fold(e["pattern"])) for e in _issuer_names()):
+        if cand and folded.startswith(_issuer_prefixes()):
             r.issuer = _tone(cand)
             r.issuer_province = province_in(cand)
             end = om.end() + len(text[om.end() : stop.start() if stop else om.end()].rstrip())
@@ -265,7 +382,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
 
 def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     out = []
-    for m in _numbered_rx().finditer(text, lo, hi):
+    for m in _iter_at(_numbered_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(re.sub(r"\s+", " ", m.group("type"))))
         r.symbol = _clean_symbol(m.group("sym"))
         r.extra["sym_start"] = m.start("sym")
@@ -274,12 +391,18 @@ def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     return out
 
 
+@cache
+def _type_before_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$")
+
+
 def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list[Raw]) -> list[Raw]:
     """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
     out = []
-    for m in _BARE.finditer(text, lo, hi):
+    claimed = _Taken(taken)
+    for m in _iter_at(_BARE, text, _bare_starts(text, lo, hi), hi):
         s = m.start("sym")
-        if any(a <= s < b for a, b in taken):
+        if s in claimed:
             continue
         sym = _clean_symbol(m.group("sym"))
         year, tcode, issuers = symbol_parts(sym)
@@ -292,7 +415,7 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
         if prev and (ctype is None or fold(prev[-1].type or "") != fold(ctype) and prev[-1].symbol and symbol_parts(prev[-1].symbol)[1] == tcode):
             ctype = prev[-1].type
         head = text[max(lo, s - 200) : s]
-        pm = re.search(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$", head)
+        pm = _type_before_rx().search(head)
         if pm and ctype is None:
             ctype = canonical_type(re.sub(r"\s+", " ", pm.group("type")))
         r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
@@ -405,31 +528,41 @@ def _abbrev() -> list[tuple[str, str]]:
     return [(e["short"], e["full"]) for e in load("doctypes.json")["abbreviations"]["entries"]]
 
 
+@cache
+def _abbrev_rx() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])"), full) for short, full in _abbrev()]
+
+
+@lru_cache(maxsize=1 << 12)
 def law_title(kind: str, name: str) -> str:
     """`Luật`, `Tổ chức HĐND và UBND` -> `Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân`."""
     name = _tone(name)
-    for short, full in _abbrev():
-        name = re.sub(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])", full, name)
+    for rx, full in _abbrev_rx():
+        name = rx.sub(full, name)
     if kind != "Hiến pháp" and not fold(name).startswith("sửa đổi"):
         name = name[:1].upper() + name[1:]
     title = f"{kind} {name}"
     return _law_aliases().get(fold(title), title)
 
 
+_LAW_NUMBER = re.compile(rf"{_SO}\s*({SYMBOL})")
+_LAW_SYMBOL = re.compile(rf"[\s*]*,?\s*(?i:số)\s*({SYMBOL})")
+
+
 def _laws(text: str, lo: int, hi: int) -> list[Raw]:
     out: list[Raw] = []
     inner_until = -1
     outer_start = None
-    for m in _LAW.finditer(text, lo, hi):
+    for m in _iter_at(_LAW, text, _find_all(text, ("Bộ", "Luật", "Hiến"), lo, hi), hi):
         kind = re.sub(r"\s+", " ", m.group("type"))
         npos = m.end()
         while npos < hi and text[npos] in " \t\n*":
             npos += 1
         amending = fold(text[npos : npos + 12]).startswith("sửa đổi")
-        nm = re.match(rf"{_SO}\s*({SYMBOL})", text[npos:hi])
+        nm = _LAW_NUMBER.match(text, npos, hi)
         if nm:
             # `Luật số 87/2025/QH15`: a law cited by its number alone.
-            r = Raw(m.start(), npos + nm.end(), "citation.law_number", kind, symbol=_clean_symbol(nm.group(1)))
+            r = Raw(m.start(), nm.end(), "citation.law_number", kind, symbol=_clean_symbol(nm.group(1)))
             r.end = _tail(text, r.end, r, hi)
             r.title = None
             out.append(r)
@@ -452,10 +585,10 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
             r.inner_of = outer_start  # a law named inside an amending law's name: no date of its own
             r.rule = "citation.law_amended"
         else:
-            sm = re.match(rf"[\s*]*,?\s*(?i:số)\s*({SYMBOL})", text[end:hi])
+            sm = _LAW_SYMBOL.match(text, end, hi)
             if sm:
                 r.symbol = _clean_symbol(sm.group(1))
-                end += sm.end()
+                end = sm.end()
             r.end = _tail(text, end, r, hi)
             if amending:
                 inner_until, outer_start = end, m.start()
@@ -468,8 +601,9 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
 def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """`Nghị quyết 30c` -> the earlier full `Nghị quyết số 30c/NQ-CP`; `Đề án số 06 của ...` unnumbered."""
     out = []
-    for m in _short_rx().finditer(text, lo, hi):
-        if any(a <= m.start() < b for a, b in taken):
+    claimed = _Taken(taken)
+    for m in _iter_at(_short_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+        if m.start() in claimed:
             continue
         typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
         num = m.group("num").lower()
@@ -506,13 +640,20 @@ def _unnumbered_rx() -> re.Pattern[str]:
     return re.compile(rf"(?i:{leads})\s+(?:các\s+)?(?P<type>{types})\s+(?=[\wà-ỹ])")
 
 
+@cache
+def _lead_words() -> tuple[str, ...]:
+    """The lower-cased first word of every lead of `_unnumbered_rx` (where its matches start)."""
+    return tuple(sorted({w.split()[0].lower() for w in load("doctypes.json")["unnumbered"]["leads"]}))
+
+
 def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
     out = []
-    for m in _unnumbered_rx().finditer(text, lo, hi):
+    claimed = _Taken(taken)
+    for m in _iter_at(_unnumbered_rx(), text, _find_all(_lowered(text), _lead_words(), lo, hi), hi):
         s = m.start("type")
-        if any(a <= s < b for a, b in taken):
+        if s in claimed:
             continue
         words: list[re.Match[str]] = []
         for w in _WORD.finditer(text, m.end(), min(hi, m.end() + 300)):
@@ -605,8 +746,9 @@ def scan(text: str) -> tuple[Raw, ...]:
     bare = _bare(text, lo, hi, taken, sorted(typed + [r for r in laws if r.symbol], key=lambda r: r.start))
     taken += [(r.start, r.end) for r in bare]
     selfs = []
-    for m in _self_rx().finditer(text, lo, hi):
-        if not any(a <= m.start() < b for a, b in taken):
+    claimed = _Taken(taken)
+    for m in _iter_at(_self_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+        if m.start() not in claimed:
             selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(re.sub(r"\s+", " ", m.group("type"))), self_ref=True))
     taken += [(r.start, r.end) for r in selfs]
     full = typed + bare

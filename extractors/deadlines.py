@@ -157,19 +157,132 @@ def _make(name: str, m: re.Match[str], base: int = 0) -> TimeExpr | None:
 _TRIGGER = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 
 
+_TRIGGER_WORDS = ("ngày", "hằng", "hàng", "định kỳ")
+
+
+def _trigger_hits(text: str) -> list[int] | None:
+    """Sorted positions in `text` where `_TRIGGER` matches, enough to tell which lines it matches
+    in (none spans a line break): its words in the lower-cased text, its years. None when lower
+    casing changes the length (then search line by line)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    out = [m.start() for m in _YEAR_RX.finditer(text)]
+    for w in _TRIGGER_WORDS:
+        i = low.find(w)
+        while i >= 0:
+            out.append(i)
+            i = low.find(w, i + 1)
+    out.sort()
+    return out
+
+
 def find_deadlines(text: str) -> list[TimeExpr]:
     """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
     if len(text) > 2000 and "\n" in text:
         # Long texts: line by line, and only the lines that can hold an expression.
         out: list[TimeExpr] = []
         pos = 0
+        hits = _trigger_hits(text)
+        k, nh = 0, len(hits) if hits is not None else 0
         for line in text.split("\n"):
-            if _TRIGGER.search(line):
+            if hits is None:
+                triggered = _TRIGGER.search(line) is not None
+            else:
+                while k < nh and hits[k] < pos:
+                    k += 1
+                triggered = k < nh and hits[k] < pos + len(line)
+            if triggered:
                 out.extend(TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end,
                                     t.relative, t.recurring) for t in _find_in_line(line))
             pos += len(line) + 1
         return out
     return _find_in_line(text)
+
+
+# The words every match of a (lower-cased) pattern starts with; see `_starts` for the rest.
+_START_WORDS = {
+    "relative": ("chậm nhất", "trong", "sau"),
+    "recurring": ("định kỳ", "hằng", "hàng"),
+    "before_date": ("trước",),
+    "by_date": ("đến", "chậm nhất", "hoàn thành", "xong", "hạn", "trong"),
+    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
+    "quarter": ("trong", "đến", "trước", "cuối", "hết", "quý"),
+    "half": ("trong", "6"),
+    "month": ("ngay", "trong", "đến", "trước", "hết", "cuối", "tháng"),
+    "year": ("phấn đấu", "đến", "trong", "cuối", "trước", "hết", "vào", "hoàn thành", "xong trong"),
+}
+
+
+# A word (one of them) that every match of a lower-cased pattern holds somewhere.
+_NEEDS = {
+    "relative": ("ngày",),
+    "recurring": ("hằng", "hàng", "định kỳ "),
+    "before_date": ("trước",),
+    "by_date": ("ngày",),
+    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
+    "quarter": ("quý",),
+    "half": ("tháng",),
+    "month": ("tháng",),
+}
+_YEAR_RX = re.compile(_YEAR)
+
+
+_ALL_WORDS = tuple(sorted({w for ws in (*_START_WORDS.values(), *_NEEDS.values()) for w in ws}))
+
+
+def _starts(name: str, low: str, present: dict[str, list[int]]) -> list[int]:
+    """Every position of `low` where the lower-cased pattern `name` can match, sorted.
+    `present`: the positions of each word of `_ALL_WORDS` found in `low`."""
+    out: list[int] = []
+    need = _NEEDS.get(name)
+    if need is not None and not any(w in present for w in need):
+        return out
+    if name == "year" and not _YEAR_RX.search(low):
+        return out
+    for w in _START_WORDS[name]:
+        at = present.get(w)
+        if at is None:
+            continue
+        out += at
+        if name == "quarter" and w == "quý":
+            for i in at:
+                k = i  # `\s*quý`: a match may open on the spaces before `quý`
+                while k > 0 and low[k - 1].isspace():
+                    k -= 1
+                    out.append(k)
+        elif name == "recurring" and w == "định kỳ":
+            out += [i + len(w) + 1 for i in at if low.startswith(" ", i + len(w))]  # `(?<=định kỳ )0?6 tháng`
+        elif name == "half" and w == "6":
+            out += [i - 1 for i in at if i > 0 and low[i - 1] == "0"]  # `0?6`
+    out.sort()
+    return out
+
+
+def _positions(low: str) -> dict[str, list[int]]:
+    """Every start of every word of `_ALL_WORDS` in `low`, by word (absent words left out)."""
+    present: dict[str, list[int]] = {}
+    for w in _ALL_WORDS:
+        i = low.find(w)
+        if i < 0:
+            continue
+        at = present[w] = []
+        while i >= 0:
+            at.append(i)
+            i = low.find(w, i + 1)
+    return present
+
+
+def _iter_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m:
+            yield m
+            pos = m.end()
 
 
 def _find_in_line(text: str) -> list[TimeExpr]:
@@ -179,8 +292,10 @@ def _find_in_line(text: str) -> list[TimeExpr]:
     pats = _LOWER_PATTERNS if len(low) == len(text) else _PATTERNS
     if pats is _PATTERNS:
         low = text
+    present = _positions(low) if pats is _LOWER_PATTERNS else {}
     for name, pat in pats:
-        for m in pat.finditer(low):
+        matches = pat.finditer(low) if pats is _PATTERNS else _iter_at(pat, low, _starts(name, low, present))
+        for m in matches:
             if not m.group(0).strip():
                 continue
             te = _make(name, m)

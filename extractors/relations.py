@@ -84,11 +84,118 @@ _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$"
 def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str, re.Match[str]] | None:
     """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements)."""
     best = None
+    low = None
     for rel, rx in patterns:
-        m = rx.search(text)
+        heads = _literal_heads(rx)
+        if heads is None:
+            m = rx.search(text)
+        else:
+            # `rx.search`, tried only where one of the words every match opens with occurs.
+            if heads[1]:
+                if low is None:
+                    low = _search_lower(text)
+                where = low
+            else:
+                where = text
+            if where is None:
+                m = rx.search(text)
+            else:
+                m = None
+                for p in _all_starts(where, heads[0]):
+                    m = rx.match(text, p)
+                    if m:
+                        break
         if m and (best is None or m.start() < best[1].start()):
             best = (rel, m)
     return best
+
+
+def _all_starts(text: str, words: Sequence[str]) -> list[int]:
+    out: list[int] = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _search_lower(text: str) -> str | None:
+    """`text` lower-cased char for char, with the letters `re` folds together under IGNORECASE
+    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    for a, b in (("ı", "i"), ("ſ", "s"), ("ẛ", "ṡ")):
+        if a in low:
+            low = low.replace(a, b)
+    return low
+
+
+_HEADS: dict[tuple[str, int], tuple[tuple[str, ...], bool] | None] = {}
+
+
+def _literal_heads(rx: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
+    """(words, ignore case): every match of `rx` opens with one of the words (lower case when
+    ignoring case), or None when that cannot be read off the pattern."""
+    key = (rx.pattern, rx.flags)
+    if key not in _HEADS:
+        from re import _casefix, _parser
+        from re import _constants as C
+
+        icase = bool(rx.flags & re.IGNORECASE)
+
+        def heads(items: list) -> set[str] | None:
+            if not items:
+                return None  # the match may be empty here: it can open anywhere
+            op, av = items[0]
+            if op is C.LITERAL:
+                word = ""
+                k = 0
+                while k < len(items) and items[k][0] is C.LITERAL:
+                    ch = chr(items[k][1])
+                    if icase:
+                        ch = ch.lower()
+                        if len(ch) != 1 or (ord(ch) in _casefix._EXTRA_CASES and ch not in "isṡ"):
+                            return None  # a letter `re` folds in ways `str.lower` does not
+                    word += ch
+                    k += 1
+                return {word}
+            if op is C.SUBPATTERN:
+                if av[1] or av[2]:
+                    return None  # scoped flags
+                return heads(list(av[3]) + items[1:])
+            if op is C.BRANCH:
+                out: set[str] = set()
+                for alt in av[1]:
+                    h = heads(list(alt) + items[1:])
+                    if h is None:
+                        return None
+                    out |= h
+                return out
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                lo, _, sub = av
+                h = heads(list(sub) + items[1:])
+                if h is None:
+                    return None
+                if lo == 0:
+                    rest = heads(items[1:])
+                    if rest is None:
+                        return None
+                    h |= rest
+                return h
+            return None
+
+        try:
+            got = heads(list(_parser.parse(rx.pattern, rx.flags)))
+        except Exception:  # noqa: BLE001 - an unexpected pattern shape: search as before
+            got = None
+        if got and all(got):
+            _HEADS[key] = (tuple(sorted(got)), icase)
+        else:
+            _HEADS[key] = None
+    return _HEADS[key]
 
 
 def body_start(ctx: Context) -> int:
@@ -311,10 +418,11 @@ def extract(ctx: Context) -> Iterator[Relation]:
     body_rels = {"repeals", "replaces", "amends"}
     quoting = bool(re.fullmatch(_part("quoting_types"), fold(ctx.doc.type or ""), re.IGNORECASE))
     last: tuple[Citation, str, str] | None = None
+    nested_all = {id(allc[i]) for i in nested}
     for c in cits:
         if quoting:
             break  # a consolidated text quotes its amending documents' `bãi bỏ`: not its own act
-        if not (bstart <= c.start < e0) or id(c) in nested_ids or any(o is c for o in (allc[i] for i in nested)):
+        if not (bstart <= c.start < e0) or id(c) in nested_ids or id(c) in nested_all:
             continue
         cs = _clause_start(text, s0, c.start)
         clause = text[cs : c.start]

@@ -273,13 +273,25 @@ def _indices(items: list[str], words: frozenset[str]) -> list[int]:
     return out
 
 
+@cache
+def _label_reach() -> int:
+    """How many tokens before its colon a label's cue can start: the longest cue, four more words."""
+    return max(len(p) for g in ("lead_labels", "support_labels", "deadline_columns") for p in cues()[g]) + 4
+
+
 def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[int]:
     """In order, the tokens that open a line or, where lines were re-wrapped, a sentence, and
     whose first word after any bullets can start a label cue (no other token can open a label)."""
     toks = body.toks
     norms = body.norms
     out = []
-    for j in _indices(norms, firsts - frozenset(_BULLETS)):
+    # A label's cue (and up to four more words) runs up to a colon: look only before colons.
+    reach = _label_reach()
+    words = firsts - frozenset(_BULLETS)
+    near = set()
+    for c in _indices(norms, frozenset((":",))):
+        near.update(j for j in range(max(0, c - reach), c) if norms[j] in words)
+    for j in sorted(near):
         i = j
         while i > 0 and norms[i - 1] in _BULLETS:
             i -= 1
@@ -597,7 +609,10 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
         if got is None:
-            got = context_assignment(ctx, body, shared, ancestors)
+            key = ("context_assignment", tuple(x.path for x in ancestors))
+            if key not in body.memo:
+                body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+            got = body.memo[key]
         # An item is a task when it names its lead, starts with a verb of duty, or sits
         # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).
         if not (own or _starts_with_duty(norms, a, b) or (got and got.source == "heading")):

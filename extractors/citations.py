@@ -25,6 +25,8 @@ from vnplan.normalize import normalize_symbol
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
 
+_WS = re.compile(r"\s+")
+
 # ---------------------------------------------------------------- gazetteer data
 
 
@@ -71,6 +73,7 @@ def _local_code_rx() -> re.Pattern[str]:
     return re.compile(load("issuers.json")["local_code_rule"]["pattern"])
 
 
+@lru_cache(maxsize=1 << 12)
 def code_scope(code: str) -> str | None:
     """`central`, `local` or None (unknown) for one issuer code of a symbol."""
     c = re.sub(r"\d+$", "", code.upper())
@@ -88,6 +91,7 @@ _TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("�
 _OLD_TONE = re.compile(r"(?<=[hHkK])o([áàảãạ])(?![\wà-ỹ])")  # `hoá`/`khoá` at a word's end, not `khoán`
 
 
+@lru_cache(maxsize=1 << 15)
 def _tone(text: str) -> str:
     """Old and new tone placement and legacy debris to one spelling, for matching only."""
     for a, b in _TONE:
@@ -106,6 +110,7 @@ def _provinces() -> list[tuple[str, str]]:
     return sorted(set(out), key=lambda x: -len(x[0]))
 
 
+@lru_cache(maxsize=1 << 12)
 def province_in(text: str) -> str | None:
     """The province named right after `tỉnh`/`thành phố` in `text` (`UBND tỉnh Quảng Ninh` -> `Quảng Ninh`)."""
     for m in re.finditer(r"(?i:tỉnh|thành\s+phố)\s+", text):
@@ -330,6 +335,7 @@ def symbol_scope(symbol: str) -> str:
     return "central"
 
 
+@lru_cache(maxsize=1 << 14)
 def _clean_symbol(raw: str) -> str:
     return normalize_symbol(raw.replace("*", ""))
 
@@ -357,7 +363,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
     if om:
         stop = _ISSUER_STOP.search(text, om.end(), min(limit, om.end() + 120))
         cand = text[om.end() : stop.start() if stop else om.end()]
-        cand = re.sub(r"\s+", " ", cand).strip(" *")
+        cand = _WS.sub(" ", cand).strip(" *")
         folded = fold(_tone(cand))
         if cand and folded.startswith(_issuer_prefixes()):
             r.issuer = _tone(cand)
@@ -374,7 +380,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
         te = _TITLE_END.search(text, tm.end(), lim)
         while te and te.group(0) == ")" and text.count("(", tm.end(), te.start()) > text.count(")", tm.end(), te.start()):
             te = _TITLE_END.search(text, te.end(), lim)  # `(CCHC)` inside the subject
-        t = re.sub(r"\s+", " ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
+        t = _WS.sub(" ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
         if len(t) >= 4:
             r.title = t
     return end
@@ -383,7 +389,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
 def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     out = []
     for m in _iter_at(_numbered_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
-        r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(re.sub(r"\s+", " ", m.group("type"))))
+        r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(_WS.sub(" ", m.group("type"))))
         r.symbol = _clean_symbol(m.group("sym"))
         r.extra["sym_start"] = m.start("sym")
         r.end = _tail(text, m.end(), r, hi)
@@ -417,7 +423,7 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
         head = text[max(lo, s - 200) : s]
         pm = _type_before_rx().search(head)
         if pm and ctype is None:
-            ctype = canonical_type(re.sub(r"\s+", " ", pm.group("type")))
+            ctype = canonical_type(_WS.sub(" ", pm.group("type")))
         r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
         r.symbol = sym
         r.extra["sym_start"] = s
@@ -499,7 +505,7 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
     if first[:1].islower() and len(words) < 2:
         return None
     end = words[-1][2]
-    return re.sub(r"\s+", " ", text[words[0][1] : end]).replace(" ,", ","), end
+    return _WS.sub(" ", text[words[0][1] : end]).replace(" ,", ","), end
 
 
 @cache
@@ -513,7 +519,7 @@ def _long_name(text: str, pos: int, hi: int) -> tuple[str, int] | None:
     for rx in _long_names():
         m = rx.match(text, pos, hi)
         if m and not text[m.end() : m.end() + 1].isalpha():
-            written = re.sub(r"\s+", " ", m.group(0)).replace(" ,", ",")
+            written = _WS.sub(" ", m.group(0)).replace(" ,", ",")
             return written.split(" ", 1)[1], m.end()
     return None
 
@@ -554,7 +560,7 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
     inner_until = -1
     outer_start = None
     for m in _iter_at(_LAW, text, _find_all(text, ("Bộ", "Luật", "Hiến"), lo, hi), hi):
-        kind = re.sub(r"\s+", " ", m.group("type"))
+        kind = _WS.sub(" ", m.group("type"))
         npos = m.end()
         while npos < hi and text[npos] in " \t\n*":
             npos += 1
@@ -605,7 +611,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
     for m in _iter_at(_short_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         if m.start() in claimed:
             continue
-        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        typ = canonical_type(_WS.sub(" ", m.group("type")))
         num = m.group("num").lower()
         same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and re.match(r"\d+[a-z]?", f.symbol or "") and re.match(r"\d+[a-z]?", f.symbol).group(0) == num]
         if same:
@@ -617,7 +623,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
         r = Raw(m.start(), m.end(), "citation.numbered_no_symbol", typ)
         end = _tail(text, m.end(), r, hi)
         if r.issuer and m.group(0).lower().find("s") >= 0:
-            head = re.sub(r"\s+", " ", text[m.start() : m.end()])
+            head = _WS.sub(" ", text[m.start() : m.end()])
             r.title = f"{head[:1].upper()}{head[1:]} của {r.issuer}" + (f" về {r.title}" if r.title else "")
             r.end = end
             r.number = num
@@ -679,7 +685,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
             if len(words) >= 25:
                 break
         end = words[-1].end() if words else m.end("type")
-        name = re.sub(r"\s+", " ", text[s:end]).strip()
+        name = _WS.sub(" ", text[s:end]).strip()
         folded = fold(_tone(name))
         by_issuer = any(f"của {i}" in folded for i in issuers)
         period = _PERIOD.search(name)
@@ -690,7 +696,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
         after = text[end : min(hi, end + 60)]
         if re.match(r"[\s,]*(?:(?:được\s+)?(?:ban\s+hành\s+)?(?:kèm\s+)?theo|tại)\s+(?:[\wà-ỹ]+\s+){0,3}?(?i:s[ốổ])\s*\d", after, re.IGNORECASE):
             continue  # `Chương trình X theo Quyết định số 254/...`: the subject of a cited decision
-        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        typ = canonical_type(_WS.sub(" ", m.group("type")))
         if typ in ("Chương trình tổng thể",):
             typ = "Chương trình"
         issuer = None
@@ -749,7 +755,7 @@ def scan(text: str) -> tuple[Raw, ...]:
     claimed = _Taken(taken)
     for m in _iter_at(_self_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         if m.start() not in claimed:
-            selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(re.sub(r"\s+", " ", m.group("type"))), self_ref=True))
+            selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(_WS.sub(" ", m.group("type"))), self_ref=True))
     taken += [(r.start, r.end) for r in selfs]
     full = typed + bare
     shorts = _short_forms(text, lo, hi, taken, full)
@@ -823,6 +829,7 @@ def file_province(ctx: Context) -> str | None:
     return next((d.province for d in ctx.documents if d.province), None)
 
 
+@lru_cache(maxsize=1 << 14)
 def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None) -> str | None:
     """The canonical, province-scoped issuer: `UBND tỉnh` in a Quảng Ngãi plan -> `UBND tỉnh Quảng Ngãi`."""
     if issuer:

@@ -228,21 +228,24 @@ _NEEDS = {
 _YEAR_RX = re.compile(_YEAR)
 
 
-_ALL_WORDS = tuple(sorted({w for ws in (*_START_WORDS.values(), *_NEEDS.values()) for w in ws}))
-
-
-def _starts(name: str, low: str, present: dict[str, list[int]]) -> list[int]:
+def _starts(name: str, low: str, found: dict[str, list[int]]) -> list[int]:
     """Every position of `low` where the lower-cased pattern `name` can match, sorted.
-    `present`: the positions of each word of `_ALL_WORDS` found in `low`."""
+    `found`: the positions of the words looked up so far in `low`, by word."""
     out: list[int] = []
     need = _NEEDS.get(name)
-    if need is not None and not any(w in present for w in need):
-        return out
+    if need is not None:
+        for w in need:
+            if w in low:
+                break
+        else:
+            return out
     if name == "year" and not _YEAR_RX.search(low):
         return out
     for w in _START_WORDS[name]:
-        at = present.get(w)
+        at = found.get(w)
         if at is None:
+            at = found[w] = _occurrences(low, w)
+        if not at:
             continue
         out += at
         if name == "quarter" and w == "quý":
@@ -259,18 +262,14 @@ def _starts(name: str, low: str, present: dict[str, list[int]]) -> list[int]:
     return out
 
 
-def _positions(low: str) -> dict[str, list[int]]:
-    """Every start of every word of `_ALL_WORDS` in `low`, by word (absent words left out)."""
-    present: dict[str, list[int]] = {}
-    for w in _ALL_WORDS:
-        i = low.find(w)
-        if i < 0:
-            continue
-        at = present[w] = []
-        while i >= 0:
-            at.append(i)
-            i = low.find(w, i + 1)
-    return present
+def _occurrences(low: str, w: str) -> list[int]:
+    """Every start of `w` in `low`."""
+    at = []
+    i = low.find(w)
+    while i >= 0:
+        at.append(i)
+        i = low.find(w, i + 1)
+    return at
 
 
 def _iter_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
@@ -292,9 +291,15 @@ def _find_in_line(text: str) -> list[TimeExpr]:
     pats = _LOWER_PATTERNS if len(low) == len(text) else _PATTERNS
     if pats is _PATTERNS:
         low = text
-    present = _positions(low) if pats is _LOWER_PATTERNS else {}
+    found_at: dict[str, list[int]] = {}
     for name, pat in pats:
-        matches = pat.finditer(low) if pats is _PATTERNS else _iter_at(pat, low, _starts(name, low, present))
+        if pats is _PATTERNS:
+            matches: Iterator[re.Match[str]] = pat.finditer(low)
+        else:
+            starts = _starts(name, low, found_at)
+            if not starts:
+                continue
+            matches = _iter_at(pat, low, starts)
         for m in matches:
             if not m.group(0).strip():
                 continue

@@ -23,15 +23,17 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
+    _TOKEN,
     Hit,
     Tok,
     document_province,
     find_mentions,
+    fold_syllable,
     fold_text,
     recipient_spans,
     tokenize,
@@ -131,7 +133,7 @@ def _body(ctx: Context) -> _Body:
                 for m in prior if isinstance(m, AgencyMention)]
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
-    hits.sort(key=lambda h: h.start)
+    hits.sort(key=attrgetter("start"))
     toks = tokenize(ctx.text, s0, e0)
     body = _Body(toks, list(map(itemgetter(0), toks)), hits, [h.start for h in hits], list(map(itemgetter(3), toks)))
     if "deadlines" in ctx.prior:
@@ -470,9 +472,16 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     if key not in body.memo:
         head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
         m = _MARKER.match(head)
-        words = fold_text(head[m.end() if m else 0:]).split()
-        body.memo[key] = sec.kind != "root" and any(
-            tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
+        rest = head[m.end() if m else 0:]
+        # Cheap first: the heading's first folded word must open one of the cues.
+        first = _TOKEN.search(rest)
+        w0 = fold_syllable(first.group()) if first else ""
+        if sec.kind == "root" or not first or (w0 and not any(c.isspace() for c in w0)
+                                               and w0 not in _first_words("non_task_sections")):
+            body.memo[key] = False
+        else:
+            words = fold_text(rest).split()
+            body.memo[key] = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
     return bool(body.memo[key])
 
 
@@ -485,6 +494,13 @@ def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
         got = len(anc) > 1 and (_non_task_heading(ctx, body, anc[1]) or _non_task_above(ctx, body, anc[1].path))
         body.memo[key] = got
     return bool(got)
+
+
+def _lstrip(text: str, start: int, end: int) -> int:
+    """`_strip(text, start, end)[0]`."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -575,7 +591,7 @@ def extract(ctx: Context) -> Iterator[Task]:
     label_starts = {lab.start for lab in labels}
     # Only a label that is an item of its own (`- Đơn vị chủ trì: ...`) speaks for the items
     # around it; one written inside a task's paragraph belongs to that task alone.
-    sec_starts = {_strip(text, x.start, x.end)[0] for x in ctx.doc.sections}
+    sec_starts = {_lstrip(text, x.start, x.end) for x in ctx.doc.sections}
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     norms = body.norms
@@ -587,9 +603,9 @@ def extract(ctx: Context) -> Iterator[Task]:
         s, e = _strip(text, sec.start, end)
         if e - s < 15 or s in label_starts:
             continue
-        ancestors = ancestors_of(ctx, body, sec.path)[1:]
         if _non_task_above(ctx, body, sec.path):
             continue
+        ancestors = ancestors_of(ctx, body, sec.path)[1:]
         head = text[s:e]
         m = _MARKER.match(head)
         content = s + (m.end() if m else 0)

@@ -81,6 +81,11 @@ _SENTENCE = re.compile(r"\.\s|\n\s*\n")
 _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
 
 
+@cache
+def _promulgates_rx() -> re.Pattern[str]:
+    return re.compile(_part("promulgates"), re.IGNORECASE)
+
+
 def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str, re.Match[str]] | None:
     """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements)."""
     best = None
@@ -375,7 +380,8 @@ def extract(ctx: Context) -> Iterator[Relation]:
             last_impl = c
 
     # Promulgation: Điều 1 `Ban hành kèm theo Quyết định này Kế hoạch ...`.
-    pm = re.search(_part("promulgates"), text[s0:e0], re.IGNORECASE)
+    pm = first_cue(text[s0:e0], [("promulgates", _promulgates_rx())])
+    pm = pm[1] if pm else None
     if pm and promulgated:
         for d in promulgated:
             end = min(e0, s0 + pm.end() + 120)

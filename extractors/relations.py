@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from vnplan.extract import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
-from vnplan.normalize import collapse, fold
+from vnplan.normalize import collapse
+from vnplan.normalize import fold as _fold
+
+fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
 # Document types that effect relations themselves (a plan's `bãi bỏ` is a task).
 _PLANS = {"kế hoạch", "chương trình", "chương trình hành động", "đề án", "báo cáo", "tờ trình", "công văn", "văn bản", "thông báo", "hướng dẫn", "dự án"}
@@ -86,10 +89,13 @@ def _promulgates_rx() -> re.Pattern[str]:
     return re.compile(_part("promulgates"), re.IGNORECASE)
 
 
-def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str, re.Match[str]] | None:
-    """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements)."""
+def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
+              low: str | None = None) -> tuple[str, re.Match[str]] | None:
+    """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements).
+    `low`: `text` as `_search_lower` gives it (a slice of the lower-cased file), when at hand."""
     best = None
-    low = None
+    if low is not None and len(low) != len(text):
+        low = None
     for rel, rx in patterns:
         heads = _literal_heads(rx)
         if heads is None:
@@ -124,6 +130,13 @@ def _all_starts(text: str, words: Sequence[str]) -> list[int]:
             i = text.find(w, i + 1)
     out.sort()
     return out
+
+
+@lru_cache(maxsize=8)
+def _file_lower(text: str) -> str | None:
+    """`_search_lower` of a whole file, sliced for its clauses (the cue words hold no letter whose
+    lower case depends on its neighbours)."""
+    return _search_lower(text)
 
 
 def _search_lower(text: str) -> str | None:
@@ -319,6 +332,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
     allc.sort(key=lambda c: c.start)
     cits = [c for c in allc if not c.self_ref]
     out = _Out(ctx)
+    flow = _file_lower(text)
     bstart = body_start(ctx)
     nested = _nested(text, allc)
     nested_ids = {id(allc[i]) for i, (_, _, passive) in nested.items() if not passive}
@@ -351,7 +365,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
         if not (s0 <= c.start < zone_end) or id(c) in nested_ids:
             continue
         head = text[s0 : c.start]
-        got = first_cue(head, _before_rx())
+        got = first_cue(head, _before_rx(), flow[s0 : c.start] if flow is not None else None)
         if got:
             rel, cm = got
             if rel == "implements" and promulgated:
@@ -380,7 +394,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
             last_impl = c
 
     # Promulgation: Điều 1 `Ban hành kèm theo Quyết định này Kế hoạch ...`.
-    pm = first_cue(text[s0:e0], [("promulgates", _promulgates_rx())])
+    pm = first_cue(text[s0:e0], [("promulgates", _promulgates_rx())], flow[s0:e0] if flow is not None else None)
     pm = pm[1] if pm else None
     if pm and promulgated:
         for d in promulgated:
@@ -433,7 +447,8 @@ def extract(ctx: Context) -> Iterator[Relation]:
         cs = _clause_start(text, s0, c.start)
         clause = text[cs : c.start]
         found = None
-        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels])
+        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels],
+                        flow[cs : c.start] if flow is not None else None)
         if got:
             rel, cm = got
             if rel == "repeals" and re.search(r"(?i:điều|khoản|điểm|chương|mục)\s", cm.group(0)):

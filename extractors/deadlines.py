@@ -177,25 +177,34 @@ def _trigger_hits(text: str) -> list[int] | None:
     return out
 
 
+def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
+    return (TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end, t.relative, t.recurring)
+            for t in found)
+
+
 def find_deadlines(text: str) -> list[TimeExpr]:
     """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
     if len(text) > 2000 and "\n" in text:
         # Long texts: line by line, and only the lines that can hold an expression.
         out: list[TimeExpr] = []
-        pos = 0
         hits = _trigger_hits(text)
-        k, nh = 0, len(hits) if hits is not None else 0
-        for line in text.split("\n"):
-            if hits is None:
-                triggered = _TRIGGER.search(line) is not None
-            else:
-                while k < nh and hits[k] < pos:
-                    k += 1
-                triggered = k < nh and hits[k] < pos + len(line)
-            if triggered:
-                out.extend(TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end,
-                                    t.relative, t.recurring) for t in _find_in_line(line))
-            pos += len(line) + 1
+        if hits is None:
+            pos = 0
+            for line in text.split("\n"):
+                if _TRIGGER.search(line):
+                    out.extend(_shifted(_find_in_line(line), pos))
+                pos += len(line) + 1
+            return out
+        # Only the lines holding a trigger, in order, each once.
+        done = -1  # end of the last line read
+        for h in hits:
+            if h <= done:
+                continue
+            pos = text.rfind("\n", 0, h) + 1
+            done = text.find("\n", h)
+            if done < 0:
+                done = len(text)
+            out.extend(_shifted(_find_in_line(text[pos:done]), pos))
         return out
     return _find_in_line(text)
 

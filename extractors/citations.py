@@ -11,6 +11,7 @@ gazetteer data (`doctypes.json`, `issuers.json`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -18,7 +19,13 @@ from functools import cache, lru_cache
 from vnplan.extract import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
-from vnplan.normalize import fold, normalize_symbol
+from vnplan.normalize import fold as _fold
+from vnplan.normalize import normalize_symbol
+
+# `fold` is pure and sees the same words and names again and again: memoise it.
+fold = lru_cache(maxsize=1 << 16)(_fold)
+
+_WS = re.compile(r"\s+")
 
 # ---------------------------------------------------------------- gazetteer data
 
@@ -66,6 +73,7 @@ def _local_code_rx() -> re.Pattern[str]:
     return re.compile(load("issuers.json")["local_code_rule"]["pattern"])
 
 
+@lru_cache(maxsize=1 << 12)
 def code_scope(code: str) -> str | None:
     """`central`, `local` or None (unknown) for one issuer code of a symbol."""
     c = re.sub(r"\d+$", "", code.upper())
@@ -83,6 +91,7 @@ _TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("�
 _OLD_TONE = re.compile(r"(?<=[hHkK])o([áàảãạ])(?![\wà-ỹ])")  # `hoá`/`khoá` at a word's end, not `khoán`
 
 
+@lru_cache(maxsize=1 << 15)
 def _tone(text: str) -> str:
     """Old and new tone placement and legacy debris to one spelling, for matching only."""
     for a, b in _TONE:
@@ -101,6 +110,7 @@ def _provinces() -> list[tuple[str, str]]:
     return sorted(set(out), key=lambda x: -len(x[0]))
 
 
+@lru_cache(maxsize=1 << 12)
 def province_in(text: str) -> str | None:
     """The province named right after `tỉnh`/`thành phố` in `text` (`UBND tỉnh Quảng Ninh` -> `Quảng Ninh`)."""
     for m in re.finditer(r"(?i:tỉnh|thành\s+phố)\s+", text):
@@ -168,6 +178,118 @@ def _issuer_names() -> list[dict]:
     return sorted(load("issuers.json")["names"], key=lambda e: -len(e["pattern"]))
 
 
+@cache
+def _issuer_prefixes() -> tuple[str, ...]:
+    """The folded issuer name patterns (`str.startswith` takes them all at once)."""
+    return tuple(fold(e["pattern"]) for e in _issuer_names())
+
+
+# ---------------------------------------------------------------- fast candidate search
+#
+# The citation patterns open with a case-insensitive alternation behind a lookbehind, which
+# Python's `re` can only try at every position of the text. Every match of such a pattern starts
+# where a cheaper search finds a candidate (a literal word in the lower-cased text, a digit before
+# a separator), so matching the full pattern only at the candidates, left to right and resuming
+# after each match, gives exactly the matches of `finditer`.
+
+
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    """`text` lower-cased position for position, where `(?i:x)` matches a char its lower case is `x`."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = text.replace("İ", "i").lower()  # the one letter whose lower case is two chars
+    if "ı" in low:
+        low = low.replace("ı", "i")  # `re` folds dotless i and long s with i and s
+    if "ſ" in low:
+        low = low.replace("ſ", "s")
+    return low
+
+
+def _find_all(text: str, words: Sequence[str], lo: int, hi: int) -> list[int]:
+    """Every start (overlapping ones too) of any of `words` in `text[lo:hi]`, sorted."""
+    out: list[int] = []
+    for w in words:
+        i = text.find(w, lo, hi)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1, hi)
+    out.sort()
+    return out
+
+
+def _iter_at(rx: re.Pattern[str], text: str, starts: Sequence[int], hi: int) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text, lo, hi)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p, hi)
+        if m:
+            yield m
+            pos = m.end()
+
+
+@cache
+def _first_words_rx() -> re.Pattern[str]:
+    # The lower-cased first word of every type word, e.g. `chương|nghị|quyết|...`: all letters.
+    words = {e["word"].split()[0].lower() for e in doctypes() if not e.get("named")}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@cache
+def _type_head_rx() -> re.Pattern[str]:
+    # What the numbered, short-form and self-reference patterns all open with: a type word after
+    # a non-letter, then a number (after an optional `số`) or a self word.
+    words = "|".join(_ws(w) for w in load("doctypes.json")["self_words"])
+    return re.compile(rf"(?<![\wà-ỹ])(?:{_type_rx()})(?:{_SO}?\s*\d|\s+(?:{words}))")
+
+
+@lru_cache(maxsize=8)
+def _type_starts(text: str) -> list[int]:
+    """Every position where `_numbered_rx`, `_short_rx` or `_self_rx` can match."""
+    # A start inside another hit of the (letters only) first words follows a letter, so the
+    # non-overlapping hits hold every start.
+    match = _type_head_rx().match
+    return [p for p in [m.start() for m in _first_words_rx().finditer(_lowered(text))] if match(text, p)]
+
+
+def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where `_BARE` can match: `số`/`sổ`, or a digit run that ends (after a letter and spaces) at
+    a separator, as the number of a symbol does."""
+    out = _find_all(_lowered(text), ("số", "sổ"), lo, hi)
+    # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
+    n = len(text)
+    out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
+    out.sort()
+    return out
+
+
+@lru_cache(maxsize=8)
+def _reversed(text: str) -> str:
+    return text[::-1]
+
+
+_NUM_BEFORE_SEP = re.compile(r"[/\-–][ \t*]*\n?[ \t*]*[a-zA-Z]?\d+")
+
+
+class _Taken:
+    """Spans already claimed: `pos in taken` is `any(a <= pos < b for a, b in spans)`."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach: list[int] = []
+        top = -1
+        for _, b in spans:
+            top = max(top, b)
+            self.reach.append(top)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
+
+
 # ---------------------------------------------------------------- raw scan of a file
 
 
@@ -213,6 +335,7 @@ def symbol_scope(symbol: str) -> str:
     return "central"
 
 
+@lru_cache(maxsize=1 << 14)
 def _clean_symbol(raw: str) -> str:
     return normalize_symbol(raw.replace("*", ""))
 
@@ -240,9 +363,9 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
     if om:
         stop = _ISSUER_STOP.search(text, om.end(), min(limit, om.end() + 120))
         cand = text[om.end() : stop.start() if stop else om.end()]
-        cand = re.sub(r"\s+", " ", cand).strip(" *")
+        cand = _WS.sub(" ", cand).strip(" *")
         folded = fold(_tone(cand))
-        if cand and any(folded.startswith(fold(e["pattern"])) for e in _issuer_names()):
+        if cand and folded.startswith(_issuer_prefixes()):
             r.issuer = _tone(cand)
             r.issuer_province = province_in(cand)
             end = om.end() + len(text[om.end() : stop.start() if stop else om.end()].rstrip())
@@ -257,7 +380,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
         te = _TITLE_END.search(text, tm.end(), lim)
         while te and te.group(0) == ")" and text.count("(", tm.end(), te.start()) > text.count(")", tm.end(), te.start()):
             te = _TITLE_END.search(text, te.end(), lim)  # `(CCHC)` inside the subject
-        t = re.sub(r"\s+", " ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
+        t = _WS.sub(" ", text[tm.end() : te.start() if te else tm.end()]).strip(" *,")
         if len(t) >= 4:
             r.title = t
     return end
@@ -265,8 +388,8 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
 
 def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     out = []
-    for m in _numbered_rx().finditer(text, lo, hi):
-        r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(re.sub(r"\s+", " ", m.group("type"))))
+    for m in _iter_at(_numbered_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+        r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(_WS.sub(" ", m.group("type"))))
         r.symbol = _clean_symbol(m.group("sym"))
         r.extra["sym_start"] = m.start("sym")
         r.end = _tail(text, m.end(), r, hi)
@@ -274,12 +397,18 @@ def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     return out
 
 
+@cache
+def _type_before_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$")
+
+
 def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list[Raw]) -> list[Raw]:
     """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
     out = []
-    for m in _BARE.finditer(text, lo, hi):
+    claimed = _Taken(taken)
+    for m in _iter_at(_BARE, text, _bare_starts(text, lo, hi), hi):
         s = m.start("sym")
-        if any(a <= s < b for a, b in taken):
+        if s in claimed:
             continue
         sym = _clean_symbol(m.group("sym"))
         year, tcode, issuers = symbol_parts(sym)
@@ -292,9 +421,9 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
         if prev and (ctype is None or fold(prev[-1].type or "") != fold(ctype) and prev[-1].symbol and symbol_parts(prev[-1].symbol)[1] == tcode):
             ctype = prev[-1].type
         head = text[max(lo, s - 200) : s]
-        pm = re.search(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$", head)
+        pm = _type_before_rx().search(head)
         if pm and ctype is None:
-            ctype = canonical_type(re.sub(r"\s+", " ", pm.group("type")))
+            ctype = canonical_type(_WS.sub(" ", pm.group("type")))
         r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
         r.symbol = sym
         r.extra["sym_start"] = s
@@ -376,7 +505,7 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
     if first[:1].islower() and len(words) < 2:
         return None
     end = words[-1][2]
-    return re.sub(r"\s+", " ", text[words[0][1] : end]).replace(" ,", ","), end
+    return _WS.sub(" ", text[words[0][1] : end]).replace(" ,", ","), end
 
 
 @cache
@@ -390,7 +519,7 @@ def _long_name(text: str, pos: int, hi: int) -> tuple[str, int] | None:
     for rx in _long_names():
         m = rx.match(text, pos, hi)
         if m and not text[m.end() : m.end() + 1].isalpha():
-            written = re.sub(r"\s+", " ", m.group(0)).replace(" ,", ",")
+            written = _WS.sub(" ", m.group(0)).replace(" ,", ",")
             return written.split(" ", 1)[1], m.end()
     return None
 
@@ -405,31 +534,41 @@ def _abbrev() -> list[tuple[str, str]]:
     return [(e["short"], e["full"]) for e in load("doctypes.json")["abbreviations"]["entries"]]
 
 
+@cache
+def _abbrev_rx() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])"), full) for short, full in _abbrev()]
+
+
+@lru_cache(maxsize=1 << 12)
 def law_title(kind: str, name: str) -> str:
     """`Luật`, `Tổ chức HĐND và UBND` -> `Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân`."""
     name = _tone(name)
-    for short, full in _abbrev():
-        name = re.sub(rf"(?<![\wà-ỹ]){re.escape(short)}(?![\wà-ỹ])", full, name)
+    for rx, full in _abbrev_rx():
+        name = rx.sub(full, name)
     if kind != "Hiến pháp" and not fold(name).startswith("sửa đổi"):
         name = name[:1].upper() + name[1:]
     title = f"{kind} {name}"
     return _law_aliases().get(fold(title), title)
 
 
+_LAW_NUMBER = re.compile(rf"{_SO}\s*({SYMBOL})")
+_LAW_SYMBOL = re.compile(rf"[\s*]*,?\s*(?i:số)\s*({SYMBOL})")
+
+
 def _laws(text: str, lo: int, hi: int) -> list[Raw]:
     out: list[Raw] = []
     inner_until = -1
     outer_start = None
-    for m in _LAW.finditer(text, lo, hi):
-        kind = re.sub(r"\s+", " ", m.group("type"))
+    for m in _iter_at(_LAW, text, _find_all(text, ("Bộ", "Luật", "Hiến"), lo, hi), hi):
+        kind = _WS.sub(" ", m.group("type"))
         npos = m.end()
         while npos < hi and text[npos] in " \t\n*":
             npos += 1
         amending = fold(text[npos : npos + 12]).startswith("sửa đổi")
-        nm = re.match(rf"{_SO}\s*({SYMBOL})", text[npos:hi])
+        nm = _LAW_NUMBER.match(text, npos, hi)
         if nm:
             # `Luật số 87/2025/QH15`: a law cited by its number alone.
-            r = Raw(m.start(), npos + nm.end(), "citation.law_number", kind, symbol=_clean_symbol(nm.group(1)))
+            r = Raw(m.start(), nm.end(), "citation.law_number", kind, symbol=_clean_symbol(nm.group(1)))
             r.end = _tail(text, r.end, r, hi)
             r.title = None
             out.append(r)
@@ -452,10 +591,10 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
             r.inner_of = outer_start  # a law named inside an amending law's name: no date of its own
             r.rule = "citation.law_amended"
         else:
-            sm = re.match(rf"[\s*]*,?\s*(?i:số)\s*({SYMBOL})", text[end:hi])
+            sm = _LAW_SYMBOL.match(text, end, hi)
             if sm:
                 r.symbol = _clean_symbol(sm.group(1))
-                end += sm.end()
+                end = sm.end()
             r.end = _tail(text, end, r, hi)
             if amending:
                 inner_until, outer_start = end, m.start()
@@ -468,10 +607,11 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
 def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """`Nghị quyết 30c` -> the earlier full `Nghị quyết số 30c/NQ-CP`; `Đề án số 06 của ...` unnumbered."""
     out = []
-    for m in _short_rx().finditer(text, lo, hi):
-        if any(a <= m.start() < b for a, b in taken):
+    claimed = _Taken(taken)
+    for m in _iter_at(_short_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+        if m.start() in claimed:
             continue
-        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        typ = canonical_type(_WS.sub(" ", m.group("type")))
         num = m.group("num").lower()
         same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and re.match(r"\d+[a-z]?", f.symbol or "") and re.match(r"\d+[a-z]?", f.symbol).group(0) == num]
         if same:
@@ -483,7 +623,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
         r = Raw(m.start(), m.end(), "citation.numbered_no_symbol", typ)
         end = _tail(text, m.end(), r, hi)
         if r.issuer and m.group(0).lower().find("s") >= 0:
-            head = re.sub(r"\s+", " ", text[m.start() : m.end()])
+            head = _WS.sub(" ", text[m.start() : m.end()])
             r.title = f"{head[:1].upper()}{head[1:]} của {r.issuer}" + (f" về {r.title}" if r.title else "")
             r.end = end
             r.number = num
@@ -506,13 +646,20 @@ def _unnumbered_rx() -> re.Pattern[str]:
     return re.compile(rf"(?i:{leads})\s+(?:các\s+)?(?P<type>{types})\s+(?=[\wà-ỹ])")
 
 
+@cache
+def _lead_words() -> tuple[str, ...]:
+    """The lower-cased first word of every lead of `_unnumbered_rx` (where its matches start)."""
+    return tuple(sorted({w.split()[0].lower() for w in load("doctypes.json")["unnumbered"]["leads"]}))
+
+
 def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
     out = []
-    for m in _unnumbered_rx().finditer(text, lo, hi):
+    claimed = _Taken(taken)
+    for m in _iter_at(_unnumbered_rx(), text, _find_all(_lowered(text), _lead_words(), lo, hi), hi):
         s = m.start("type")
-        if any(a <= s < b for a, b in taken):
+        if s in claimed:
             continue
         words: list[re.Match[str]] = []
         for w in _WORD.finditer(text, m.end(), min(hi, m.end() + 300)):
@@ -538,7 +685,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
             if len(words) >= 25:
                 break
         end = words[-1].end() if words else m.end("type")
-        name = re.sub(r"\s+", " ", text[s:end]).strip()
+        name = _WS.sub(" ", text[s:end]).strip()
         folded = fold(_tone(name))
         by_issuer = any(f"của {i}" in folded for i in issuers)
         period = _PERIOD.search(name)
@@ -549,7 +696,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
         after = text[end : min(hi, end + 60)]
         if re.match(r"[\s,]*(?:(?:được\s+)?(?:ban\s+hành\s+)?(?:kèm\s+)?theo|tại)\s+(?:[\wà-ỹ]+\s+){0,3}?(?i:s[ốổ])\s*\d", after, re.IGNORECASE):
             continue  # `Chương trình X theo Quyết định số 254/...`: the subject of a cited decision
-        typ = canonical_type(re.sub(r"\s+", " ", m.group("type")))
+        typ = canonical_type(_WS.sub(" ", m.group("type")))
         if typ in ("Chương trình tổng thể",):
             typ = "Chương trình"
         issuer = None
@@ -605,9 +752,10 @@ def scan(text: str) -> tuple[Raw, ...]:
     bare = _bare(text, lo, hi, taken, sorted(typed + [r for r in laws if r.symbol], key=lambda r: r.start))
     taken += [(r.start, r.end) for r in bare]
     selfs = []
-    for m in _self_rx().finditer(text, lo, hi):
-        if not any(a <= m.start() < b for a, b in taken):
-            selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(re.sub(r"\s+", " ", m.group("type"))), self_ref=True))
+    claimed = _Taken(taken)
+    for m in _iter_at(_self_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+        if m.start() not in claimed:
+            selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(_WS.sub(" ", m.group("type"))), self_ref=True))
     taken += [(r.start, r.end) for r in selfs]
     full = typed + bare
     shorts = _short_forms(text, lo, hi, taken, full)
@@ -681,6 +829,7 @@ def file_province(ctx: Context) -> str | None:
     return next((d.province for d in ctx.documents if d.province), None)
 
 
+@lru_cache(maxsize=1 << 14)
 def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None) -> str | None:
     """The canonical, province-scoped issuer: `UBND tỉnh` in a Quảng Ngãi plan -> `UBND tỉnh Quảng Ngãi`."""
     if issuer:

@@ -157,19 +157,140 @@ def _make(name: str, m: re.Match[str], base: int = 0) -> TimeExpr | None:
 _TRIGGER = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 
 
+_TRIGGER_WORDS = ("ngày", "hằng", "hàng", "định kỳ")
+
+
+def _trigger_hits(text: str) -> list[int] | None:
+    """Sorted positions in `text` where `_TRIGGER` matches, enough to tell which lines it matches
+    in (none spans a line break): its words in the lower-cased text, its years. None when lower
+    casing changes the length (then search line by line)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    out = [m.start() for m in _YEAR_RX.finditer(text)]
+    for w in _TRIGGER_WORDS:
+        i = low.find(w)
+        while i >= 0:
+            out.append(i)
+            i = low.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
+    return (TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end, t.relative, t.recurring)
+            for t in found)
+
+
 def find_deadlines(text: str) -> list[TimeExpr]:
     """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
     if len(text) > 2000 and "\n" in text:
         # Long texts: line by line, and only the lines that can hold an expression.
         out: list[TimeExpr] = []
-        pos = 0
-        for line in text.split("\n"):
-            if _TRIGGER.search(line):
-                out.extend(TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end,
-                                    t.relative, t.recurring) for t in _find_in_line(line))
-            pos += len(line) + 1
+        hits = _trigger_hits(text)
+        if hits is None:
+            pos = 0
+            for line in text.split("\n"):
+                if _TRIGGER.search(line):
+                    out.extend(_shifted(_find_in_line(line), pos))
+                pos += len(line) + 1
+            return out
+        # Only the lines holding a trigger, in order, each once.
+        done = -1  # end of the last line read
+        for h in hits:
+            if h <= done:
+                continue
+            pos = text.rfind("\n", 0, h) + 1
+            done = text.find("\n", h)
+            if done < 0:
+                done = len(text)
+            out.extend(_shifted(_find_in_line(text[pos:done]), pos))
         return out
     return _find_in_line(text)
+
+
+# The words every match of a (lower-cased) pattern starts with; see `_starts` for the rest.
+_START_WORDS = {
+    "relative": ("chậm nhất", "trong", "sau"),
+    "recurring": ("định kỳ", "hằng", "hàng"),
+    "before_date": ("trước",),
+    "by_date": ("đến", "chậm nhất", "hoàn thành", "xong", "hạn", "trong"),
+    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
+    "quarter": ("trong", "đến", "trước", "cuối", "hết", "quý"),
+    "half": ("trong", "6"),
+    "month": ("ngay", "trong", "đến", "trước", "hết", "cuối", "tháng"),
+    "year": ("phấn đấu", "đến", "trong", "cuối", "trước", "hết", "vào", "hoàn thành", "xong trong"),
+}
+
+
+# A word (one of them) that every match of a lower-cased pattern holds somewhere.
+_NEEDS = {
+    "relative": ("ngày",),
+    "recurring": ("hằng", "hàng", "định kỳ "),
+    "before_date": ("trước",),
+    "by_date": ("ngày",),
+    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
+    "quarter": ("quý",),
+    "half": ("tháng",),
+    "month": ("tháng",),
+}
+_YEAR_RX = re.compile(_YEAR)
+
+
+def _starts(name: str, low: str, found: dict[str, list[int]]) -> list[int]:
+    """Every position of `low` where the lower-cased pattern `name` can match, sorted.
+    `found`: the positions of the words looked up so far in `low`, by word."""
+    out: list[int] = []
+    need = _NEEDS.get(name)
+    if need is not None:
+        for w in need:
+            if w in low:
+                break
+        else:
+            return out
+    if name == "year" and not _YEAR_RX.search(low):
+        return out
+    for w in _START_WORDS[name]:
+        at = found.get(w)
+        if at is None:
+            at = found[w] = _occurrences(low, w)
+        if not at:
+            continue
+        out += at
+        if name == "quarter" and w == "quý":
+            for i in at:
+                k = i  # `\s*quý`: a match may open on the spaces before `quý`
+                while k > 0 and low[k - 1].isspace():
+                    k -= 1
+                    out.append(k)
+        elif name == "recurring" and w == "định kỳ":
+            out += [i + len(w) + 1 for i in at if low.startswith(" ", i + len(w))]  # `(?<=định kỳ )0?6 tháng`
+        elif name == "half" and w == "6":
+            out += [i - 1 for i in at if i > 0 and low[i - 1] == "0"]  # `0?6`
+    out.sort()
+    return out
+
+
+def _occurrences(low: str, w: str) -> list[int]:
+    """Every start of `w` in `low`."""
+    at = []
+    i = low.find(w)
+    while i >= 0:
+        at.append(i)
+        i = low.find(w, i + 1)
+    return at
+
+
+def _iter_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m:
+            yield m
+            pos = m.end()
 
 
 def _find_in_line(text: str) -> list[TimeExpr]:
@@ -179,8 +300,16 @@ def _find_in_line(text: str) -> list[TimeExpr]:
     pats = _LOWER_PATTERNS if len(low) == len(text) else _PATTERNS
     if pats is _PATTERNS:
         low = text
+    found_at: dict[str, list[int]] = {}
     for name, pat in pats:
-        for m in pat.finditer(low):
+        if pats is _PATTERNS:
+            matches: Iterator[re.Match[str]] = pat.finditer(low)
+        else:
+            starts = _starts(name, low, found_at)
+            if not starts:
+                continue
+            matches = _iter_at(pat, low, starts)
+        for m in matches:
             if not m.group(0).strip():
                 continue
             te = _make(name, m)

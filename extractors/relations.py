@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from vnplan.extract import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
-from vnplan.normalize import collapse, fold
+from vnplan.normalize import collapse
+from vnplan.normalize import fold as _fold
+
+fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
 # Document types that effect relations themselves (a plan's `bãi bỏ` is a task).
 _PLANS = {"kế hoạch", "chương trình", "chương trình hành động", "đề án", "báo cáo", "tờ trình", "công văn", "văn bản", "thông báo", "hướng dẫn", "dự án"}
@@ -81,14 +84,136 @@ _SENTENCE = re.compile(r"\.\s|\n\s*\n")
 _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
 
 
-def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str, re.Match[str]] | None:
-    """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements)."""
+@cache
+def _promulgates_rx() -> re.Pattern[str]:
+    return re.compile(_part("promulgates"), re.IGNORECASE)
+
+
+def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
+              low: str | None = None) -> tuple[str, re.Match[str]] | None:
+    """The cue that starts earliest (`hướng dẫn thực hiện X` is guides, not implements).
+    `low`: `text` as `_search_lower` gives it (a slice of the lower-cased file), when at hand."""
     best = None
+    if low is not None and len(low) != len(text):
+        low = None
     for rel, rx in patterns:
-        m = rx.search(text)
+        heads = _literal_heads(rx)
+        if heads is None:
+            m = rx.search(text)
+        else:
+            # `rx.search`, tried only where one of the words every match opens with occurs.
+            if heads[1]:
+                if low is None:
+                    low = _search_lower(text)
+                where = low
+            else:
+                where = text
+            if where is None:
+                m = rx.search(text)
+            else:
+                m = None
+                for p in _all_starts(where, heads[0]):
+                    m = rx.match(text, p)
+                    if m:
+                        break
         if m and (best is None or m.start() < best[1].start()):
             best = (rel, m)
     return best
+
+
+def _all_starts(text: str, words: Sequence[str]) -> list[int]:
+    out: list[int] = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
+
+
+@lru_cache(maxsize=8)
+def _file_lower(text: str) -> str | None:
+    """`_search_lower` of a whole file, sliced for its clauses (the cue words hold no letter whose
+    lower case depends on its neighbours)."""
+    return _search_lower(text)
+
+
+def _search_lower(text: str) -> str | None:
+    """`text` lower-cased char for char, with the letters `re` folds together under IGNORECASE
+    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    for a, b in (("ı", "i"), ("ſ", "s"), ("ẛ", "ṡ")):
+        if a in low:
+            low = low.replace(a, b)
+    return low
+
+
+_HEADS: dict[tuple[str, int], tuple[tuple[str, ...], bool] | None] = {}
+
+
+def _literal_heads(rx: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
+    """(words, ignore case): every match of `rx` opens with one of the words (lower case when
+    ignoring case), or None when that cannot be read off the pattern."""
+    key = (rx.pattern, rx.flags)
+    if key not in _HEADS:
+        from re import _casefix, _parser
+        from re import _constants as C
+
+        icase = bool(rx.flags & re.IGNORECASE)
+
+        def heads(items: list) -> set[str] | None:
+            if not items:
+                return None  # the match may be empty here: it can open anywhere
+            op, av = items[0]
+            if op is C.LITERAL:
+                word = ""
+                k = 0
+                while k < len(items) and items[k][0] is C.LITERAL:
+                    ch = chr(items[k][1])
+                    if icase:
+                        ch = ch.lower()
+                        if len(ch) != 1 or (ord(ch) in _casefix._EXTRA_CASES and ch not in "isṡ"):
+                            return None  # a letter `re` folds in ways `str.lower` does not
+                    word += ch
+                    k += 1
+                return {word}
+            if op is C.SUBPATTERN:
+                if av[1] or av[2]:
+                    return None  # scoped flags
+                return heads(list(av[3]) + items[1:])
+            if op is C.BRANCH:
+                out: set[str] = set()
+                for alt in av[1]:
+                    h = heads(list(alt) + items[1:])
+                    if h is None:
+                        return None
+                    out |= h
+                return out
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                lo, _, sub = av
+                h = heads(list(sub) + items[1:])
+                if h is None:
+                    return None
+                if lo == 0:
+                    rest = heads(items[1:])
+                    if rest is None:
+                        return None
+                    h |= rest
+                return h
+            return None
+
+        try:
+            got = heads(list(_parser.parse(rx.pattern, rx.flags)))
+        except Exception:  # noqa: BLE001 - an unexpected pattern shape: search as before
+            got = None
+        if got and all(got):
+            _HEADS[key] = (tuple(sorted(got)), icase)
+        else:
+            _HEADS[key] = None
+    return _HEADS[key]
 
 
 def body_start(ctx: Context) -> int:
@@ -207,6 +332,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
     allc.sort(key=lambda c: c.start)
     cits = [c for c in allc if not c.self_ref]
     out = _Out(ctx)
+    flow = _file_lower(text)
     bstart = body_start(ctx)
     nested = _nested(text, allc)
     nested_ids = {id(allc[i]) for i, (_, _, passive) in nested.items() if not passive}
@@ -239,7 +365,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
         if not (s0 <= c.start < zone_end) or id(c) in nested_ids:
             continue
         head = text[s0 : c.start]
-        got = first_cue(head, _before_rx())
+        got = first_cue(head, _before_rx(), flow[s0 : c.start] if flow is not None else None)
         if got:
             rel, cm = got
             if rel == "implements" and promulgated:
@@ -268,7 +394,8 @@ def extract(ctx: Context) -> Iterator[Relation]:
             last_impl = c
 
     # Promulgation: Điều 1 `Ban hành kèm theo Quyết định này Kế hoạch ...`.
-    pm = re.search(_part("promulgates"), text[s0:e0], re.IGNORECASE)
+    pm = first_cue(text[s0:e0], [("promulgates", _promulgates_rx())], flow[s0:e0] if flow is not None else None)
+    pm = pm[1] if pm else None
     if pm and promulgated:
         for d in promulgated:
             end = min(e0, s0 + pm.end() + 120)
@@ -311,15 +438,17 @@ def extract(ctx: Context) -> Iterator[Relation]:
     body_rels = {"repeals", "replaces", "amends"}
     quoting = bool(re.fullmatch(_part("quoting_types"), fold(ctx.doc.type or ""), re.IGNORECASE))
     last: tuple[Citation, str, str] | None = None
+    nested_all = {id(allc[i]) for i in nested}
     for c in cits:
         if quoting:
             break  # a consolidated text quotes its amending documents' `bãi bỏ`: not its own act
-        if not (bstart <= c.start < e0) or id(c) in nested_ids or any(o is c for o in (allc[i] for i in nested)):
+        if not (bstart <= c.start < e0) or id(c) in nested_ids or id(c) in nested_all:
             continue
         cs = _clause_start(text, s0, c.start)
         clause = text[cs : c.start]
         found = None
-        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels])
+        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels],
+                        flow[cs : c.start] if flow is not None else None)
         if got:
             rel, cm = got
             if rel == "repeals" and re.search(r"(?i:điều|khoản|điểm|chương|mục)\s", cm.group(0)):

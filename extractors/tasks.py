@@ -23,14 +23,17 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter, itemgetter
 
 from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
+    _TOKEN,
     Hit,
     Tok,
     document_province,
     find_mentions,
+    fold_syllable,
     fold_text,
     recipient_spans,
     tokenize,
@@ -63,13 +66,27 @@ def _cue_index(group: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+_CUE_INDEX: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+@cache
+def _first_words(*groups: str) -> frozenset[str]:
+    """The words a cue of any of `groups` can start with (`cue_at` is 0 at any other word)."""
+    return frozenset(w for g in groups for w in _cue_index(g))
+
+
 def cue_at(norms: Sequence[str], i: int, group: str) -> int:
     """Length of the longest cue of `group` starting at token i, or 0."""
     if i >= len(norms):
         return 0
-    for pat in _cue_index(group).get(norms[i], ()):
-        if tuple(norms[i:i + len(pat)]) == pat:
-            return len(pat)
+    index = _CUE_INDEX.get(group)
+    if index is None:
+        index = _CUE_INDEX[group] = _cue_index(group)
+    pats = index.get(norms[i])
+    if pats:
+        for pat in pats:
+            if tuple(norms[i:i + len(pat)]) == pat:
+                return len(pat)
     return 0
 
 
@@ -116,9 +133,9 @@ def _body(ctx: Context) -> _Body:
                 for m in prior if isinstance(m, AgencyMention)]
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
-    hits.sort(key=lambda h: h.start)
+    hits.sort(key=attrgetter("start"))
     toks = tokenize(ctx.text, s0, e0)
-    body = _Body(toks, [t.start for t in toks], hits, [h.start for h in hits], [t.norm for t in toks])
+    body = _Body(toks, list(map(itemgetter(0), toks)), hits, [h.start for h in hits], list(map(itemgetter(3), toks)))
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -165,9 +182,10 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
     norms = body.norms
     hit_at = {h.start: h for h in body.hits_in(start, end)}
     out: list[str] = []
+    firsts = _first_words("support_verbs")
     i = a
     while i < b:
-        n = cue_at(norms, i, "support_verbs")
+        n = cue_at(norms, i, "support_verbs") if norms[i] in firsts else 0
         if not n:
             i += 1
             continue
@@ -239,17 +257,62 @@ class Label:
     due: str | None = None  # for "deadline": `Thời gian thực hiện: năm 2025`
 
 
+_BULLETS = ("-", "+", "*", "•", "–")
+
+
+def _indices(items: list[str], words: frozenset[str]) -> list[int]:
+    """`[k for k, w in enumerate(items) if w in words]`, by C-speed `list.index` scans (the words are rare)."""
+    out: list[int] = []
+    for w in words:
+        k = -1
+        try:
+            while True:
+                k = items.index(w, k + 1)
+                out.append(k)
+        except ValueError:
+            pass
+    out.sort()
+    return out
+
+
+@cache
+def _label_reach() -> int:
+    """How many tokens before its colon a label's cue can start: the longest cue, four more words."""
+    return max(len(p) for g in ("lead_labels", "support_labels", "deadline_columns") for p in cues()[g]) + 4
+
+
+def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[int]:
+    """In order, the tokens that open a line or, where lines were re-wrapped, a sentence, and
+    whose first word after any bullets can start a label cue (no other token can open a label)."""
+    toks = body.toks
+    norms = body.norms
+    out = []
+    # A label's cue (and up to four more words) runs up to a colon: look only before colons.
+    reach = _label_reach()
+    words = firsts - frozenset(_BULLETS)
+    near = set()
+    for c in _indices(norms, frozenset((":",))):
+        near.update(j for j in range(max(0, c - reach), c) if norms[j] in words)
+    for j in sorted(near):
+        i = j
+        while i > 0 and norms[i - 1] in _BULLETS:
+            i -= 1
+        for i in range(i, j + 1):
+            # Labels open a line or, where lines were re-wrapped, a sentence.
+            if i == 0 or "\n" in text[toks[i - 1].end:toks[i].start] or norms[i - 1] in (".", ";"):
+                out.append(i)
+    return out
+
+
 def find_labels(body: _Body, text: str) -> list[Label]:
     """Every lead/support/deadline label line in the body, with the agencies or date it names."""
     out = []
     toks = body.toks
     norms = body.norms
     n = len(toks)
-    for i, t in enumerate(toks):
-        # Labels open a line or, where lines were re-wrapped, a sentence.
-        line_start = i == 0 or "\n" in text[toks[i - 1].end:t.start] or norms[i - 1] in (".", ";")
-        if not line_start:
-            continue
+    firsts = _first_words("lead_labels", "support_labels", "deadline_columns")
+    for i in _label_line_starts(body, text, firsts):
+        t = toks[i]
         j = i
         while j < n and norms[j] in ("-", "+", "*", "•", "–"):
             j += 1
@@ -396,8 +459,9 @@ def task_deadline(ctx: Context, own: str | None, ancestors: Sequence[Section],
 
 def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
     """A duty verb among the first few words (`Thường xuyên, chủ động rà soát ...`)."""
+    firsts = _first_words("duty_verbs", "lead_verbs")
     for i in range(a, min(b, a + 8)):
-        if cue_at(norms, i, "duty_verbs") or cue_at(norms, i, "lead_verbs"):
+        if norms[i] in firsts and (cue_at(norms, i, "duty_verbs") or cue_at(norms, i, "lead_verbs")):
             return True
     return False
 
@@ -408,10 +472,35 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     if key not in body.memo:
         head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
         m = _MARKER.match(head)
-        words = fold_text(head[m.end() if m else 0:]).split()
-        body.memo[key] = sec.kind != "root" and any(
-            tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
+        rest = head[m.end() if m else 0:]
+        # Cheap first: the heading's first folded word must open one of the cues.
+        first = _TOKEN.search(rest)
+        w0 = fold_syllable(first.group()) if first else ""
+        if sec.kind == "root" or not first or (w0 and not any(c.isspace() for c in w0)
+                                               and w0 not in _first_words("non_task_sections")):
+            body.memo[key] = False
+        else:
+            words = fold_text(rest).split()
+            body.memo[key] = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
     return bool(body.memo[key])
+
+
+def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
+    """`any(_non_task_heading(x) for x in ancestors_of(path)[1:])`, memoised up the tree."""
+    key = ("non_task_above", path)
+    got = body.memo.get(key)
+    if got is None:
+        anc = ancestors_of(ctx, body, path)
+        got = len(anc) > 1 and (_non_task_heading(ctx, body, anc[1]) or _non_task_above(ctx, body, anc[1].path))
+        body.memo[key] = got
+    return bool(got)
+
+
+def _lstrip(text: str, start: int, end: int) -> int:
+    """`_strip(text, start, end)[0]`."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -502,21 +591,21 @@ def extract(ctx: Context) -> Iterator[Task]:
     label_starts = {lab.start for lab in labels}
     # Only a label that is an item of its own (`- Đơn vị chủ trì: ...`) speaks for the items
     # around it; one written inside a task's paragraph belongs to that task alone.
-    sec_starts = {_strip(text, x.start, x.end)[0] for x in ctx.doc.sections}
+    sec_starts = {_lstrip(text, x.start, x.end) for x in ctx.doc.sections}
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     norms = body.norms
     rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
     for sec in ctx.doc.sections:
-        if sec.kind not in _TASK_KINDS or any(a <= sec.start < b for a, b in skip):
+        if sec.kind not in _TASK_KINDS or skip and any(a <= sec.start < b for a, b in skip):
             continue
         end = sec.heading_end if sec.path in has_child else sec.end
         s, e = _strip(text, sec.start, end)
         if e - s < 15 or s in label_starts:
             continue
-        ancestors = ancestors_of(ctx, body, sec.path)[1:]
-        if any(_non_task_heading(ctx, body, x) for x in ancestors):
+        if _non_task_above(ctx, body, sec.path):
             continue
+        ancestors = ancestors_of(ctx, body, sec.path)[1:]
         head = text[s:e]
         m = _MARKER.match(head)
         content = s + (m.end() if m else 0)
@@ -536,7 +625,10 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
         if got is None:
-            got = context_assignment(ctx, body, shared, ancestors)
+            key = ("context_assignment", tuple(x.path for x in ancestors))
+            if key not in body.memo:
+                body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+            got = body.memo[key]
         # An item is a task when it names its lead, starts with a verb of duty, or sits
         # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).
         if not (own or _starts_with_duty(norms, a, b) or (got and got.source == "heading")):

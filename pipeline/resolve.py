@@ -20,16 +20,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .models import Citation, Document, Fact, Relation
-from .normalize import fold, normalize_symbol, strip_accents
+from .normalize import fold as _fold
+from .normalize import normalize_symbol as _normalize_symbol
+from .normalize import strip_accents
+
+# Pure string functions called again and again with the same names and symbols: memoised.
+fold = lru_cache(maxsize=1 << 15)(_fold)
+normalize_symbol = lru_cache(maxsize=1 << 15)(_normalize_symbol)
+_SLUG = re.compile(r"[^a-z0-9]+")
+_SYMBOL_YEAR = re.compile(r"(?:^|[/-])((?:19|20)\d\d)(?=[/-])")
 
 
+@lru_cache(maxsize=1 << 15)
 def slug(text: str) -> str:
     """`Quảng Ngãi` -> `quang-ngai`."""
-    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
+    return _SLUG.sub("-", strip_accents(text).lower()).strip("-")
 
 
+@lru_cache(maxsize=1 << 15)
 def is_local(symbol: str) -> bool:
     """True when a symbol names a province-scoped issuer (UBND, HĐND, Tỉnh ủy, Sở ...)."""
     from vnplan.extractors.citations import symbol_scope
@@ -38,10 +49,11 @@ def is_local(symbol: str) -> bool:
 
 
 def _symbol_year(symbol: str) -> int | None:
-    m = re.search(r"(?:^|[/-])((?:19|20)\d\d)(?=[/-])", symbol)
+    m = _SYMBOL_YEAR.search(symbol)
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=1 << 14)
 def document_key(
     type_: str | None, symbol: str | None, year: int | None, province: str | None, title: str | None = None
 ) -> str | None:
@@ -57,6 +69,15 @@ def document_key(
     if title:
         return f"{slug(type_ or 'doc')}:{slug(fold(title))[:120]}" + (f":{year}" if year else "")
     return None
+
+
+def _with(fact: Fact, **changes: object) -> Fact:
+    """`dataclasses.replace` for a fact (frozen, every field set by `__init__`, nothing derived), without
+    re-running `__init__` field by field."""
+    new = object.__new__(fact.__class__)
+    new.__dict__.update(fact.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def _year_of(d: Document) -> int | None:
@@ -114,7 +135,7 @@ def resolve(documents: Sequence[Document], facts: Sequence[Fact]) -> tuple[tuple
                 key = target.key if target is not None else None
             else:
                 key = document_key(f.type, f.symbol, f.year, citation_province(f, doc, fprov), f.title)
-            f = replace(f, key=key)
+            f = _with(f, key=key)
             if key and not f.self_ref:
                 for name in (f.symbol, f.title):
                     if name:
@@ -129,13 +150,18 @@ def resolve(documents: Sequence[Document], facts: Sequence[Fact]) -> tuple[tuple
         if d.title:
             file_names.setdefault(fold(d.title), d.key or d.doc_id)
 
+    title_keys: dict[str, str | None] = {}
+    for d in docs:
+        if d.title:
+            title_keys.setdefault(fold(d.title), d.key)  # the first document with that title
+
     def key_of(doc_id: str, name: str) -> str | None:
         if name == "self":
             d = by_id.get(doc_id)
             return d.key if d else None
         n = fold(name)
-        if n in {fold(d.title) for d in docs if d.title}:
-            return next(d.key for d in docs if d.title and fold(d.title) == n)
+        if n in title_keys:
+            return title_keys[n]
         if "/" in name and normalize_symbol(name) in by_symbol:
             return by_symbol[normalize_symbol(name)].key
         return names.get((doc_id, n)) or file_names.get(n)
@@ -143,6 +169,6 @@ def resolve(documents: Sequence[Document], facts: Sequence[Fact]) -> tuple[tuple
     final: list[Fact] = []
     for f in out:
         if isinstance(f, Relation):
-            f = replace(f, source_key=key_of(f.doc_id, f.source), target_key=key_of(f.doc_id, f.target))
+            f = _with(f, source_key=key_of(f.doc_id, f.source), target_key=key_of(f.doc_id, f.target))
         final.append(f)
     return tuple(docs), final

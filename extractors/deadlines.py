@@ -219,7 +219,7 @@ _START_WORDS = {
     "quarter": ("trong", "đến", "trước", "cuối", "hết", "quý"),
     "half": ("trong", "6"),
     "month": ("ngay", "trong", "đến", "trước", "hết", "cuối", "tháng"),
-    "year": ("phấn đấu", "đến", "trong", "cuối", "trước", "hết", "vào", "hoàn thành", "xong trong"),
+    "year": ("phấn đấu", "đến", "tới", "trong", "cuối", "trước", "hết", "vào", "hoàn thành", "xong trong"),
 }
 
 

@@ -103,3 +103,20 @@ def test_deadline_for(name: str, needle: str, due: str, source_prefix: str) -> N
     got, src = deadline_for(ctx, pos)
     assert got == due
     assert src is not None and src.startswith(source_prefix)
+
+
+def test_start_word_shortcut_finds_what_the_patterns_find():
+    """`_find_in_line` tries each pattern only where its start words occur; that must lose no match."""
+    from vnplan.extractors import deadlines as dl
+
+    root = Path(__file__).resolve().parent
+    texts = [p.read_text(encoding="utf-8") for p in [*sorted((root.parent / "corpus").glob("*.txt")),
+                                                      *sorted((root / "heldout").glob("*.md"))]]
+    texts.append("mục tiêu tới năm 2026 đạt; hoàn thành trong quý iv/2025; trong 6 tháng đầu năm 2026; "
+                 "chậm nhất sau 05 ngày làm việc; định kỳ 6 tháng; ngay trong tháng 8/2022; xong trong năm 2027")
+    for text in texts:
+        for line in text.lower().split("\n"):
+            for name, pat in dl._LOWER_PATTERNS:
+                plain = [m.span() for m in pat.finditer(line)]
+                fast = [m.span() for m in dl._iter_at(pat, line, dl._starts(name, line, {}))]
+                assert fast == plain, (name, line[:120])

@@ -450,6 +450,19 @@ def delete_file_rows(db: sqlite_utils.Database, file_sha: str) -> None:
         db.execute(f"DELETE FROM [{table}] WHERE file_sha = ?", [file_sha])
 
 
+def _sql_value(v: Any) -> Any:
+    # As sqlite-utils stores them: containers as JSON text.
+    return json.dumps(v, default=repr, ensure_ascii=False) if isinstance(v, (dict, list, tuple)) else v
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, items: list[dict[str, Any]]) -> None:
+    """INSERT OR REPLACE many rows with one prepared statement (sqlite-utils' insert_all costs 2x the CPU)."""
+    cols = list(dict.fromkeys(k for it in items for k in it))
+    sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+           f"VALUES ({', '.join('?' * len(cols))})")
+    db.conn.executemany(sql, ([_sql_value(it.get(c)) for c in cols] for it in items))
+
+
 def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_id: int | None) -> int:
     """Write one file's rows in one transaction, replacing an earlier version of it. Returns facts written."""
     rows = rows_of(result)
@@ -463,7 +476,7 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
                             "raw_offsets": None}, replace=True)
         for table, items in rows.items():
             if items:
-                db[table].insert_all(items, replace=True, batch_size=500)
+                _insert_rows(db, table, items)
         if "agencies" in db.table_names():
             # Agencies are shared across files: add the ones not known by id or name, never overwrite.
             for a in agency_rows(rows["agency_mentions"]):

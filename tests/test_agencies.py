@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import SEEDS
 from vnplan.extractors.agencies import (
     find_mentions,
     fold_syllable,
@@ -127,3 +128,17 @@ def test_blank_vi_pipeline_needs_pyvi_unless_told_not_to() -> None:
         with pytest.raises(ImportError):
             spacy.blank("vi")
     assert _nlp().lang in ("vi", "xx")
+
+
+def test_trie_matches_exactly_what_the_spacy_phrasematcher_matches():
+    """The runtime alias matcher is a dict trie; spaCy's PhraseMatcher is the reference it must reproduce."""
+    from vnplan.extractors import agencies as ag
+
+    matcher = ag._matcher()
+    vocab = ag._nlp().vocab
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        toks = ag._match_tokens(text, 0, len(text))
+        ours = sorted((k, s, e) for k, s, e in ag._alias_matches(toks.norms, toks.cues))
+        spacy_hits = sorted((vocab.strings[m], s, e) for m, s, e in matcher(ag._doc(toks.norms)))
+        assert ours == spacy_hits, path.name

@@ -268,3 +268,10 @@ def test_neighbouring_items_with_one_number_stay_separate() -> None:
     body = ("6. Chỉ tiêu\n6.1. Phấn đấu 100% cơ sở cai nghiện công lập đủ điều kiện xác định tình trạng nghiện.\n"
             "6.2. Phấn đấu 100% cơ sở cai nghiện công lập bảo đảm điều kiện theo quy định.\n")
     assert [t.value for t in targets_of(body)] == [100, 100]
+
+
+def test_consolidated_rule_text_has_no_targets() -> None:
+    head = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 15/VBHN-BLĐTBXH\nHà Nội, ngày 10 tháng 5 năm 2024\n"
+            "THÔNG TƯ\nQuy định tiêu chí hộ nghèo\n")
+    body = "Điều 3. Tiêu chí\n1. Hộ có từ 5 người trở lên.\n2. Tỷ lệ người phụ thuộc lớn hơn 50%.\n"
+    assert targets_of(body, head) == []

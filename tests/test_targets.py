@@ -273,5 +273,5 @@ def test_neighbouring_items_with_one_number_stay_separate() -> None:
 def test_consolidated_rule_text_has_no_targets() -> None:
     head = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 15/VBHN-BLĐTBXH\nHà Nội, ngày 10 tháng 5 năm 2024\n"
             "THÔNG TƯ\nQuy định tiêu chí hộ nghèo\n")
-    body = "Điều 3. Tiêu chí\n1. Hộ có từ 5 người trở lên.\n2. Tỷ lệ người phụ thuộc lớn hơn 50%.\n"
+    body = "Điều 3. Mục tiêu và chỉ tiêu\n1. Phấn đấu hộ có từ 5 người trở lên.\n2. Tỷ lệ người phụ thuộc lớn hơn 50%.\n"
     assert targets_of(body, head) == []

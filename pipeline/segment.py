@@ -135,11 +135,10 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
     if len(flat) <= 260:
         for pat, req in _agency_heads():
-            # (The parent test is cheaper than the pattern, and neither has side effects.)
-            if req is not None and not any(req.search(a) for a in ancestors):
-                continue
             m = pat.match(head)
             if not m:
+                continue
+            if req is not None and not any(req.search(a) for a in ancestors):
                 continue
             s, e = start + m.start("agency"), start + m.end("agency")
             # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.

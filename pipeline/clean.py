@@ -226,7 +226,7 @@ def legacy_debris(t: Tracked) -> None:
 
 
 _STARS = re.compile(r"\*+")
-_HEADING_MARK = re.compile(r"^#{1,6}(?:[ \t]+|$)", re.M)
+_HEADING_MARK = re.compile(r"#(?<![^\n]#)#{0,5}(?:[ \t]+|$)", re.M)  # `^#` as a lookbehind after the `#`
 
 
 def _stars(m: re.Match[str]) -> str:
@@ -548,10 +548,11 @@ def letterhead(t: Tracked) -> None:
 
 # ---------------------------------------------------------------- tables flattened to `|` lines
 
-_PIPE_LINE = re.compile(r"(?m)^\|$")
+# `(?m)^` written as a lookbehind after the literal (`^\|` == `\|(?<![^\n]\|)`), so the engine skips ahead to `|`.
+_PIPE_LINE = re.compile(r"\|(?<![^\n]\|)(?=\n|\Z)")
 # Blank lines before or after a lone `|` (literal prefixes keep these scans fast).
 _PIPE_BLANKS_BEFORE = re.compile(r"\n\n+(?=\|(?:\n|\Z))")
-_PIPE_BLANKS_AFTER = re.compile(r"(?m)^\|\n\n+")
+_PIPE_BLANKS_AFTER = re.compile(r"\|(?<![^\n]\|)\n\n+")
 _HEADER_CELL = re.compile(r"(?i)^(?:STT|TT|Số TT|Số thứ tự)$")
 _ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
 
@@ -653,8 +654,14 @@ def cells(t: Tracked) -> None:
             edits.append((p, p + 1, ""))
     edits.sort()
     t.apply(edits, "cells", record=True)
-    # Pipes at the edges of the text.
-    t.sub(re.compile(r"\A\|(?=\n)|(?<=\n)\|\Z|\A\|\Z"), "", "cells", record=True)
+    # Pipes at the edges of the text (what `\A\|(?=\n)|(?<=\n)\|\Z|\A\|\Z` matches, without scanning the text).
+    text = t.text
+    edges = []
+    if text.startswith("|") and (len(text) == 1 or text[1] == "\n"):
+        edges.append((0, 1, ""))
+    if len(text) >= 2 and text.endswith("\n|"):
+        edges.append((len(text) - 1, len(text), ""))
+    t.apply(edges, "cells", record=True)
     if " \n" in t.text or t.text.endswith(" "):  # a row that ends with an empty cell
         t.sub(_TRAILING_SPACE, "", "cells")
 

@@ -68,19 +68,21 @@ class Tracked:
         view, w = memoryview(offsets).cast("B"), offsets.itemsize
         out: list[str] = []
         offs = array(offsets.typecode)
+        put, put_offsets = out.append, offs.frombytes
         pos = 0
         for s, e, new in edits:
             if s < pos or text[s:e] == new:
                 continue
-            out.append(text[pos:s])
-            offs.frombytes(view[pos * w : s * w])
-            out.append(new)
-            k = min(len(new), e - s)
-            offs.frombytes(view[s * w : (s + k) * w])
-            if len(new) > k:
+            put(text[pos:s])
+            put(new)
+            n = len(new)
+            k = n if n < e - s else e - s
+            # The kept text before the edit and the first k replaced characters: one run of the map.
+            put_offsets(view[pos * w : (s + k) * w])
+            if n > k:
                 fill = offsets[e - 1] if e > s else offsets[s]
-                offs.extend(array(offsets.typecode, [fill]) * (len(new) - k))
-            if record and e > s and len(new) < e - s:
+                offs.extend(array(offsets.typecode, [fill]) * (n - k))
+            if record and e > s and n < e - s:
                 self.removed.append(Removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
             pos = e
         if not out:
@@ -224,7 +226,7 @@ def legacy_debris(t: Tracked) -> None:
 
 
 _STARS = re.compile(r"\*+")
-_HEADING_MARK = re.compile(r"^#{1,6}(?:[ \t]+|$)", re.M)
+_HEADING_MARK = re.compile(r"#(?<![^\n]#)#{0,5}(?:[ \t]+|$)", re.M)  # `^#` as a lookbehind after the `#`
 
 
 def _stars(m: re.Match[str]) -> str:
@@ -546,10 +548,11 @@ def letterhead(t: Tracked) -> None:
 
 # ---------------------------------------------------------------- tables flattened to `|` lines
 
-_PIPE_LINE = re.compile(r"(?m)^\|$")
+# `(?m)^` written as a lookbehind after the literal (`^\|` == `\|(?<![^\n]\|)`), so the engine skips ahead to `|`.
+_PIPE_LINE = re.compile(r"\|(?<![^\n]\|)(?=\n|\Z)")
 # Blank lines before or after a lone `|` (literal prefixes keep these scans fast).
 _PIPE_BLANKS_BEFORE = re.compile(r"\n\n+(?=\|(?:\n|\Z))")
-_PIPE_BLANKS_AFTER = re.compile(r"(?m)^\|\n\n+")
+_PIPE_BLANKS_AFTER = re.compile(r"\|(?<![^\n]\|)\n\n+")
 _HEADER_CELL = re.compile(r"(?i)^(?:STT|TT|Số TT|Số thứ tự)$")
 _ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
 
@@ -651,8 +654,14 @@ def cells(t: Tracked) -> None:
             edits.append((p, p + 1, ""))
     edits.sort()
     t.apply(edits, "cells", record=True)
-    # Pipes at the edges of the text.
-    t.sub(re.compile(r"\A\|(?=\n)|(?<=\n)\|\Z|\A\|\Z"), "", "cells", record=True)
+    # Pipes at the edges of the text (what `\A\|(?=\n)|(?<=\n)\|\Z|\A\|\Z` matches, without scanning the text).
+    text = t.text
+    edges = []
+    if text.startswith("|") and (len(text) == 1 or text[1] == "\n"):
+        edges.append((0, 1, ""))
+    if len(text) >= 2 and text.endswith("\n|"):
+        edges.append((len(text) - 1, len(text), ""))
+    t.apply(edges, "cells", record=True)
     if " \n" in t.text or t.text.endswith(" "):  # a row that ends with an empty cell
         t.sub(_TRAILING_SPACE, "", "cells")
 
@@ -724,7 +733,7 @@ class _Para:
 
     line: str  # its last 60 characters
     single: bool  # one word only
-    hard: bool  # capitalised title, rule line or table row
+    first: str  # its first line
     letters: int = 0
     upper: int = 0
     # Its pieces not yet counted into `letters`/`upper`, and not yet into `low`/`chars`: counts are taken
@@ -734,12 +743,18 @@ class _Para:
     low: int = 0  # ASCII a-z: lower-case letters
     chars: int = 0
     known: bool | None = None  # the answer of `caps` until the paragraph grows
+    rule: bool | None = None  # the answer of `hard`, once asked
+
+    def hard(self) -> bool:
+        """Capitalised title, rule line or table row (decided on its first line)."""
+        if self.rule is None:
+            # Footer lines stay apart so that portal_footer finds them again on a second pass.
+            self.rule = _is_rule(self.first) or bool(_footer_any().match(self.first))
+        return self.rule
 
     @classmethod
     def of(cls, line: str) -> _Para:
-        # Footer lines stay apart so that portal_footer finds them again on a second pass.
-        hard = _is_rule(line) or bool(_footer_any().match(line))
-        return cls(line, " " not in line and line.rstrip(".").isalpha(), hard, uncounted=[line], unseen=[line])
+        return cls(line, " " not in line and line.rstrip(".").isalpha(), line, uncounted=[line], unseen=[line])
 
     def caps(self) -> bool:
         if self.known is None:
@@ -790,12 +805,13 @@ def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     if (not gap and cur.single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
             and not _LINE_START.match(nxt)):
         return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
-    last = _last_word(line)
-    if not gap and cur.caps() and not cur.hard and nxt.isupper() and (
-            last.lower() in _wrap_words() or _spans_motto(line, nxt)
-            or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
-        return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
-    if cur.hard or cur.caps() or _line_start(nxt):
+    last = None  # _last_word(line), once needed
+    if not gap and nxt.isupper() and cur.caps() and not cur.hard():
+        last = _last_word(line)
+        if (last.lower() in _wrap_words() or _spans_motto(line, nxt)
+                or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
+            return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
+    if cur.hard() or cur.caps() or _line_start(nxt):
         return False
     end = line[-1]
     if _starts_lower(nxt):
@@ -807,6 +823,8 @@ def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
         return True
     if end == "," or line.endswith((" -", " –")):
         return not gap
+    if last is None:
+        last = _last_word(line)
     if last in _wrap_words():
         return True
     # A line cut before a document named by its type: `... thực hiện` / `Nghị quyết số ...`.
@@ -829,16 +847,16 @@ def rewrap(t: Tracked) -> None:
     edits: list[Edit] = []
     cur = _Para.of(lines[0])
     pos = len(lines[0])  # the "\n" after the current line
-    i = 1
-    while i < len(lines):
+    i, count = 1, len(lines)
+    while i < count:
         j = i
-        while j < len(lines) and not lines[j]:
+        while j < count and not lines[j]:
             j += 1
-        if j >= len(lines):
+        if j >= count:
             break
         nxt = lines[j]
         nxt_start = pos + 1 + (j - i)
-        peek = nxt + " " + lines[j + 1] if " " not in nxt and j + 1 < len(lines) else nxt
+        peek = nxt + " " + lines[j + 1] if " " not in nxt and j + 1 < count else nxt
         if _join(cur, nxt, j > i, peek):
             # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
             glue = "" if cur.line.endswith("-") and _SYMBOL_CUT.search(cur.line) and nxt[:1].isupper() else " "

@@ -60,7 +60,7 @@ def _markers_for(first: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         return found
     return _ARABIC_ONLY if first.isdecimal() else ()
 _LEAD = re.compile(r"^[ \t]*(?:[*#>]+[ \t]*)?")
-_RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)
+_RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)  # starts with `*`, `N` or `n` (the only case folds)
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.(?:[ \t]|$)")
 _END_PUNCT = tuple(".:;!?)\"”")
 _BARE_WORD = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)(?:\*\*)?$")
@@ -135,11 +135,10 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
     if len(flat) <= 260:
         for pat, req in _agency_heads():
-            # (The parent test is cheaper than the pattern, and neither has side effects.)
-            if req is not None and not any(req.search(a) for a in ancestors):
-                continue
             m = pat.match(head)
             if not m:
+                continue
+            if req is not None and not any(req.search(a) for a in ancestors):
                 continue
             s, e = start + m.start("agency"), start + m.end("agency")
             # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.
@@ -167,8 +166,11 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
     `prev` is the previous non-empty line: a dash that continues a wrapped
     sentence (`năm 2016\\n- 2020`) is not a list item.
     """
-    lead = _LEAD.match(line)
-    off = lead.end() if lead else 0
+    if line[:1] in " \t*#>":
+        lead = _LEAD.match(line)
+        off = lead.end() if lead else 0
+    else:
+        off = 0  # no lead to skip
     body = line[off:]
     for kind, pat in _markers_for(body[:1]):
         m = pat.match(body)
@@ -358,12 +360,15 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             continue
         if stack and stack[-1].kind == "table":
             close_to(len(stack) - 1, ls)
-        if _RECIPIENTS.match(stripped) or _SIGNATURE.match(stripped):
-            if _SIGNATURE.match(stripped) and stack and stack[0].label == "Chữ ký":
+        # (The first character rules most lines out before any pattern runs.)
+        recipients = stripped[0] in "*Nn" and _RECIPIENTS.match(stripped) is not None
+        signature = stripped[0] in "TKQ" and _SIGNATURE.match(stripped) is not None
+        if recipients or signature:
+            if signature and stack and stack[0].label == "Chữ ký":
                 prev = stripped
                 continue  # `KT. CHỦ TỊCH` after `TM. ỦY BAN NHÂN DÂN`: the same signature block
             close_to(0, ls)
-            seg = "Nơi nhận" if _RECIPIENTS.match(stripped) else "Chữ ký"
+            seg = "Nơi nhận" if recipients else "Chữ ký"
             open_("para", seg, seg, ls, le)
             prev = stripped
             continue
@@ -375,7 +380,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             continue
         mk = match_marker(line, prev)
         split_le = None
-        if mk is None and _BARE_WORD.match(stripped) and i + 1 < len(spans):
+        if mk is None and stripped[0] in "*ĐCMP" and _BARE_WORD.match(stripped) and i + 1 < len(spans):
             # `Điều` / `1. Phạm vi điều chỉnh` on two lines (table cells of a web page): one heading.
             ns, ne = spans[i + 1]
             joined = mk2 = match_marker(stripped + " " + text[ns:ne].strip())
@@ -453,6 +458,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
 # ---------------------------------------------------------------- documents
 
 
+@cache
 def _type_line_re() -> re.Pattern[str]:
     words = sorted(type_headings(), key=len, reverse=True)
     alts = "|".join(w.replace(" ", r"[ \t]+") for w in words)

@@ -364,6 +364,13 @@ def _edge_spaces(t: Tracked) -> None:
     codes = _codes(np, text)
     n = len(codes)
     space = codes == 32
+    if "  " not in text:
+        # Every run of spaces is one space (as after `_SPACES`): it goes when a line break or an edge of the
+        # text is next to it.
+        drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
+        if drop.any():
+            _rebuild(np, t, codes, ~drop)
+        return
     at = np.arange(n, dtype=np.int64)
     # The next non-space at or after each position (n: none), and the last one at or before it (-1: none);
     # the text's end and start count as line breaks.

@@ -23,20 +23,19 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
+    _token_arrays,
     Hit,
-    Tok,
     document_province,
     find_mentions,
     fold_syllable,
     fold_text,
     recipient_spans,
-    tokenize,
 )
 from vnplan.extractors.deadlines import parse_deadline
 from vnplan.models import AgencyMention, Deadline, Section, Task
@@ -103,8 +102,8 @@ class Assignment:
 class _Body:
     """The document's tokens and agency hits, computed once per document."""
 
-    toks: list[Tok]
-    starts: list[int]
+    starts: list[int]  # the body's tokens as parallel lists (shared with the agency matcher: read only)
+    ends: list[int]
     hits: list[Hit]
     hit_starts: list[int]
     norms: list[str]
@@ -134,8 +133,8 @@ def _body(ctx: Context) -> _Body:
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=attrgetter("start"))
-    toks = tokenize(ctx.text, s0, e0)
-    body = _Body(toks, list(map(itemgetter(0), toks)), hits, [h.start for h in hits], list(map(itemgetter(3), toks)))
+    starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
+    body = _Body(starts, ends, hits, [h.start for h in hits], norms)
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -191,7 +190,7 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
             continue
         j = i + n
         while j < b and j - i < 40 and norms[j] not in _CLAUSE_END:
-            h = hit_at.get(body.toks[j].start)
+            h = hit_at.get(body.starts[j])
             if h is not None:
                 if h.name != lead and h.name not in out:
                     out.append(h.name)
@@ -222,7 +221,7 @@ def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
         while True:
             k2 = k + 1 if k < b and norms[k] in (",", "và") else k
             nxt = idx + len(chain)
-            if nxt < len(hits) and k2 < b and body.toks[k2].start == hits[nxt].start:
+            if nxt < len(hits) and k2 < b and body.starts[k2] == hits[nxt].start:
                 chain.append(hits[nxt])
                 k = bisect_left(body.starts, hits[nxt].end)
                 continue
@@ -240,7 +239,7 @@ def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
         if (v < b and cue_at(norms, v, "lead_verbs")) or giao or opens:
             lead = chain[0].name
             sup = [c.name for c in chain[1:] if c.name != lead]
-            after = body.toks[v].start if v < b else chain[-1].end
+            after = body.starts[v] if v < b else chain[-1].end
             sup += [x for x in support_after(body, after, end, lead) if x not in sup]
             return Assignment(lead, tuple(sup), "sentence")
     return None
@@ -284,7 +283,7 @@ def _label_reach() -> int:
 def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[int]:
     """In order, the tokens that open a line or, where lines were re-wrapped, a sentence, and
     whose first word after any bullets can start a label cue (no other token can open a label)."""
-    toks = body.toks
+    starts, ends = body.starts, body.ends
     norms = body.norms
     out = []
     # A label's cue (and up to four more words) runs up to a colon: look only before colons.
@@ -299,7 +298,7 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
             i -= 1
         for i in range(i, j + 1):
             # Labels open a line or, where lines were re-wrapped, a sentence.
-            if i == 0 or "\n" in text[toks[i - 1].end:toks[i].start] or norms[i - 1] in (".", ";"):
+            if i == 0 or "\n" in text[ends[i - 1]:starts[i]] or norms[i - 1] in (".", ";"):
                 out.append(i)
     return out
 
@@ -307,12 +306,11 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
 def find_labels(body: _Body, text: str) -> list[Label]:
     """Every lead/support/deadline label line in the body, with the agencies or date it names."""
     out = []
-    toks = body.toks
+    starts, ends = body.starts, body.ends
     norms = body.norms
-    n = len(toks)
+    n = len(norms)
     firsts = _first_words("lead_labels", "support_labels", "deadline_columns")
     for i in _label_line_starts(body, text, firsts):
-        t = toks[i]
         j = i
         while j < n and norms[j] in ("-", "+", "*", "•", "–"):
             j += 1
@@ -328,16 +326,16 @@ def find_labels(body: _Body, text: str) -> list[Label]:
                 # The value runs to the end of its sentence or the next bullet line.
                 k = j + m + 1
                 while k < n and norms[k] not in (".", "!", "?"):
-                    if "\n" in text[toks[k - 1].end:toks[k].start] and norms[k] in ("-", "+", "*", "•", "–"):
+                    if "\n" in text[ends[k - 1]:starts[k]] and norms[k] in ("-", "+", "*", "•", "–"):
                         break
                     k += 1
                 k = min(k + 1, n) if k < n and norms[k] == "." else k
-                end = toks[k - 1].end
+                end = ends[k - 1]
                 if role == "deadline":
-                    te = parse_deadline(text[toks[j + m].end:end])
-                    out.append(Label(t.start, end, role, (), te.due if te else None))
+                    te = parse_deadline(text[ends[j + m]:end])
+                    out.append(Label(starts[i], end, role, (), te.due if te else None))
                 else:
-                    out.append(Label(t.start, end, role, _names(body.hits_in(toks[j + m].end, end))))
+                    out.append(Label(starts[i], end, role, _names(body.hits_in(ends[j + m], end))))
                 break
     return out
 
@@ -374,14 +372,14 @@ def _heading_lead(ctx: Context, body: _Body, sec: Section) -> tuple[str, ...] | 
     n = cue_at(norms, k, "heading_cues") if k < b else 0
     k += n
     hits = body.hits_in(off, sec.heading_end)
-    if not hits or k >= b or hits[0].start != body.toks[k].start:
+    if not hits or k >= b or hits[0].start != body.starts[k]:
         return None
     # `1. Sở Nội vụ:` / `2. Sở Nội vụ có trách nhiệm` / `Nhiệm vụ và trách nhiệm của Sở Tư pháp:`:
     # after the agencies comes a colon, a lead verb or the end of the heading.
     last = bisect_left(body.starts, hits[0].end)
     named = [hits[0]]
-    while last < b and (norms[last] in (",", "và") or any(h.start == body.toks[last].start for h in hits)):
-        h = next((h for h in hits if h.start == body.toks[last].start), None)
+    while last < b and (norms[last] in (",", "và") or any(h.start == body.starts[last] for h in hits)):
+        h = next((h for h in hits if h.start == body.starts[last]), None)
         if h:
             named.append(h)
         last = bisect_left(body.starts, h.end) if h else last + 1
@@ -582,7 +580,7 @@ def context_assignment(ctx: Context, body: _Body, labels: Sequence[Label],
 def extract(ctx: Context) -> Iterator[Task]:
     """Every task of the document with its lead, supporting agencies and deadline."""
     body = _body(ctx)
-    if not body.toks:
+    if not body.norms:
         return
     text = ctx.text
     s0, e0 = ctx.body

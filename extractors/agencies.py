@@ -615,6 +615,12 @@ _RECIPIENTS = re.compile(r"^[ \t]*(?:\*\*)?\s*Nơi\s+nhận\s*:?", re.I | re.M)
 
 def recipient_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of `Nơi nhận:` recipient lists (up to the `Lưu` line or the end of the dash lines)."""
+    return list(_recipient_spans(text, start, end))
+
+
+@lru_cache(maxsize=8)
+def _recipient_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    # Cached: the agency and task extractors both skip the recipient lists of the same body.
     out = []
     for m in _RECIPIENTS.finditer(text, start, end):
         pos = m.end()
@@ -647,7 +653,7 @@ def recipient_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             pos = le + 1
         if pos > first:
             out.append((first, pos))
-    return out
+    return tuple(out)
 
 
 def document_province(ctx: Context) -> str | None:

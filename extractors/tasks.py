@@ -488,8 +488,11 @@ def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
     key = ("non_task_above", path)
     got = body.memo.get(key)
     if got is None:
-        anc = ancestors_of(ctx, body, path)
-        got = len(anc) > 1 and (_non_task_heading(ctx, body, anc[1]) or _non_task_above(ctx, body, anc[1].path))
+        # `ancestors_of(path)[1]` is the section's parent: look it up instead of walking the chain.
+        by_path = ctx.doc._by_path
+        sec = by_path.get(path)
+        parent = by_path.get(sec.parent) if sec is not None and sec.parent is not None else None
+        got = parent is not None and (_non_task_heading(ctx, body, parent) or _non_task_above(ctx, body, parent.path))
         body.memo[key] = got
     return bool(got)
 

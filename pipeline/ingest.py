@@ -10,6 +10,7 @@ code and reason; nothing stops the batch.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -232,7 +233,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
     window = max(2, jobs * 2)
     suspects: list[Task] = []
     while pending:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
         # future -> (task, when it was first seen running, or None while queued)
         inflight: dict[Future, tuple[Task, float | None]] = {}
         broken = False
@@ -271,6 +272,13 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
         suspects.clear()
 
 
+def _worker_init() -> None:
+    """Worker processes collect cyclic garbage less often: the pipeline makes many short-lived
+    acyclic objects (tokens, matches) that reference counting frees anyway (~4% less CPU on
+    congbao-txt than the default threshold of 700 allocations)."""
+    gc.set_threshold(50_000, 20, 20)
+
+
 def _tick(timeout: float | None) -> float | None:
     return None if not timeout else min(1.0, timeout)
 
@@ -305,7 +313,7 @@ def _shutdown(pool: ProcessPoolExecutor, kill: bool) -> None:
 
 def _isolated(t: Task, max_bytes: int, timeout: float | None) -> Outcome:
     """Run one suspect file alone in a fresh process, so a crash or hang names it."""
-    pool = ProcessPoolExecutor(max_workers=1)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_worker_init)
     kill = False
     try:
         fut = pool.submit(process_one, t.path, max_bytes)

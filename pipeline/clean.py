@@ -801,28 +801,50 @@ def _spans_motto(line: str, nxt: str) -> bool:
     return bool(m) and m.start() < len(line[-40:]) < m.end()
 
 
+_QUOTE_OPEN = "(\"'“‘"
+
+
 def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     """Whether `nxt` continues the paragraph `cur` (across a blank line when `gap`)."""
     line = cur.line
-    if not line or not nxt or nxt.startswith("|"):
+    if not line or not nxt or nxt[0] == "|":
         return False
     end = line[-1]
-    if end in _TERMINAL and not cur.single and not _starts_lower(nxt):
+    # _starts_lower(nxt), once.
+    c = nxt[0]
+    if c in _QUOTE_OPEN:
+        c = nxt.lstrip(_QUOTE_OPEN)[:1]
+    lower = c.isalpha() and c.islower()
+    single = cur.single
+    if end in _TERMINAL and not single and not lower:
         return False  # the common case, decided before any pattern runs
-    if (not gap and cur.single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
+    if (not gap and single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
             and not _LINE_START.match(nxt)):
         return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
     last = None  # _last_word(line), once needed
-    if not gap and nxt.isupper() and cur.caps() and not cur.hard():
+    # (A line that starts lower case is never upper case.)
+    if not gap and not lower and nxt.isupper() and cur.caps() and not cur.hard():
         last = _last_word(line)
         if (last.lower() in _wrap_words() or _spans_motto(line, nxt)
                 or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
             return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
-    if cur.hard() or cur.caps() or _line_start(nxt):
+    rule = cur.rule
+    if rule is None:
+        rule = cur.hard()
+    if rule:
         return False
-    end = line[-1]
-    if _starts_lower(nxt):
+    caps = cur.known
+    if caps is None:
+        caps = cur.caps()
+    if caps:
+        return False
+    if lower:
+        # (`_line_start`: two capitalised words never open a line that starts lower case.)
+        if _LINE_START.match(nxt):
+            return False
         return not gap or end not in _TERMINAL
+    if _line_start(nxt):
+        return False
     if end in _TERMINAL:
         return False
     if not gap and (nxt[0].isdigit() or _REF_START.match(nxt) or _REF_END.search(line[-30:])

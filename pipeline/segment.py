@@ -90,6 +90,51 @@ def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...
     return tuple(out)
 
 
+def _after_lookahead(pattern: str) -> str | None:
+    """`^rest` for a pattern `^(?!...)rest`, else None. Where `^rest` does not match, the whole
+    pattern does not either; and `^rest` skips the lookahead, which reads the whole line."""
+    if not pattern.startswith("^(?!"):
+        return None
+    depth, i, n = 0, 1, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: `]` right after `[` or `[^` is a member
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return "^" + pattern[i + 1:]
+        i += 1
+    return None
+
+
+@cache
+def _agency_prechecks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """`_agency_heads`, each with a cheaper pattern that must match first (or None)."""
+    out = []
+    for e, (pat, req) in zip(_gaz()["agency_heads"], _agency_heads(), strict=True):
+        rest = _after_lookahead(e["pattern"])
+        pre = None
+        if rest is not None:
+            try:
+                pre = re.compile(rest)
+            except re.error:
+                pre = None
+        out.append((pre, pat, req))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
@@ -98,6 +143,9 @@ def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     return parse_deadline(head)
 
 
+# What every deadline expression holds (`_TRIGGER` in extractors/deadlines.py): a year, `ngày` or a
+# recurrence word. A heading without one has no deadline, and `parse_deadline` need not run.
+_DEADLINE_CUE = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 _ROLE = re.compile(r"\s*(?:[-–]\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)\b|\((?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực))")
 _PERIOD_HEAD = re.compile(
     r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
@@ -126,7 +174,7 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
         y = int(ym.group(1))
         out.append(Scope("period", f"{y:04d}-01-01/{y:04d}-12-31", start, start + ym.end(1), text[start:start + ym.end(1)]))
     if not out and (flat.endswith(":") or len(flat) <= 60):
-        te = _parse_deadline(head)
+        te = _parse_deadline(head) if _DEADLINE_CUE.search(head) else None
         if te is not None and te.start <= 20 and te.due:
             s, e = start + te.start, start + te.end
             if te.kind == "period" and te.period_start and te.period_end:
@@ -134,7 +182,9 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
             else:
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
     if len(flat) <= 260:
-        for pat, req in _agency_heads():
+        for pre, pat, req in _agency_prechecks():
+            if pre is not None and pre.match(head) is None:
+                continue
             m = pat.match(head)
             if not m:
                 continue

@@ -386,7 +386,16 @@ def _edge_spaces(t: Tracked) -> None:
 def blank_lines(t: Tracked) -> None:
     """At most one blank line in a row."""
     if "\n\n\n" in t.text:
-        t.sub(_BLANKS, "\n\n", "whitespace")
+        np = _numpy(t)
+        if np is None:
+            t.sub(_BLANKS, "\n\n", "whitespace")
+            return
+        # `_BLANKS` -> "\n\n": the first two line breaks of each run stay (with their offsets), the rest go.
+        codes = _codes(np, t.text)
+        nl = codes == 10
+        drop = np.zeros(len(codes), dtype=bool)
+        drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
+        _rebuild(np, t, codes, ~drop)
 
 
 _TRUNC = re.compile("\ufffd")

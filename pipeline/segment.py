@@ -12,6 +12,7 @@ already open closes everything under it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -153,12 +154,13 @@ _PERIOD_HEAD = re.compile(
 _YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$")
 
 
-def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tuple[Scope, ...]:
+def heading_scopes(text: str, start: int, end: int,
+                   ancestors: list[str] | Callable[[], list[str]]) -> tuple[Scope, ...]:
     """What a heading (`text[start:end]`, after its marker) says about everything under it.
 
     `ancestors` holds `kind|heading` of the open sections above it: an agency
     heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
-    "trách nhiệm" section.
+    "trách nhiệm" section. It may be a function that returns that list, called only when needed.
     """
     head = text[start:end]
     flat = collapse(head)
@@ -188,8 +190,11 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
             m = pat.match(head)
             if not m:
                 continue
-            if req is not None and not any(req.search(a) for a in ancestors):
-                continue
+            if req is not None:
+                if callable(ancestors):
+                    ancestors = ancestors()
+                if not any(req.search(a) for a in ancestors):
+                    continue
             s, e = start + m.start("agency"), start + m.end("agency")
             # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.
             role = _ROLE.search(text, s, e)
@@ -428,7 +433,11 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             in_quote = (in_quote or opens > closes) and not (closes > opens or stripped.rstrip(".;,").endswith(("”", '"')))
             prev, prev_heading, prev_structural = stripped, False, False
             continue
-        mk = match_marker(line, prev)
+        c0 = line[0]
+        if c0 in _MARKERS_BY_FIRST or c0 in " \t*#>" or c0.isdecimal():
+            mk = match_marker(line, prev)
+        else:
+            mk = None  # (no marker starts with `c0`: `match_marker` would try none)
         split_le = None
         if mk is None and stripped[0] in "*ĐCMP" and _BARE_WORD.match(stripped) and i + 1 < len(spans):
             # `Điều` / `1. Phạm vi điều chỉnh` on two lines (table cells of a web page): one heading.
@@ -500,7 +509,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         else:
             seg = _seg(kind, label, parent)
         o = open_(kind, label, seg, ls, he)
-        o.scopes = heading_scopes(text, o.start + mk[2], he, [s.kind + "|" + flat(s) for s in stack[:-1]])
+        o.scopes = heading_scopes(text, o.start + mk[2], he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]])
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 

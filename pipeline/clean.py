@@ -428,10 +428,28 @@ def _line_chrome_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:" + "|".join(_chrome("line")) + r")[^\n]*(?:\n|\Z)", re.I)
 
 
+@cache
+def _after_break(pat: re.Pattern[str]) -> re.Pattern[str]:
+    """For a pattern `(?m)^X`: `(?m)\nX`, which matches at p - 1 where `pat` matches at a line start p > 0.
+    Searching for it is faster (the engine skips ahead to line breaks instead of trying every position)."""
+    assert pat.pattern.startswith("(?m)^")
+    return re.compile("(?m)\n" + pat.pattern[len("(?m)^"):], pat.flags)
+
+
+def _line_search_start(pat: re.Pattern[str], text: str) -> int:
+    """Where `pat.search(text)` starts for a pattern `(?m)^X` (-1: no match)."""
+    if pat.match(text):
+        return 0
+    m = _after_break(pat).search(text)
+    return m.start() + 1 if m else -1
+
+
 @step("site_chrome")
 def site_chrome(t: Tracked) -> None:
     """Drop lines that are portal chrome: loading messages, counters, link lists."""
-    t.sub(_line_chrome_re(), "", "site_chrome", record=True)
+    pat = _line_chrome_re()
+    if _line_search_start(pat, t.text) >= 0:  # (most texts have none)
+        t.sub(pat, "", "site_chrome", record=True)
 
 
 @cache
@@ -456,9 +474,9 @@ def _tail_re() -> re.Pattern[str]:
 @step("site_tail")
 def site_tail(t: Tracked) -> None:
     """Drop everything from a portal's related-documents panel to the end."""
-    m = _tail_re().search(t.text)
-    if m and m.start() > 0:
-        t.apply([(m.start(), len(t.text), "")], "site_tail", record=True)
+    start = _line_search_start(_tail_re(), t.text)
+    if start > 0:
+        t.apply([(start, len(t.text), "")], "site_tail", record=True)
 
 
 _FOOTER_WINDOW = 4000

@@ -386,7 +386,16 @@ def _edge_spaces(t: Tracked) -> None:
 def blank_lines(t: Tracked) -> None:
     """At most one blank line in a row."""
     if "\n\n\n" in t.text:
-        t.sub(_BLANKS, "\n\n", "whitespace")
+        np = _numpy(t)
+        if np is None:
+            t.sub(_BLANKS, "\n\n", "whitespace")
+            return
+        # `_BLANKS` -> "\n\n": the first two line breaks of each run stay (with their offsets), the rest go.
+        codes = _codes(np, t.text)
+        nl = codes == 10
+        drop = np.zeros(len(codes), dtype=bool)
+        drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
+        _rebuild(np, t, codes, ~drop)
 
 
 _TRUNC = re.compile("\ufffd")
@@ -419,10 +428,28 @@ def _line_chrome_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:" + "|".join(_chrome("line")) + r")[^\n]*(?:\n|\Z)", re.I)
 
 
+@cache
+def _after_break(pat: re.Pattern[str]) -> re.Pattern[str]:
+    """For a pattern `(?m)^X`: `(?m)\nX`, which matches at p - 1 where `pat` matches at a line start p > 0.
+    Searching for it is faster (the engine skips ahead to line breaks instead of trying every position)."""
+    assert pat.pattern.startswith("(?m)^")
+    return re.compile("(?m)\n" + pat.pattern[len("(?m)^"):], pat.flags)
+
+
+def _line_search_start(pat: re.Pattern[str], text: str) -> int:
+    """Where `pat.search(text)` starts for a pattern `(?m)^X` (-1: no match)."""
+    if pat.match(text):
+        return 0
+    m = _after_break(pat).search(text)
+    return m.start() + 1 if m else -1
+
+
 @step("site_chrome")
 def site_chrome(t: Tracked) -> None:
     """Drop lines that are portal chrome: loading messages, counters, link lists."""
-    t.sub(_line_chrome_re(), "", "site_chrome", record=True)
+    pat = _line_chrome_re()
+    if _line_search_start(pat, t.text) >= 0:  # (most texts have none)
+        t.sub(pat, "", "site_chrome", record=True)
 
 
 @cache
@@ -447,9 +474,9 @@ def _tail_re() -> re.Pattern[str]:
 @step("site_tail")
 def site_tail(t: Tracked) -> None:
     """Drop everything from a portal's related-documents panel to the end."""
-    m = _tail_re().search(t.text)
-    if m and m.start() > 0:
-        t.apply([(m.start(), len(t.text), "")], "site_tail", record=True)
+    start = _line_search_start(_tail_re(), t.text)
+    if start > 0:
+        t.apply([(start, len(t.text), "")], "site_tail", record=True)
 
 
 _FOOTER_WINDOW = 4000
@@ -801,28 +828,50 @@ def _spans_motto(line: str, nxt: str) -> bool:
     return bool(m) and m.start() < len(line[-40:]) < m.end()
 
 
+_QUOTE_OPEN = "(\"'“‘"
+
+
 def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
     """Whether `nxt` continues the paragraph `cur` (across a blank line when `gap`)."""
     line = cur.line
-    if not line or not nxt or nxt.startswith("|"):
+    if not line or not nxt or nxt[0] == "|":
         return False
     end = line[-1]
-    if end in _TERMINAL and not cur.single and not _starts_lower(nxt):
+    # _starts_lower(nxt), once.
+    c = nxt[0]
+    if c in _QUOTE_OPEN:
+        c = nxt.lstrip(_QUOTE_OPEN)[:1]
+    lower = c.isalpha() and c.islower()
+    single = cur.single
+    if end in _TERMINAL and not single and not lower:
         return False  # the common case, decided before any pattern runs
-    if (not gap and cur.single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
+    if (not gap and single and line.upper() not in _TYPE_WORDS and nxt[0].isalpha()
             and not _LINE_START.match(nxt)):
         return True  # a letterhead or date cut after its first word: `ỦY` / `BAN NHÂN DÂN`
     last = None  # _last_word(line), once needed
-    if not gap and nxt.isupper() and cur.caps() and not cur.hard():
+    # (A line that starts lower case is never upper case.)
+    if not gap and not lower and nxt.isupper() and cur.caps() and not cur.hard():
         last = _last_word(line)
         if (last.lower() in _wrap_words() or _spans_motto(line, nxt)
                 or f"{last} {nxt.split(' ', 1)[0]}" in _caps_bigrams()):
             return True  # a capitalised heading wrapped after a joining word: `NỘI DUNG VÀ` / `TRÁCH NHIỆM`
-    if cur.hard() or cur.caps() or _line_start(nxt):
+    rule = cur.rule
+    if rule is None:
+        rule = cur.hard()
+    if rule:
         return False
-    end = line[-1]
-    if _starts_lower(nxt):
+    caps = cur.known
+    if caps is None:
+        caps = cur.caps()
+    if caps:
+        return False
+    if lower:
+        # (`_line_start`: two capitalised words never open a line that starts lower case.)
+        if _LINE_START.match(nxt):
+            return False
         return not gap or end not in _TERMINAL
+    if _line_start(nxt):
+        return False
     if end in _TERMINAL:
         return False
     if not gap and (nxt[0].isdigit() or _REF_START.match(nxt) or _REF_END.search(line[-30:])

@@ -861,6 +861,8 @@ def _signature(body: str) -> tuple[str | None, str | None]:
 
 def _recipients(body: str) -> tuple[str, ...]:
     """The items of the `Nơi nhận:` list, without `Lưu: ...`."""
+    if "Nơi nhận" not in body:
+        return ()  # (the scan below needs it)
     found = list(re.finditer(r"(?m)^[ \t*]*Nơi nhận\s*:?", body))
     if not found:
         return ()

@@ -12,6 +12,7 @@ already open closes everything under it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -90,6 +91,51 @@ def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...
     return tuple(out)
 
 
+def _after_lookahead(pattern: str) -> str | None:
+    """`^rest` for a pattern `^(?!...)rest`, else None. Where `^rest` does not match, the whole
+    pattern does not either; and `^rest` skips the lookahead, which reads the whole line."""
+    if not pattern.startswith("^(?!"):
+        return None
+    depth, i, n = 0, 1, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: `]` right after `[` or `[^` is a member
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return "^" + pattern[i + 1:]
+        i += 1
+    return None
+
+
+@cache
+def _agency_prechecks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """`_agency_heads`, each with a cheaper pattern that must match first (or None)."""
+    out = []
+    for e, (pat, req) in zip(_gaz()["agency_heads"], _agency_heads(), strict=True):
+        rest = _after_lookahead(e["pattern"])
+        pre = None
+        if rest is not None:
+            try:
+                pre = re.compile(rest)
+            except re.error:
+                pre = None
+        out.append((pre, pat, req))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
@@ -98,6 +144,9 @@ def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     return parse_deadline(head)
 
 
+# What every deadline expression holds (`_TRIGGER` in extractors/deadlines.py): a year, `ngày` or a
+# recurrence word. A heading without one has no deadline, and `parse_deadline` need not run.
+_DEADLINE_CUE = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 _ROLE = re.compile(r"\s*(?:[-–]\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)\b|\((?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực))")
 _PERIOD_HEAD = re.compile(
     r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
@@ -105,18 +154,20 @@ _PERIOD_HEAD = re.compile(
 _YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$")
 
 
-def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tuple[Scope, ...]:
+def heading_scopes(text: str, start: int, end: int,
+                   ancestors: list[str] | Callable[[], list[str]]) -> tuple[Scope, ...]:
     """What a heading (`text[start:end]`, after its marker) says about everything under it.
 
     `ancestors` holds `kind|heading` of the open sections above it: an agency
     heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
-    "trách nhiệm" section.
+    "trách nhiệm" section. It may be a function that returns that list, called only when needed.
     """
     head = text[start:end]
-    flat = collapse(head)
+    # Collapsing never lengthens: a heading of at most 60 characters passes every length test below as is.
+    flat = collapse(head) if len(head) > 60 else None
     out: list[Scope] = []
     pm = _PERIOD_HEAD.match(head)
-    if pm and len(flat) <= 120:
+    if pm and (flat is None or len(flat) <= 120):
         a, b = int(pm.group(1)), int(pm.group(2))
         if a <= b:
             out.append(Scope("period", f"{a:04d}-01-01/{b:04d}-12-31", start + pm.start(), start + pm.end(),
@@ -125,21 +176,26 @@ def heading_scopes(text: str, start: int, end: int, ancestors: list[str]) -> tup
     if ym and not out:
         y = int(ym.group(1))
         out.append(Scope("period", f"{y:04d}-01-01/{y:04d}-12-31", start, start + ym.end(1), text[start:start + ym.end(1)]))
-    if not out and (flat.endswith(":") or len(flat) <= 60):
-        te = _parse_deadline(head)
+    if not out and (flat is None or flat.endswith(":") or len(flat) <= 60):
+        te = _parse_deadline(head) if _DEADLINE_CUE.search(head) else None
         if te is not None and te.start <= 20 and te.due:
             s, e = start + te.start, start + te.end
             if te.kind == "period" and te.period_start and te.period_end:
                 out.append(Scope("period", f"{te.period_start}/{te.period_end}", s, e, text[s:e]))
             else:
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
-    if len(flat) <= 260:
-        for pat, req in _agency_heads():
+    if flat is None or len(flat) <= 260:
+        for pre, pat, req in _agency_prechecks():
+            if pre is not None and pre.match(head) is None:
+                continue
             m = pat.match(head)
             if not m:
                 continue
-            if req is not None and not any(req.search(a) for a in ancestors):
-                continue
+            if req is not None:
+                if callable(ancestors):
+                    ancestors = ancestors()
+                if not any(req.search(a) for a in ancestors):
+                    continue
             s, e = start + m.start("agency"), start + m.end("agency")
             # `Sở Nội vụ - Cơ quan Thường trực ...`, `Sở Nội vụ (cơ quan thường trực)`: the role is not the name.
             role = _ROLE.search(text, s, e)
@@ -278,8 +334,8 @@ def _mostly_upper(s: str) -> bool:
     b = t.encode("utf-8", "surrogatepass")
     if 5 * (len(b) - len(b.translate(None, _ASCII_LOWER))) > len(t):
         return False
-    letters = [c for c in t if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+    letters = list(filter(str.isalpha, t))  # (filter and map over str methods run in C)
+    return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) >= 0.8
 
 
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
@@ -378,7 +434,11 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             in_quote = (in_quote or opens > closes) and not (closes > opens or stripped.rstrip(".;,").endswith(("”", '"')))
             prev, prev_heading, prev_structural = stripped, False, False
             continue
-        mk = match_marker(line, prev)
+        c0 = line[0]
+        if c0 in _MARKERS_BY_FIRST or c0 in " \t*#>" or c0.isdecimal():
+            mk = match_marker(line, prev)
+        else:
+            mk = None  # (no marker starts with `c0`: `match_marker` would try none)
         split_le = None
         if mk is None and stripped[0] in "*ĐCMP" and _BARE_WORD.match(stripped) and i + 1 < len(spans):
             # `Điều` / `1. Phạm vi điều chỉnh` on two lines (table cells of a web page): one heading.
@@ -450,7 +510,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         else:
             seg = _seg(kind, label, parent)
         o = open_(kind, label, seg, ls, he)
-        o.scopes = heading_scopes(text, o.start + mk[2], he, [s.kind + "|" + flat(s) for s in stack[:-1]])
+        o.scopes = heading_scopes(text, o.start + mk[2], he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]])
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 

@@ -241,6 +241,13 @@ def _stars(m: re.Match[str]) -> str:
     return "" if opens or closes else "*"
 
 
+@step("control")
+def control(t: Tracked) -> None:
+    """Drop control and zero-width joiner characters first, so no later step sees `#\x1f` as text."""
+    if _has_any(t.text, _CONTROL_CHARS):
+        t.sub(_CONTROL, "", "whitespace", record=True)
+
+
 @step("markdown")
 def markdown(t: Tracked) -> None:
     """Drop `**` and `*` emphasis markers and `#` heading marks."""
@@ -939,6 +946,7 @@ def dehyphenate(t: Tracked) -> None:
 
 DEFAULT_STEPS: tuple[str, ...] = (
     "nfc",
+    "control",
     "markdown",
     "whitespace",
     "legacy_debris",

@@ -21,6 +21,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
 from vnplan.normalize import fold as _fold
 from vnplan.normalize import normalize_symbol
+from vnplan.scan import find_all, match_at
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
@@ -206,30 +207,6 @@ def _lowered(text: str) -> str:
     return low
 
 
-def _find_all(text: str, words: Sequence[str], lo: int, hi: int) -> list[int]:
-    """Every start (overlapping ones too) of any of `words` in `text[lo:hi]`, sorted."""
-    out: list[int] = []
-    for w in words:
-        i = text.find(w, lo, hi)
-        while i >= 0:
-            out.append(i)
-            i = text.find(w, i + 1, hi)
-    out.sort()
-    return out
-
-
-def _iter_at(rx: re.Pattern[str], text: str, starts: Sequence[int], hi: int) -> Iterator[re.Match[str]]:
-    """`rx.finditer(text, lo, hi)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
-    pos = -1
-    for p in starts:
-        if p < pos:
-            continue
-        m = rx.match(text, p, hi)
-        if m:
-            yield m
-            pos = m.end()
-
-
 @cache
 def _first_words_rx() -> re.Pattern[str]:
     # The lower-cased first word of every type word, e.g. `chương|nghị|quyết|...`: all letters.
@@ -257,7 +234,7 @@ def _type_starts(text: str) -> list[int]:
 def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
     """Where `_BARE` can match: `số`/`sổ`, or a digit run that ends (after a letter and spaces) at
     a separator, as the number of a symbol does."""
-    out = _find_all(_lowered(text), ("số", "sổ"), lo, hi)
+    out = find_all(_lowered(text), ("số", "sổ"), lo, hi)
     # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
     n = len(text)
     out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
@@ -388,7 +365,7 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
 
 def _numbered(text: str, lo: int, hi: int) -> list[Raw]:
     out = []
-    for m in _iter_at(_numbered_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+    for m in match_at(_numbered_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         r = Raw(m.start(), m.end(), "citation.numbered", canonical_type(_WS.sub(" ", m.group("type"))))
         r.symbol = _clean_symbol(m.group("sym"))
         r.extra["sym_start"] = m.start("sym")
@@ -406,7 +383,7 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
     """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
     out = []
     claimed = _Taken(taken)
-    for m in _iter_at(_BARE, text, _bare_starts(text, lo, hi), hi):
+    for m in match_at(_BARE, text, _bare_starts(text, lo, hi), hi):
         s = m.start("sym")
         if s in claimed:
             continue
@@ -559,7 +536,7 @@ def _laws(text: str, lo: int, hi: int) -> list[Raw]:
     out: list[Raw] = []
     inner_until = -1
     outer_start = None
-    for m in _iter_at(_LAW, text, _find_all(text, ("Bộ", "Luật", "Hiến"), lo, hi), hi):
+    for m in match_at(_LAW, text, find_all(text, ("Bộ", "Luật", "Hiến"), lo, hi), hi):
         kind = _WS.sub(" ", m.group("type"))
         npos = m.end()
         while npos < hi and text[npos] in " \t\n*":
@@ -608,7 +585,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
     """`Nghị quyết 30c` -> the earlier full `Nghị quyết số 30c/NQ-CP`; `Đề án số 06 của ...` unnumbered."""
     out = []
     claimed = _Taken(taken)
-    for m in _iter_at(_short_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+    for m in match_at(_short_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         if m.start() in claimed:
             continue
         typ = canonical_type(_WS.sub(" ", m.group("type")))
@@ -657,7 +634,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
     out = []
     claimed = _Taken(taken)
-    for m in _iter_at(_unnumbered_rx(), text, _find_all(_lowered(text), _lead_words(), lo, hi), hi):
+    for m in match_at(_unnumbered_rx(), text, find_all(_lowered(text), _lead_words(), lo, hi), hi):
         s = m.start("type")
         if s in claimed:
             continue
@@ -753,7 +730,7 @@ def scan(text: str) -> tuple[Raw, ...]:
     taken += [(r.start, r.end) for r in bare]
     selfs = []
     claimed = _Taken(taken)
-    for m in _iter_at(_self_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
+    for m in match_at(_self_rx(), text, [p for p in _type_starts(text) if lo <= p < hi], hi):
         if m.start() not in claimed:
             selfs.append(Raw(m.start(), m.end(), "citation.self", canonical_type(_WS.sub(" ", m.group("type"))), self_ref=True))
     taken += [(r.start, r.end) for r in selfs]

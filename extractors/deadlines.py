@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from vnplan.extract import Context
 from vnplan.models import Deadline, Document
+from vnplan.scan import find_all, match_at
 
 
 @dataclass(frozen=True)
@@ -167,14 +168,7 @@ def _trigger_hits(text: str) -> list[int] | None:
     low = text.lower()
     if len(low) != len(text):
         return None
-    out = [m.start() for m in _YEAR_RX.finditer(text)]
-    for w in _TRIGGER_WORDS:
-        i = low.find(w)
-        while i >= 0:
-            out.append(i)
-            i = low.find(w, i + 1)
-    out.sort()
-    return out
+    return sorted([m.start() for m in _YEAR_RX.finditer(text)] + find_all(low, _TRIGGER_WORDS))
 
 
 def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
@@ -253,7 +247,7 @@ def _starts(name: str, low: str, found: dict[str, list[int]]) -> list[int]:
     for w in _START_WORDS[name]:
         at = found.get(w)
         if at is None:
-            at = found[w] = _occurrences(low, w)
+            at = found[w] = find_all(low, (w,))
         if not at:
             continue
         out += at
@@ -271,28 +265,6 @@ def _starts(name: str, low: str, found: dict[str, list[int]]) -> list[int]:
     return out
 
 
-def _occurrences(low: str, w: str) -> list[int]:
-    """Every start of `w` in `low`."""
-    at = []
-    i = low.find(w)
-    while i >= 0:
-        at.append(i)
-        i = low.find(w, i + 1)
-    return at
-
-
-def _iter_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """`rx.finditer(text)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
-    pos = -1
-    for p in starts:
-        if p < pos:
-            continue
-        m = rx.match(text, p)
-        if m:
-            yield m
-            pos = m.end()
-
-
 def _find_in_line(text: str) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     # Match lower-cased text without re.I (much faster on Vietnamese); offsets stay valid when lengths agree.
@@ -308,7 +280,7 @@ def _find_in_line(text: str) -> list[TimeExpr]:
             starts = _starts(name, low, found_at)
             if not starts:
                 continue
-            matches = _iter_at(pat, low, starts)
+            matches = match_at(pat, low, starts)
         for m in matches:
             if not m.group(0).strip():
                 continue
@@ -426,10 +398,9 @@ def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
     # "đạt 20% xã, phường “không ma túy” năm 2025, bảo đảm đến hết năm 2030 ...": a bare year closing the
     # number's own phrase, ahead of any dated expression, is its year.
     first = s + exprs[0].start if exprs else e
-    for m in _BARE_YEAR.finditer(text, pos, min(first, pos + 80)):
-        if not re.search(r"[;.\d]|,\s*\S+\s+\d", text[pos:m.start()].split("%", 1)[-1]):
-            return f"{m.group(1)}-12-31"
-        break
+    m = _BARE_YEAR.search(text, pos, min(first, pos + 80))
+    if m and not re.search(r"[;.\d]|,\s*\S+\s+\d", text[pos:m.start()].split("%", 1)[-1]):
+        return f"{m.group(1)}-12-31"
     if exprs:
         return _due(exprs[0])
     # "Chỉ số PAR Index năm 2022, phấn đấu đạt ...": a bare year naming the subject, before the number.

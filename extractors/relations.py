@@ -24,6 +24,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
 from vnplan.normalize import collapse
 from vnplan.normalize import fold as _fold
+from vnplan.scan import find_all
 
 fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
@@ -112,24 +113,13 @@ def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
                 m = rx.search(text)
             else:
                 m = None
-                for p in _all_starts(where, heads[0]):
+                for p in find_all(where, heads[0]):
                     m = rx.match(text, p)
                     if m:
                         break
         if m and (best is None or m.start() < best[1].start()):
             best = (rel, m)
     return best
-
-
-def _all_starts(text: str, words: Sequence[str]) -> list[int]:
-    out: list[int] = []
-    for w in words:
-        i = text.find(w)
-        while i >= 0:
-            out.append(i)
-            i = text.find(w, i + 1)
-    out.sort()
-    return out
 
 
 @lru_cache(maxsize=8)

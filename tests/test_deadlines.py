@@ -108,6 +108,7 @@ def test_deadline_for(name: str, needle: str, due: str, source_prefix: str) -> N
 def test_start_word_shortcut_finds_what_the_patterns_find():
     """`_find_in_line` tries each pattern only where its start words occur; that must lose no match."""
     from vnplan.extractors import deadlines as dl
+    from vnplan.scan import match_at
 
     root = Path(__file__).resolve().parent
     texts = [p.read_text(encoding="utf-8") for p in [*sorted((root.parent / "corpus").glob("*.txt")),
@@ -118,5 +119,5 @@ def test_start_word_shortcut_finds_what_the_patterns_find():
         for line in text.lower().split("\n"):
             for name, pat in dl._LOWER_PATTERNS:
                 plain = [m.span() for m in pat.finditer(line)]
-                fast = [m.span() for m in dl._iter_at(pat, line, dl._starts(name, line, {}))]
+                fast = [m.span() for m in match_at(pat, line, dl._starts(name, line, {}))]
                 assert fast == plain, (name, line[:120])

@@ -1,0 +1,37 @@
+"""Cheap pre-scans for expensive regexes: find where a pattern can start, try it only there.
+
+A pattern whose every match opens with one of a few literal words needs `rx.match`
+only at the places `str.find` reports for those words; `match_at` over those
+places yields exactly what `rx.finditer` would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+
+def find_all(text: str, words: Iterable[str], lo: int = 0, hi: int | None = None) -> list[int]:
+    """Every start (overlapping ones too) of any of `words` in `text[lo:hi]`, sorted."""
+    hi = len(text) if hi is None else hi
+    out: list[int] = []
+    for w in words:
+        i = text.find(w, lo, hi)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1, hi)
+    out.sort()
+    return out
+
+
+def match_at(rx: re.Pattern[str], text: str, starts: Sequence[int], hi: int | None = None) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text, ..., hi)` when every match of `rx` (never empty) starts at one of the sorted `starts`."""
+    hi = len(text) if hi is None else hi
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p, hi)
+        if m:
+            yield m
+            pos = m.end()

@@ -34,6 +34,7 @@ from vnplan.extract import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
 from vnplan.gazetteer import load
 from vnplan.models import Target
+from vnplan.normalize import fold
 
 # ---------------------------------------------------------------- data
 
@@ -867,8 +868,6 @@ def _table_scope(context: str) -> str | None:
 
 def _measure_words(ctx: Context, t: Target) -> list[str]:
     """The words after the target's number in its quote, up to the next number or clause end, folded, in order."""
-    from vnplan.normalize import fold
-
     quote = ctx.text[t.start:t.end]
     for m in _NUM.finditer(quote):
         if parse_number(m.group(1)) == t.value:
@@ -894,7 +893,8 @@ def _same_measure(ctx: Context, a: Target, b: Target) -> bool:
 
 
 def _dedupe(targets: list[Target], ctx: Context) -> list[Target]:
-    """Drop restatements: the same commitment again in another top-level section, or a table total row."""
+    """Drop restatements: the same commitment again in another top-level section (for an `other` target: the
+    same measured words in another subsection), or a table total row."""
     out: list[Target] = []
     seen: dict[tuple, str] = {}
     for k, t in enumerate(targets):

@@ -173,7 +173,7 @@ def ingest(
                                          Reject(E_UNREADABLE, exc.strerror or str(exc)).reason, size=size),
                     run_id, on_file)
             continue
-        if not force and _unchanged(db, key, sha):
+        if not force and store.is_current(db, key, sha):
             _record(db, summary, Outcome(key, "skipped", sha, size=size), run_id, on_file)
             continue
         todo.append(Task(key, sha, size))
@@ -203,11 +203,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _unchanged(db: sqlite_utils.Database, path: str, sha: str) -> bool:
-    """True when this exact content was already ingested, or rejected, under this path by this pipeline version."""
-    return store.is_current(db, path, sha)
 
 
 def run_serial(todo: Iterable[Task], max_bytes: int) -> Iterator[Outcome]:

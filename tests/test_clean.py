@@ -291,10 +291,8 @@ def test_cli_clean_rejects_with_one_error_line(tmp_path):
 _WS_TEXT = st.text(alphabet=st.sampled_from(list("ab \t\n\r\u00a0\u2003\u200b\u3000\u2028\x0b\x85đ")), max_size=60)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(_WS_TEXT)
-def test_whitespace_numpy_path_equals_the_regex_path(raw):
-    """clean's whitespace step has an array path (numpy) and a regex path; they must give the same text and offsets."""
+def _both_whitespace_paths(raw: str) -> tuple[tuple, tuple]:
+    """(text, offsets) of `raw` cleaned with clean's numpy whitespace path, and with its regex path."""
     import vnplan.clean as c
 
     fast = clean_text(raw)
@@ -304,19 +302,18 @@ def test_whitespace_numpy_path_equals_the_regex_path(raw):
         slow = clean_text(raw)
     finally:
         c._numpy = saved
-    assert (fast.text, list(fast.offsets)) == (slow.text, list(slow.offsets))
+    return (fast.text, list(fast.offsets)), (slow.text, list(slow.offsets))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_WS_TEXT)
+def test_whitespace_numpy_path_equals_the_regex_path(raw):
+    """clean's whitespace step has an array path (numpy) and a regex path; they must give the same text and offsets."""
+    fast, slow = _both_whitespace_paths(raw)
+    assert fast == slow
 
 
 def test_whitespace_paths_agree_on_the_seeds():
-    import vnplan.clean as c
-
     for path in sorted(CORPUS.glob("*.txt")):
-        raw = path.read_text(encoding="utf-8")
-        fast = clean_text(raw)
-        saved = c._numpy
-        c._numpy = lambda t: None
-        try:
-            slow = clean_text(raw)
-        finally:
-            c._numpy = saved
-        assert fast.text == slow.text and list(fast.offsets) == list(slow.offsets), path.name
+        fast, slow = _both_whitespace_paths(path.read_text(encoding="utf-8"))
+        assert fast == slow, path.name

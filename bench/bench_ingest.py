@@ -215,6 +215,8 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="files per folder (0: all)")
     ap.add_argument("--scale-sample", type=int, default=30, help="files replicated for the 10x run")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--side-sample", type=int, default=0,
+                    help="files per folder for the side-by-side CPU ratio (0: the same files as the runs)")
     ap.add_argument("--profile-files", type=int, default=20, help="files per folder for the stage profile")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("/tmp/vnplan-bench"))
@@ -232,7 +234,8 @@ def main() -> None:
         r["underthesea_word_tokenize"] = underthesea_rate(files)
         ut = r["underthesea_word_tokenize"]["mb_per_s"]
         r["ratio_vs_word_tokenize"] = {f"jobs={x['jobs']}": round(x["mb_per_s"] / ut, 2) for x in r["runs"]}
-        r["side_by_side_cpu"] = side_by_side(files)
+        r["side_by_side_cpu"] = side_by_side(pick(CORPUS / name, args.side_sample, args.seed)
+                                             if args.side_sample else files)
         r["profile"] = stage_profile(files[: args.profile_files])
         report["folders"][name] = r
         print(json.dumps({name: r["ratio_vs_word_tokenize"]}), file=sys.stderr)

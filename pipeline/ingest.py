@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,8 @@ REASONS = {
     E_WORKER_DIED: "the worker process died on this file (crash or out of memory); please report it",
 }
 DEFAULT_TIMEOUT = 600.0
+# Files written between two updates of the full-text index (see store.index_pending).
+FTS_BATCH = 64
 # Columns that differ between two runs over the same inputs; left out of checksums.
 VOLATILE = {"run_id", "ingested_at", "rejected_at"}
 
@@ -155,6 +158,7 @@ def ingest(
     t0 = time.monotonic()
     paths = list(paths)
     db = store.open_db(db_path)
+    store.index_pending(db)  # what a crashed run left unindexed
     files = list(walk(paths))
     sizes = [_size(f) for f in files]
     if on_start is not None:
@@ -193,8 +197,11 @@ def ingest(
         outcomes = run_processes(todo, jobs, max_bytes, timeout)
     else:
         raise ValueError(f"unknown executor {executor!r}; choose one of: process, dask")
-    for outcome in outcomes:
+    for n, outcome in enumerate(outcomes, 1):
         _record(db, summary, outcome, run_id, on_file)
+        if n % FTS_BATCH == 0:
+            store.index_pending(db)
+    store.index_pending(db)
     db["ingest_runs"].update(run_id, {
         "finished_at": store.now(), "n_ingested": summary.ingested, "n_skipped": summary.skipped,
         "n_rejected": len(summary.rejected),
@@ -426,6 +433,13 @@ def integrity_problems(db: sqlite_utils.Database | str | Path) -> list[str]:
     n = db.execute("SELECT count(*) FROM files f JOIN rejects r ON r.path = f.path").fetchone()[0]
     if n:
         problems.append(f"{n} paths are both ingested and rejected")
+    try:
+        # FTS5 checks its index against the sections table; sections still pending are left out of it.
+        if not db.execute("SELECT 1 FROM sections_fts_pending LIMIT 1").fetchone():
+            db.execute("INSERT INTO sections_fts (sections_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"sections_fts: the full-text index does not match the sections table ({exc}); rebuild it "
+                        "with INSERT INTO sections_fts (sections_fts) VALUES ('rebuild')")
     return problems
 
 

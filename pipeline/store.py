@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +221,59 @@ def m005_pipeline_fingerprint(db: sqlite_utils.Database) -> None:
     """files and rejects record the pipeline fingerprint (vnplan.version) their rows came from."""
     db["files"].add_column("pipeline", str)
     db["rejects"].add_column("pipeline", str)
+
+
+@migrations()
+def m006_agencies_name_index(db: sqlite_utils.Database) -> None:
+    """Each stored file looks its agencies up by name: index it (a table scan per agency before)."""
+    db["agencies"].create_index(["name"], if_not_exists=True)
+
+
+# The full-text index of sections is brought up to date in batches, not in each file's transaction:
+# FTS5 writes a new index segment at every commit, and one per file cost more than indexing the
+# text itself. Inserted sections wait in `sections_fts_pending` (a plain table, written in the
+# file's transaction) until `index_pending` moves them into `sections_fts`. The delete and update
+# triggers only tell the index about rows it has seen. `vnplan ingest` indexes every few files and
+# at the start and end of each run, so after a run (or a crash and the next run) nothing waits.
+_FTS_TRIGGERS = ("""
+CREATE TRIGGER [sections_ai] AFTER INSERT ON [sections] BEGIN
+  INSERT OR IGNORE INTO [sections_fts_pending] (section_rowid) VALUES (new.rowid);
+END""", """
+CREATE TRIGGER [sections_ad] AFTER DELETE ON [sections] BEGIN
+  INSERT INTO [sections_fts] ([sections_fts], rowid, [heading], [text])
+    SELECT 'delete', old.rowid, old.[heading], old.[text]
+    WHERE NOT EXISTS (SELECT 1 FROM [sections_fts_pending] WHERE section_rowid = old.rowid);
+  DELETE FROM [sections_fts_pending] WHERE section_rowid = old.rowid;
+END""", """
+CREATE TRIGGER [sections_au] AFTER UPDATE ON [sections] BEGIN
+  INSERT INTO [sections_fts] ([sections_fts], rowid, [heading], [text])
+    SELECT 'delete', old.rowid, old.[heading], old.[text]
+    WHERE NOT EXISTS (SELECT 1 FROM [sections_fts_pending] WHERE section_rowid = old.rowid);
+  DELETE FROM [sections_fts_pending] WHERE section_rowid = old.rowid;
+  INSERT OR IGNORE INTO [sections_fts_pending] (section_rowid) VALUES (new.rowid);
+END""")
+
+
+@migrations()
+def m007_sections_fts_in_batches(db: sqlite_utils.Database) -> None:
+    """Sections enter the full-text index in batches (`index_pending`), through a pending table."""
+    db.execute("CREATE TABLE IF NOT EXISTS [sections_fts_pending] (section_rowid INTEGER PRIMARY KEY)")
+    for name in ("sections_ai", "sections_ad", "sections_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+    for sql in _FTS_TRIGGERS:
+        db.execute(sql)
+
+
+def index_pending(db: sqlite_utils.Database) -> int:
+    """Add the sections written since the last call to the full-text index, in one transaction.
+    Returns how many were added."""
+    with db.atomic():
+        n = db.execute("SELECT count(*) FROM sections_fts_pending").fetchone()[0]
+        if n:
+            db.execute("INSERT INTO sections_fts (rowid, heading, text) SELECT s.rowid, s.heading, s.text "
+                       "FROM sections_fts_pending p JOIN sections s ON s.rowid = p.section_rowid")
+            db.execute("DELETE FROM sections_fts_pending")
+    return n
 
 
 def _entries(data: Any) -> list[dict[str, Any]]:
@@ -457,10 +512,21 @@ def _sql_value(v: Any) -> Any:
 
 def _insert_rows(db: sqlite_utils.Database, table: str, items: list[dict[str, Any]]) -> None:
     """INSERT OR REPLACE many rows with one prepared statement (sqlite-utils' insert_all costs 2x the CPU)."""
-    cols = list(dict.fromkeys(k for it in items for k in it))
+    cols = list(items[0])
     sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
            f"VALUES ({', '.join('?' * len(cols))})")
-    db.conn.executemany(sql, ([_sql_value(it.get(c)) for c in cols] for it in items))
+    try:
+        # `rows_of` gives every row of a table the same keys (same count, and each key found), all plain
+        # values: read them in C.
+        if len(cols) < 2 or not all(map(len(cols).__eq__, map(len, items))):
+            raise KeyError(table)
+        db.conn.executemany(sql, map(itemgetter(*cols), items))
+    except (KeyError, sqlite3.ProgrammingError):
+        # Rows with other keys, or a container value: the general path (rows already written are replaced).
+        cols = list(dict.fromkeys(k for it in items for k in it))
+        sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})")
+        db.conn.executemany(sql, ([_sql_value(it.get(c)) for c in cols] for it in items))
 
 
 def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_id: int | None) -> int:
@@ -472,25 +538,29 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
         if old and old[0] != sha and not _sha_used_elsewhere(db, old[0], path):
             delete_file_rows(db, old[0])
         delete_file_rows(db, sha)
-        db["texts"].insert({"file_sha": sha, "text": result.cleaned.text,
-                            "raw_offsets": None}, replace=True)
+        _insert_rows(db, "texts", [{"file_sha": sha, "text": result.cleaned.text, "raw_offsets": None}])
         for table, items in rows.items():
             if items:
                 _insert_rows(db, table, items)
-        if "agencies" in db.table_names():
+        if _has_agencies(db):
             # Agencies are shared across files: add the ones not known by id or name, never overwrite.
-            for a in agency_rows(rows["agency_mentions"]):
-                db.execute("INSERT OR IGNORE INTO agencies (id, name, kind, aliases, source) SELECT ?, ?, ?, ?, ? "
-                           "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE name = ?)",
-                           [a["id"], a["name"], a["kind"], a["aliases"], a["source"], a["name"]])
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO agencies (id, name, kind, aliases, source) SELECT ?, ?, ?, ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE name = ?)",
+                ([a["id"], a["name"], a["kind"], a["aliases"], a["source"], a["name"]]
+                 for a in agency_rows(rows["agency_mentions"])))
         n_facts = sum(len(v) for k, v in rows.items() if k not in ("documents", "sections"))
-        db["files"].insert({
+        _insert_rows(db, "files", [{
             "path": path, "sha256": sha, "size": result.source.size, "kind": result.source.kind,
             "encoding": result.source.encoding, "status": "ingested", "n_documents": len(result.documents),
             "n_facts": n_facts, "run_id": run_id, "ingested_at": now(), "pipeline": fingerprint(),
-        }, replace=True)
+        }])
         db.execute("DELETE FROM rejects WHERE path = ?", [path])
     return n_facts
+
+
+def _has_agencies(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agencies'").fetchone() is not None
 
 
 def write_reject(db: sqlite_utils.Database, path: str, sha: str | None, code: str, reason: str,

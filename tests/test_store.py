@@ -204,6 +204,7 @@ def make_kb(path: Path, with_indicators: bool = True) -> Path:
     db = store.open_db(path)
     for name, text, build in FILES:
         store.write_result(db, name, result_of(name, text, build), run_id=None)
+    store.index_pending(db)
     if with_indicators:
         db.execute("DELETE FROM indicators")
         db["indicators"].insert_all(INDICATORS, pk="id")
@@ -248,6 +249,7 @@ def test_reingest_replaces_rows_and_fts(kb):
     before = store.counts(db, ("documents", "sections", "citations", "relations", "targets", "tasks"))
     name, text, build = FILES[0]
     store.write_result(db, name, result_of(name, text, build), run_id=None)
+    store.index_pending(db)
     assert store.counts(db, tuple(before)) == before
     assert db.execute("SELECT count(*) FROM sections_fts").fetchone()[0] == n_fts
     # A changed file replaces every row of its old version.
@@ -312,6 +314,34 @@ def test_stale_citations_skip_the_repealing_file(kb):
 def test_agencies_table_gets_canonical_agencies(kb):
     db = sqlite_utils.Database(kb)  # open_db would reload the real indicators
     assert {r["name"] for r in db.query("SELECT name FROM agencies")} >= {"Sở Nội vụ", "Sở Tư pháp", "Tỉnh ủy"}
+
+
+def _fts_consistent(db: sqlite_utils.Database) -> None:
+    # FTS5 compares its index with the sections table (rank 1: the external content too).
+    db.execute("INSERT INTO sections_fts (sections_fts, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.parametrize("index_between", [False, True])
+def test_fts_index_follows_writes_rewrites_and_rejects(tmp_path, index_between):
+    # Sections wait in sections_fts_pending until index_pending; rows deleted before or after
+    # they were indexed must both leave the index equal to the table.
+    db = store.open_db(tmp_path / "kb.sqlite")
+    name, text, build = FILES[0]
+    other, text2, build2 = FILES[1]
+    store.write_result(db, name, result_of(name, text, build), run_id=None)
+    store.write_result(db, other, result_of(other, text2, build2), run_id=None)
+    if index_between:
+        assert store.index_pending(db) > 0
+        _fts_consistent(db)
+    store.write_result(db, name, result_of(name, text + "Phụ lục.\n", build), run_id=None)  # replaces
+    store.write_reject(db, other, None, "E001", "gone", run_id=None)  # deletes
+    assert store.index_pending(db) > 0
+    assert store.index_pending(db) == 0
+    _fts_consistent(db)
+    word = db.execute("SELECT text FROM sections WHERE length(text) > 20 LIMIT 1").fetchone()[0].split()[1]
+    n = db.execute("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH ?", [f'"{word}"']).fetchone()[0]
+    assert n >= 1
+    assert db.execute("SELECT count(*) FROM sections_fts").fetchone()[0] == db["sections"].count
 
 
 def test_responsibilities_view_has_lead_and_support(kb):

@@ -246,15 +246,9 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
         # future -> (task, when it was first seen running, or None while queued)
         inflight: dict[Future, tuple[Task, float | None]] = {}
         broken = False
-
-        def refill() -> None:
-            while pending and len(inflight) < window:
-                t = pending.pop()
-                inflight[pool.submit(process_one, t.path, max_bytes)] = (t, None)
-
         try:
             while pending or inflight:
-                refill()
+                _submit(pool, pending, inflight, window, max_bytes)
                 done, _ = wait(inflight, timeout=_tick(timeout), return_when=FIRST_COMPLETED)
                 ready: list[Outcome] = []
                 for fut in done:
@@ -268,8 +262,8 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
                     except Exception as exc:  # e.g. a result that cannot be pickled back
                         outcome = _internal(t, exc)
                     ready.append(_stamp(outcome, t))
-                if not broken:
-                    refill()  # before the writer takes its turn, so no worker waits on it
+                if not broken:  # before the writer takes its turn, so no worker waits on it
+                    _submit(pool, pending, inflight, window, max_bytes)
                 yield from ready
                 if not broken and timeout and _overdue(inflight, timeout):
                     broken = True
@@ -287,6 +281,14 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
         for t in sorted(suspects, key=lambda t: t.path):
             yield _isolated(t, max_bytes, timeout)
         suspects.clear()
+
+
+def _submit(pool: ProcessPoolExecutor, pending: list[Task], inflight: dict[Future, tuple[Task, float | None]],
+            window: int, max_bytes: int) -> None:
+    """Move tasks from the end of `pending` into the pool until `window` are in flight."""
+    while pending and len(inflight) < window:
+        t = pending.pop()
+        inflight[pool.submit(process_one, t.path, max_bytes)] = (t, None)
 
 
 def _worker_init() -> None:

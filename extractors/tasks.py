@@ -104,8 +104,8 @@ class Assignment:
 class _Body:
     """The document's tokens and agency hits, computed once per document."""
 
-    starts: list[int]  # the body's tokens as parallel lists (shared with the agency matcher: read only)
-    ends: list[int]
+    starts: Sequence[int]  # the body's token spans (shared with the agency matcher: read only)
+    ends: Sequence[int]
     hits: list[Hit]
     hit_starts: list[int]
     norms: list[str]

@@ -22,6 +22,7 @@ import gc
 import os
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -75,20 +76,86 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
 _SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
+def _split_tokens(body: str, start: int) -> tuple[list[int], list[int], list[str]]:
+    """The tokens of `body` (starts shifted by `start`, ends, texts): the regex way."""
+    parts = _SPLIT.split(body)
+    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
+    return offsets[1:-1:2], offsets[2::2], parts[1::2]
+
+
+@cache
+def _char_classes(np: Any) -> Any:
+    """Per BMP code point: 0 whitespace (`\\s`), 1 word character (`\\w`), 2 a one-character token.
+
+    Built with the regex classes themselves, so `_np_tokens` splits exactly as `_TOKEN` does."""
+    chars = "".join(map(chr, range(0x10000)))
+    classes = re.sub(r"\s", "\0", re.sub(r"\w", "\1", re.sub(r"[^\w\s]", "\2", chars)))
+    return np.frombuffer(classes.encode("latin-1"), dtype=np.uint8)
+
+
+def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
+    """`_split_tokens` with numpy: 3x faster on a long body.
+
+    Spans come from the character classes (a token starts at a non-blank that does not
+    continue a word); the texts from one `str.split` after a blank is put between
+    tokens that touch (`tỉnh;` -> `tỉnh ;`). No Python work per token."""
+    codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    n = codes.size
+    cls = _char_classes(np)[codes & 0xFFFF]
+    astral = np.flatnonzero(codes > 0xFFFF)
+    for k in astral.tolist():  # rare (emoji, old scripts): classify one by one
+        cls[k] = 1 if re.match(r"\w", body[k]) else 2  # no astral character is blank
+    word = cls == 1
+    tok = cls != 0
+    after_word = np.zeros(n, dtype=bool)
+    after_word[1:] = word[:-1]
+    before_word = np.zeros(n, dtype=bool)
+    before_word[:-1] = word[1:]
+    first = tok & ~(word & after_word)
+    last = tok & ~(word & before_word)
+    after_tok = np.zeros(n, dtype=bool)
+    after_tok[1:] = tok[:-1]
+    glued = np.flatnonzero(first & after_tok)
+    if glued.size:
+        body = np.insert(codes, glued, 32).tobytes().decode("utf-32-le", "surrogatepass")
+    starts = np.flatnonzero(first)
+    ends = np.flatnonzero(last)
+    starts += start
+    ends += start + 1
+    # Machine-integer arrays, not lists: no Python int per token to make (and free later);
+    # readers only index and bisect them.
+    return (array("q", starts.astype(np.int64).tobytes()), array("q", ends.astype(np.int64).tobytes()),
+            body.split())
+
+
+@cache
+def _numpy() -> Any:
+    """numpy when it is installed (it comes with spaCy), else None: the regex way then."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover
+        return None
+    return numpy
+
+
 @lru_cache(maxsize=8)
-def _token_arrays(text: str, start: int, end: int) -> tuple[list[int], list[int], list[str], list[str], dict[str, str]]:
-    """The tokens of `text[start:end]` as parallel lists (starts, ends, texts, folded texts),
+def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
+                                                            dict[str, str]]:
+    """The tokens of `text[start:end]` as parallel sequences (starts, ends, texts, folded texts),
     and the folded form of each distinct token text.
 
     Cached: the agency and task extractors tokenise the same document body. The
     agency matcher works on these lists; only `tokenize` builds `Tok` tuples.
     """
-    parts = _SPLIT.split(text[start:end])
-    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
-    texts = parts[1::2]
+    body = text[start:end]
+    np = _numpy() if len(body) > 200 else None  # a short span: numpy's set-up costs more than it saves
+    if np is not None:
+        starts, ends, texts = _np_tokens(np, body, start)
+    else:
+        starts, ends, texts = _split_tokens(body, start)
     # A body repeats its few hundred distinct syllables: fold each once.
     fold_of = {t: fold_syllable(t) for t in set(texts)}
-    return offsets[1:-1:2], offsets[2::2], texts, list(map(fold_of.__getitem__, texts)), fold_of
+    return starts, ends, texts, list(map(fold_of.__getitem__, texts)), fold_of
 
 
 @lru_cache(maxsize=8)
@@ -488,8 +555,8 @@ def _after_place_word(norms: Sequence[str], i: int, words: tuple[str, ...]) -> b
 class _Tokens(NamedTuple):
     """The tokens of a span as parallel lists, with the matching norms and the cue token indices."""
 
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
     texts: list[str]
     norms: list[str]  # folded, with abbreviation typos repaired
     cues: list[int]  # indices of tokens that can open an alias, a named committee or a list

@@ -42,6 +42,8 @@ from vnplan.models import AgencyMention, Deadline, Section, Task
 
 _TASK_KINDS = {"dash", "plus", "letter", "arabic", "roman", "para", "item"}
 _MARKER = re.compile(r"^\s*(?:[-+•*–]+|[a-zđ]\)|[IVXLC]+[.\-/)]|\d+(?:\.\d+)*[.)]?)\s*", re.I)
+# `_MARKER` for `match(text, pos, endpos)`, where `^` would not match at pos.
+_MARKER_AT = re.compile(_MARKER.pattern[1:], re.I)
 _CLAUSE_END = {";", ".", "!", "?"}
 
 
@@ -102,8 +104,8 @@ class Assignment:
 class _Body:
     """The document's tokens and agency hits, computed once per document."""
 
-    starts: list[int]  # the body's tokens as parallel lists (shared with the agency matcher: read only)
-    ends: list[int]
+    starts: Sequence[int]  # the body's token spans (shared with the agency matcher: read only)
+    ends: Sequence[int]
     hits: list[Hit]
     hit_starts: list[int]
     norms: list[str]
@@ -128,8 +130,8 @@ def _body(ctx: Context) -> _Body:
     s0, e0 = ctx.body
     prior = ctx.prior.get("agencies")
     if prior:
-        hits = [Hit(m.start, m.end, m.name, m.agency_id, m.rule, m.collective)
-                for m in prior if isinstance(m, AgencyMention)]
+        # The mentions serve as hits as they are: tasks read only their start, end and name.
+        hits = [m for m in prior if isinstance(m, AgencyMention)]
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=attrgetter("start"))
@@ -194,7 +196,7 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
             if h is not None:
                 if h.name != lead and h.name not in out:
                     out.append(h.name)
-                j = bisect_left(body.starts, h.end)
+                j = bisect_left(body.starts, h.end, a, b)  # h lies in start:end, so in tokens a:b
                 continue
             if cue_at(norms, j, "duty_verbs") and norms[j] != "phối":
                 break  # the list of partners ends where the shared action starts
@@ -206,24 +208,23 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
 _NOT_SUBJECT_BEFORE = {"với", "của", "cho", "và", "hợp", "giúp", "trình"}
 
 
-def lead_from_sentence(body: _Body, start: int, end: int) -> Assignment | None:
-    """`<Agency> chủ trì|có trách nhiệm ...` or `Giao <Agency> ...` inside `start:end`."""
-    a, b = body.tok_range(start, end)
+def lead_from_sentence(body: _Body, start: int, end: int, a: int, b: int) -> Assignment | None:
+    """`<Agency> chủ trì|có trách nhiệm ...` or `Giao <Agency> ...` inside `start:end` (tokens a:b)."""
     norms = body.norms
     hits = body.hits_in(start, end)
     for idx, h in enumerate(hits):
-        j = bisect_left(body.starts, h.start)
+        j = bisect_left(body.starts, h.start, a, b)  # the hits lie in start:end, so in tokens a:b
         if j - 1 >= a and norms[j - 1] in _NOT_SUBJECT_BEFORE:
             continue  # an object (`phối hợp với Sở X`, `báo cáo cho Sở X`), not the subject
         # A chain `Sở A, Sở B và Sở C chủ trì`: all named before the verb.
         chain = [h]
-        k = bisect_left(body.starts, h.end)
+        k = bisect_left(body.starts, h.end, a, b)
         while True:
             k2 = k + 1 if k < b and norms[k] in (",", "và") else k
             nxt = idx + len(chain)
             if nxt < len(hits) and k2 < b and body.starts[k2] == hits[nxt].start:
                 chain.append(hits[nxt])
-                k = bisect_left(body.starts, hits[nxt].end)
+                k = bisect_left(body.starts, hits[nxt].end, a, b)
                 continue
             break
         if k < b and norms[k] == "(":
@@ -259,18 +260,16 @@ class Label:
 _BULLETS = ("-", "+", "*", "•", "–")
 
 
-def _indices(items: list[str], words: frozenset[str]) -> list[int]:
-    """`[k for k, w in enumerate(items) if w in words]`, by C-speed `list.index` scans (the words are rare)."""
-    out: list[int] = []
-    for w in words:
-        k = -1
-        try:
-            while True:
-                k = items.index(w, k + 1)
-                out.append(k)
-        except ValueError:
-            pass
-    out.sort()
+def _colons(body: _Body, text: str) -> list[int]:
+    """The indices of the `:` tokens, in order: found in the text (a colon is a token of its
+    own, and the only one folded to `:`), not by comparing every token."""
+    starts = body.starts
+    out = []
+    stop = body.ends[-1]
+    k = text.find(":", starts[0], stop)
+    while k >= 0:
+        out.append(bisect_left(starts, k))
+        k = text.find(":", k + 1, stop)
     return out
 
 
@@ -290,7 +289,7 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
     reach = _label_reach()
     words = firsts - frozenset(_BULLETS)
     near = set()
-    for c in _indices(norms, frozenset((":",))):
+    for c in _colons(body, text):
         near.update(j for j in range(max(0, c - reach), c) if norms[j] in words)
     for j in sorted(near):
         i = j
@@ -497,6 +496,13 @@ def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
     return bool(got)
 
 
+def _ends_with_colon(text: str, start: int, end: int) -> bool:
+    """`text[start:end].rstrip().endswith(":")`, without the copies."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end > start and text[end - 1] == ":"
+
+
 def _lstrip(text: str, start: int, end: int) -> int:
     """`_strip(text, start, end)[0]`."""
     while start < end and text[start].isspace():
@@ -607,12 +613,11 @@ def extract(ctx: Context) -> Iterator[Task]:
         if _non_task_above(ctx, body, sec.path):
             continue
         ancestors = ancestors_of(ctx, body, sec.path)[1:]
-        head = text[s:e]
-        m = _MARKER.match(head)
-        content = s + (m.end() if m else 0)
-        if sec.path in has_child and head.rstrip().endswith(":"):
+        m = _MARKER_AT.match(text, s, e)
+        content = m.end() if m else s
+        if sec.path in has_child and text[e - 1] == ":":  # s:e is stripped
             continue  # a heading over its items, not a task
-        if sec.path not in has_child and text[sec.start:sec.heading_end].rstrip().endswith(":") \
+        if sec.path not in has_child and _ends_with_colon(text, sec.start, sec.heading_end) \
                 and heading_lead(ctx, body, sec):
             # `b) Nhiệm vụ và trách nhiệm của Sở Nội vụ:` over one unmarked paragraph: the
             # paragraph is the task and the heading assigns it.
@@ -621,7 +626,7 @@ def extract(ctx: Context) -> Iterator[Task]:
                 continue
             content, ancestors = s, [sec, *ancestors]
         a, b = body.tok_range(content, e)
-        own = lead_from_sentence(body, content, e)
+        own = lead_from_sentence(body, content, e, a, b)
         if sec.path in has_child and (own is None or heading_lead(ctx, body, sec)):
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import accumulate
+from operator import add
 
 from .models import Cleaned, Document, Scope, Section, Source
 from .normalize import collapse
@@ -155,16 +157,18 @@ _YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$"
 
 
 def heading_scopes(text: str, start: int, end: int,
-                   ancestors: list[str] | Callable[[], list[str]]) -> tuple[Scope, ...]:
+                   ancestors: list[str] | Callable[[], list[str]], flat: str | None = None) -> tuple[Scope, ...]:
     """What a heading (`text[start:end]`, after its marker) says about everything under it.
 
     `ancestors` holds `kind|heading` of the open sections above it: an agency
     heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
     "trách nhiệm" section. It may be a function that returns that list, called only when needed.
+    `flat` is `collapse(text[start:end])` when the caller has it.
     """
     head = text[start:end]
     # Collapsing never lengthens: a heading of at most 60 characters passes every length test below as is.
-    flat = collapse(head) if len(head) > 60 else None
+    if flat is None and len(head) > 60:
+        flat = collapse(head)
     out: list[Scope] = []
     pm = _PERIOD_HEAD.match(head)
     if pm and (flat is None or len(flat) <= 120):
@@ -338,6 +342,20 @@ def _mostly_upper(s: str) -> bool:
     return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) >= 0.8
 
 
+def _collapsed_tail(whole: str, flat_head: str) -> str:
+    """`collapse(b)`, given `whole == collapse(a + b)`, `flat_head == collapse(a)` and `a` not ending with `*`.
+
+    (Then no `**` straddles the join, and `collapse(a + b)` is `collapse(a)`, a space if whitespace
+    separates them, and `collapse(b)`; with no space the last word of `a` runs on into `b`.)
+    """
+    if not flat_head:
+        return whole
+    n = len(flat_head)
+    if len(whole) == n:
+        return ""
+    return whole[n + 1:] if whole[n] == " " else whole[n:]
+
+
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     """The section tree of `text[start:end]`, root first, in text order."""
     root = Section("", "root", "", "", start, start, end, 0, None)
@@ -374,23 +392,18 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         stack.append(o)
         return o
 
-    # Line spans of the document.
-    spans: list[tuple[int, int]] = []
-    pos = start
-    while pos <= end:
-        nl = text.find("\n", pos, end)
-        le = end if nl < 0 else nl
-        spans.append((pos, le))
-        if nl < 0:
-            break
-        pos = nl + 1
+    # Lines of the document and their spans: each line starts one past the end of the previous one
+    # (all computed in C: `accumulate` over the line lengths plus one).
+    lines = text[start:end].split("\n")
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=start))
+    spans: list[tuple[int, int]] = list(zip(starts, map(add, starts, map(len, lines))))
 
     prev = ""
     prev_heading = prev_structural = False
     in_quote = False
     skip_until = -1
     for i, (ls, le) in enumerate(spans):
-        line = text[ls:le]
+        line = lines[i]
         stripped = line.strip()
         if not stripped:
             # A blank line ends the paragraph: what follows is not a continuation.
@@ -399,7 +412,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         if ls < skip_until:
             prev = stripped
             continue
-        cells = _is_row(stripped)
+        cells = _is_row(stripped) if "|" in stripped else None
         if cells is not None:
             if not stack or stack[-1].kind != "table":
                 key = f"{stack[-1].path if stack else ''}|table"
@@ -428,8 +441,10 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             open_("para", seg, seg, ls, le)
             prev = stripped
             continue
-        opens, closes = stripped.count("“") + stripped.startswith('"'), stripped.count("”") + stripped.endswith('"')
-        if in_quote or (stripped.startswith(("“", '"')) and opens > closes):
+        if in_quote or stripped[0] in "“\"":
+            opens = stripped.count("“") + stripped.startswith('"')
+            closes = stripped.count("”") + stripped.endswith('"')
+        if in_quote or (stripped[0] in "“\"" and opens > closes):
             # Text an amending act quotes (`“2. ...`, `a) ...` up to the closing `”`) is content, not structure.
             in_quote = (in_quote or opens > closes) and not (closes > opens or stripped.rstrip(".;,").endswith(("”", '"')))
             prev, prev_heading, prev_structural = stripped, False, False
@@ -510,7 +525,12 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         else:
             seg = _seg(kind, label, parent)
         o = open_(kind, label, seg, ls, he)
-        o.scopes = heading_scopes(text, o.start + mk[2], he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]])
+        # The heading is collapsed once: its text after the marker is a tail of that (see `_collapsed_tail`).
+        ms = ls + mk[2]
+        o.heading = collapse(text[ls:he])
+        marker = text[ls:ms]
+        tail = _collapsed_tail(o.heading, collapse(marker)) if ms <= he and not marker.endswith("*") else None
+        o.scopes = heading_scopes(text, ms, he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]], tail)
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from itertools import accumulate
 from operator import add
@@ -273,6 +273,17 @@ class _Open:
     heading: str | None = None  # collapse(text[start:heading_end]), once asked for
 
 
+_SECTION_FIELDS = tuple(f.name for f in fields(Section))
+
+
+def _section(*values: object) -> Section:
+    """`Section(*values)`, all fields given, without the frozen dataclass's one `object.__setattr__` call per
+    field (a tree has thousands of sections): the same object, whose fields live in its `__dict__`."""
+    s = object.__new__(Section)
+    s.__dict__.update(zip(_SECTION_FIELDS, values, strict=True))
+    return s
+
+
 def _arabic_depth(label: str) -> int:
     return label.count(".")
 
@@ -373,8 +384,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         while len(stack) > n:
             o = stack.pop()
             heading = flat(o)
-            done.append(Section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
-                                o.depth, o.parent, o.scopes, o.cells))
+            done.append(_section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
+                                 o.depth, o.parent, o.scopes, o.cells))
 
     def unique(path: str) -> str:
         base, n = path, 2
@@ -423,8 +434,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             counters[key] = counters.get(key, 0) + 1
             n = counters[key]
             path = unique(f"{table.path}.r{n}")
-            done.append(Section(path, "row", cells[0], collapse(line), ls, le, le, table.depth + 1, table.path,
-                                (), cells))
+            done.append(_section(path, "row", cells[0], collapse(line), ls, le, le, table.depth + 1, table.path,
+                                 (), cells))
             prev = stripped
             continue
         if stack and stack[-1].kind == "table":
@@ -545,6 +556,22 @@ def _type_line_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:\*\*)?(" + alts + r")(?:\*\*)?[ \t]*$")
 
 
+@cache
+def _type_line_after_nl_re() -> re.Pattern[str]:
+    """`_type_line_re` with its line start spelled `\n`: a literal first character lets the engine jump from
+    line break to line break instead of trying every position."""
+    return re.compile("\n" + _type_line_re().pattern.removeprefix("(?m)^"), re.M)
+
+
+def _type_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of `_type_line_re().finditer(text)`."""
+    first = _type_line_re().match(text)
+    spans = [first.span()] if first else []
+    # (A match ends before its line break, so the one after it starts at that break or later.)
+    spans += [(m.start() + 1, m.end()) for m in _type_line_after_nl_re().finditer(text)]
+    return spans
+
+
 _ANNEXED = re.compile(
     r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?(?:[Kk]èm\s+theo|KÈM\s+THEO)\s+(Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
     r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?", re.I)
@@ -556,38 +583,37 @@ _ANNEX_LINE = re.compile(r"(?m)^[ \t]*(?:\*\*)?(?:PHỤ\s+LỤC|Phụ\s+lục|BI
 
 def split_documents(text: str) -> list[tuple[int, int, int | None]]:
     """Spans of the documents in a file: (start, end, index of the promulgating document)."""
-    type_re = _type_line_re()
     starts: list[int] = [0]
     parents: list[int | None] = [None]
     first_type = None
-    for t in type_re.finditer(text):
+    for t_start, t_end in _type_lines(text):
         if first_type is None:
-            first_type = t.start()
+            first_type = t_start
             continue
-        if t.start() - starts[-1] < 200 or _continues_heading(text, t.start()):
+        if t_start - starts[-1] < 200 or _continues_heading(text, t_start):
             continue
-        window = text[t.end():t.end() + 1200]
+        window = text[t_end:t_end + 1200]
         # A promulgated document: its header names the decision that issues it.
         hdr = _ANNEXED.search(window)
         if hdr is not None and not re.search(r"(?m)^[ \t]*(?:Điều\s+\d|Căn cứ|[IVX]+[.\-])", window[:hdr.start()]):
             # An annex heading between the type line and the header makes it an annex, not a document.
-            if _ANNEX_LINE.search(text, max(starts[-1], t.start() - 300), t.start()):
+            if _ANNEX_LINE.search(text, max(starts[-1], t_start - 300), t_start):
                 continue
             # A template in an annex (`Kèm theo Quyết định số… /QĐ-UBND ngày … tháng…`) is not a document.
-            hs = t.end() + hdr.start()
+            hs = t_end + hdr.start()
             if re.search(r"…|\.{3,}", text[hs:text.find(")", hs, hs + 300) if ")" in text[hs:hs + 300] else hs + 200]):
                 continue
-            starts.append(t.start())
+            starts.append(t_start)
             parents.append(_promulgator(len(starts) - 1, parents))
             continue
         # A new letterhead (national motto) shortly before the type line starts an independent document.
-        before = text[max(starts[-1] + 200, t.start() - 700):t.start()]
+        before = text[max(starts[-1] + 200, t_start - 700):t_start]
         mm = list(_MOTTO.finditer(before))[-1] if _MOTTO.search(before) else None
         if mm is not None:
-            motto_at = max(starts[-1] + 200, t.start() - 700) + mm.start()
+            motto_at = max(starts[-1] + 200, t_start - 700) + mm.start()
             head_at = _letterhead_start(text, motto_at, starts[-1])
             # A form in an annex (`Mẫu số 05`, blank `Số:......`) is part of its document, not a new one.
-            if _FORM_CUE.search(text, max(starts[-1], head_at - 400), head_at) or _BLANKS.search(text, head_at, t.start()):
+            if _FORM_CUE.search(text, max(starts[-1], head_at - 400), head_at) or _BLANKS.search(text, head_at, t_start):
                 continue
             starts.append(head_at)
             parents.append(None)

@@ -464,6 +464,9 @@ class _BodyCasing:
         runs: dict[str, str] = {}
         for m in _casing_tables()[2].finditer(mixed):
             a, b = m.span()
+            # Whichever the key, it holds the run's words after the first: most runs are not in the title.
+            if folded[mixed.index(" ", a, b) + 1:b] not in title_folded:
+                continue
             ls = mixed.rfind("\n", 0, a) + 1
             if a == ls or _SENT_START.search(mixed[max(ls, a - 4):a]):
                 a = mixed.index(" ", a, b) + 1  # a sentence start says nothing about the first word

@@ -237,12 +237,13 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
         if not m:
             continue
         label = m.group(1) or ""
-        rest = body[m.end():]
+        me = m.end()
+        first = body[me:me + 1]  # the first character after the marker (no copy of the rest of the line)
         if kind == "annex":
             label = f"PL{label}"
         elif kind == "roman":
             # `I.` must open an upper-case heading: `V. I. Lenin`, `C. ...` are not headings.
-            if not _UPPER_START.match(rest):
+            if not _UPPER_START.match(body, me):
                 continue
         elif kind == "arabic":
             closer = m.group(2)
@@ -250,12 +251,12 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
             if not closer and "." not in label:
                 continue
             # Items open with a capital, or with a number when the marker is closed (`1. 100% cán bộ ...`).
-            if not (_UPPER_START.match(rest) or (closer and rest[:1].isdigit() and body[m.end() - 1:m.end()].isspace())):
+            if not (_UPPER_START.match(body, me) or (closer and first.isdigit() and body[me - 1:me].isspace())):
                 continue
         elif kind in ("dash", "plus"):
-            if prev and not prev.rstrip().endswith(_END_PUNCT) and (rest[:1].isdigit() or rest[:1].islower()):
+            if prev and not prev.rstrip().endswith(_END_PUNCT) and (first.isdigit() or first.islower()):
                 continue
-        return kind, label, off + m.end()
+        return kind, label, off + me
     return None
 
 

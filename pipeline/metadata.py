@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from itertools import filterfalse
+from operator import methodcaller
 from typing import Any
 
 from .models import Document, Removed, Source
@@ -404,7 +406,10 @@ def _casing_tables() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     not_lower = [c for c in letters if c not in lower_set]
     cap = f"[{_ranges(upper)}][{_ranges(not_lower)}]*[{_ranges(lower)}][{_WORD_CHARS}]*"
     # Two or more capitalised, not all-capital words, one space apart: a run as `_body_runs` reads it.
-    chain = re.compile(f"(?<![{_WORD_CHARS}]){cap}(?: {cap})+")
+    # (The look-behind for a word start comes after the first letter, `[A-Z...](?<![word].)`: a pattern that
+    # opens with a character class lets the engine skip ahead to the capitals.)
+    first, more = cap.split("]", 1)
+    chain = re.compile(f"{first}](?<![{_WORD_CHARS}].){more}(?: {cap})+")
     return word, guard, chain
 
 
@@ -413,7 +418,7 @@ class _BodyCasing:
 
     def __init__(self, body: str) -> None:
         self.body = body
-        self.lines = [line for line in body.split("\n") if not _mostly_upper(line)]
+        self.lines = list(filterfalse(_mostly_upper, body.split("\n")))
         self.mixed = "\n".join(self.lines)
         self.folded = _fold_tone(self.mixed).lower()
         word, guard, _ = _casing_tables()
@@ -459,6 +464,9 @@ class _BodyCasing:
         runs: dict[str, str] = {}
         for m in _casing_tables()[2].finditer(mixed):
             a, b = m.span()
+            # Whichever the key, it holds the run's words after the first: most runs are not in the title.
+            if folded[mixed.index(" ", a, b) + 1:b] not in title_folded:
+                continue
             ls = mixed.rfind("\n", 0, a) + 1
             if a == ls or _SENT_START.search(mixed[max(ls, a - 4):a]):
                 a = mixed.index(" ", a, b) + 1  # a sentence start says nothing about the first word
@@ -470,7 +478,8 @@ class _BodyCasing:
         if not runs:
             return runs
         if self._joined is None:
-            joined = " ".join(collapse(line) for line in self.lines)
+            # `" ".join(collapse(line) for line in self.lines)`, in C (`**` never straddles a line break).
+            joined = " ".join(map(" ".join, map(str.split, self.mixed.replace("**", "").split("\n"))))
             self._joined = (joined, _fold_tone(joined).lower())
         joined, joined_folded = self._joined
         return {k: v for k, v in runs.items() if 2 * joined.count(v) >= joined_folded.count(k)}
@@ -524,8 +533,9 @@ def sentence_case(title: str, body: str = "") -> str:
         s = _apply_runs(s, casing.runs(_fold_tone(s).lower()))
     s = _restore_phrases(s)
     # A type word naming a document (`Nghị quyết số`, `ban hành Kế hoạch`) is capitalised.
-    for pat in _type_word_res():
-        s = pat.sub(_capitalise_match, s)
+    for word, pat in _type_word_res():
+        if word in s:  # (each pattern matches only where its word is)
+            s = pat.sub(_capitalise_match, s)
     return s[:1].upper() + s[1:]
 
 
@@ -538,11 +548,11 @@ def _capitalise_match(m: re.Match[str]) -> str:
 
 
 @cache
-def _type_word_res() -> tuple[re.Pattern[str], ...]:
+def _type_word_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
     types = [t.lower() for t in type_headings().values()]
-    return tuple(re.compile(r"(?:(?<=ban hành )|(?<=phê duyệt )|(?<=^))" + re.escape(t) + r"(?![\wÀ-ỹ])"
+    return tuple((t, re.compile(r"(?:(?<=ban hành )|(?<=phê duyệt )|(?<=^))" + re.escape(t) + r"(?![\wÀ-ỹ])"
                             r"|" + re.escape(t) + r"(?=\s+(?:số\s|\d))")
-                 for t in sorted(types, key=len, reverse=True))
+                 ) for t in sorted(types, key=len, reverse=True))
 
 
 # ---------------------------------------------------------------- the reader
@@ -816,12 +826,18 @@ _SIGN_FOR = re.compile(r"^(?:TM|KT|TL|TUQ)\.")
 
 def _signature(body: str) -> tuple[str | None, str | None]:
     """The signer's name and title from the last signature block (`KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name`)."""
-    lines = [ln.strip().strip("*").strip() for ln in body.split("\n")]
+    # `[ln.strip().strip("*").strip() for ln in body.split("\n")]`, in C.
+    lines = list(map(str.strip, map(methodcaller("strip", "*"), map(str.strip, body.split("\n")))))
     best: tuple[str | None, str | None] = (None, None)
     prev = ""
+    union = _signer_any()
     for i, s in enumerate(lines):
         if not s or len(s) > 60:
             prev = s or prev
+            continue
+        if union is not None and union.match(s) is None and s[0] not in "TK" and prev[:1] not in "TK":
+            # No title, and neither this line nor the one before opens with `TM.`/`KT.`/...: nothing below applies.
+            prev = s
             continue
         title = _signer_title(s)
         unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
@@ -859,14 +875,23 @@ def _signature(body: str) -> tuple[str | None, str | None]:
     return best
 
 
+_RECIPIENTS_TAIL = re.compile(r"Nơi nhận\s*:?")
+
+
 def _recipients(body: str) -> tuple[str, ...]:
     """The items of the `Nơi nhận:` list, without `Lưu: ...`."""
     if "Nơi nhận" not in body:
         return ()  # (the scan below needs it)
-    found = list(re.finditer(r"(?m)^[ \t*]*Nơi nhận\s*:?", body))
-    if not found:
-        return ()
-    m = found[-1]
+    # The last `Nơi nhận` with only spaces and `*` before it on its line.
+    end = len(body)
+    while True:
+        at = body.rfind("Nơi nhận", 0, end)
+        if at < 0:
+            return ()
+        if not body[body.rfind("\n", 0, at) + 1:at].strip(" \t*"):
+            break
+        end = at + len("Nơi nhận") - 1
+    m = _RECIPIENTS_TAIL.match(body, at)
     out: list[str] = []
     for line in body[m.end():m.end() + 3000].split("\n"):
         s = line.strip()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
+from itertools import accumulate
+from operator import add
 
 from .models import Cleaned, Document, Scope, Section, Source
 from .normalize import collapse
@@ -155,16 +157,18 @@ _YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$"
 
 
 def heading_scopes(text: str, start: int, end: int,
-                   ancestors: list[str] | Callable[[], list[str]]) -> tuple[Scope, ...]:
+                   ancestors: list[str] | Callable[[], list[str]], flat: str | None = None) -> tuple[Scope, ...]:
     """What a heading (`text[start:end]`, after its marker) says about everything under it.
 
     `ancestors` holds `kind|heading` of the open sections above it: an agency
     heading such as `2. Sở Nội vụ:` only counts under a "Tổ chức thực hiện" or
     "trách nhiệm" section. It may be a function that returns that list, called only when needed.
+    `flat` is `collapse(text[start:end])` when the caller has it.
     """
     head = text[start:end]
     # Collapsing never lengthens: a heading of at most 60 characters passes every length test below as is.
-    flat = collapse(head) if len(head) > 60 else None
+    if flat is None and len(head) > 60:
+        flat = collapse(head)
     out: list[Scope] = []
     pm = _PERIOD_HEAD.match(head)
     if pm and (flat is None or len(flat) <= 120):
@@ -233,12 +237,13 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
         if not m:
             continue
         label = m.group(1) or ""
-        rest = body[m.end():]
+        me = m.end()
+        first = body[me:me + 1]  # the first character after the marker (no copy of the rest of the line)
         if kind == "annex":
             label = f"PL{label}"
         elif kind == "roman":
             # `I.` must open an upper-case heading: `V. I. Lenin`, `C. ...` are not headings.
-            if not _UPPER_START.match(rest):
+            if not _UPPER_START.match(body, me):
                 continue
         elif kind == "arabic":
             closer = m.group(2)
@@ -246,12 +251,12 @@ def match_marker(line: str, prev: str = "") -> tuple[str, str, int] | None:
             if not closer and "." not in label:
                 continue
             # Items open with a capital, or with a number when the marker is closed (`1. 100% cán bộ ...`).
-            if not (_UPPER_START.match(rest) or (closer and rest[:1].isdigit() and body[m.end() - 1:m.end()].isspace())):
+            if not (_UPPER_START.match(body, me) or (closer and first.isdigit() and body[me - 1:me].isspace())):
                 continue
         elif kind in ("dash", "plus"):
-            if prev and not prev.rstrip().endswith(_END_PUNCT) and (rest[:1].isdigit() or rest[:1].islower()):
+            if prev and not prev.rstrip().endswith(_END_PUNCT) and (first.isdigit() or first.islower()):
                 continue
-        return kind, label, off + m.end()
+        return kind, label, off + me
     return None
 
 
@@ -267,6 +272,17 @@ class _Open:
     cells: tuple[str, ...] = ()
     scopes: tuple[Scope, ...] = field(default_factory=tuple)
     heading: str | None = None  # collapse(text[start:heading_end]), once asked for
+
+
+_SECTION_FIELDS = tuple(f.name for f in fields(Section))
+
+
+def _section(*values: object) -> Section:
+    """`Section(*values)`, all fields given, without the frozen dataclass's one `object.__setattr__` call per
+    field (a tree has thousands of sections): the same object, whose fields live in its `__dict__`."""
+    s = object.__new__(Section)
+    s.__dict__.update(zip(_SECTION_FIELDS, values, strict=True))
+    return s
 
 
 def _arabic_depth(label: str) -> int:
@@ -338,6 +354,20 @@ def _mostly_upper(s: str) -> bool:
     return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) >= 0.8
 
 
+def _collapsed_tail(whole: str, flat_head: str) -> str:
+    """`collapse(b)`, given `whole == collapse(a + b)`, `flat_head == collapse(a)` and `a` not ending with `*`.
+
+    (Then no `**` straddles the join, and `collapse(a + b)` is `collapse(a)`, a space if whitespace
+    separates them, and `collapse(b)`; with no space the last word of `a` runs on into `b`.)
+    """
+    if not flat_head:
+        return whole
+    n = len(flat_head)
+    if len(whole) == n:
+        return ""
+    return whole[n + 1:] if whole[n] == " " else whole[n:]
+
+
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     """The section tree of `text[start:end]`, root first, in text order."""
     root = Section("", "root", "", "", start, start, end, 0, None)
@@ -355,8 +385,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         while len(stack) > n:
             o = stack.pop()
             heading = flat(o)
-            done.append(Section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
-                                o.depth, o.parent, o.scopes, o.cells))
+            done.append(_section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
+                                 o.depth, o.parent, o.scopes, o.cells))
 
     def unique(path: str) -> str:
         base, n = path, 2
@@ -374,23 +404,18 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         stack.append(o)
         return o
 
-    # Line spans of the document.
-    spans: list[tuple[int, int]] = []
-    pos = start
-    while pos <= end:
-        nl = text.find("\n", pos, end)
-        le = end if nl < 0 else nl
-        spans.append((pos, le))
-        if nl < 0:
-            break
-        pos = nl + 1
+    # Lines of the document and their spans: each line starts one past the end of the previous one
+    # (all computed in C: `accumulate` over the line lengths plus one).
+    lines = text[start:end].split("\n")
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=start))
+    spans: list[tuple[int, int]] = list(zip(starts, map(add, starts, map(len, lines))))
 
     prev = ""
     prev_heading = prev_structural = False
     in_quote = False
     skip_until = -1
     for i, (ls, le) in enumerate(spans):
-        line = text[ls:le]
+        line = lines[i]
         stripped = line.strip()
         if not stripped:
             # A blank line ends the paragraph: what follows is not a continuation.
@@ -399,7 +424,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         if ls < skip_until:
             prev = stripped
             continue
-        cells = _is_row(stripped)
+        cells = _is_row(stripped) if "|" in stripped else None
         if cells is not None:
             if not stack or stack[-1].kind != "table":
                 key = f"{stack[-1].path if stack else ''}|table"
@@ -410,8 +435,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             counters[key] = counters.get(key, 0) + 1
             n = counters[key]
             path = unique(f"{table.path}.r{n}")
-            done.append(Section(path, "row", cells[0], collapse(line), ls, le, le, table.depth + 1, table.path,
-                                (), cells))
+            done.append(_section(path, "row", cells[0], collapse(line), ls, le, le, table.depth + 1, table.path,
+                                 (), cells))
             prev = stripped
             continue
         if stack and stack[-1].kind == "table":
@@ -428,8 +453,10 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             open_("para", seg, seg, ls, le)
             prev = stripped
             continue
-        opens, closes = stripped.count("“") + stripped.startswith('"'), stripped.count("”") + stripped.endswith('"')
-        if in_quote or (stripped.startswith(("“", '"')) and opens > closes):
+        if in_quote or stripped[0] in "“\"":
+            opens = stripped.count("“") + stripped.startswith('"')
+            closes = stripped.count("”") + stripped.endswith('"')
+        if in_quote or (stripped[0] in "“\"" and opens > closes):
             # Text an amending act quotes (`“2. ...`, `a) ...` up to the closing `”`) is content, not structure.
             in_quote = (in_quote or opens > closes) and not (closes > opens or stripped.rstrip(".;,").endswith(("”", '"')))
             prev, prev_heading, prev_structural = stripped, False, False
@@ -510,7 +537,12 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         else:
             seg = _seg(kind, label, parent)
         o = open_(kind, label, seg, ls, he)
-        o.scopes = heading_scopes(text, o.start + mk[2], he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]])
+        # The heading is collapsed once: its text after the marker is a tail of that (see `_collapsed_tail`).
+        ms = ls + mk[2]
+        o.heading = collapse(text[ls:he])
+        marker = text[ls:ms]
+        tail = _collapsed_tail(o.heading, collapse(marker)) if ms <= he and not marker.endswith("*") else None
+        o.scopes = heading_scopes(text, ms, he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]], tail)
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
 
@@ -525,6 +557,22 @@ def _type_line_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:\*\*)?(" + alts + r")(?:\*\*)?[ \t]*$")
 
 
+@cache
+def _type_line_after_nl_re() -> re.Pattern[str]:
+    """`_type_line_re` with its line start spelled `\n`: a literal first character lets the engine jump from
+    line break to line break instead of trying every position."""
+    return re.compile("\n" + _type_line_re().pattern.removeprefix("(?m)^"), re.M)
+
+
+def _type_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of `_type_line_re().finditer(text)`."""
+    first = _type_line_re().match(text)
+    spans = [first.span()] if first else []
+    # (A match ends before its line break, so the one after it starts at that break or later.)
+    spans += [(m.start() + 1, m.end()) for m in _type_line_after_nl_re().finditer(text)]
+    return spans
+
+
 _ANNEXED = re.compile(
     r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?(?:[Kk]èm\s+theo|KÈM\s+THEO)\s+(Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
     r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?", re.I)
@@ -536,38 +584,37 @@ _ANNEX_LINE = re.compile(r"(?m)^[ \t]*(?:\*\*)?(?:PHỤ\s+LỤC|Phụ\s+lục|BI
 
 def split_documents(text: str) -> list[tuple[int, int, int | None]]:
     """Spans of the documents in a file: (start, end, index of the promulgating document)."""
-    type_re = _type_line_re()
     starts: list[int] = [0]
     parents: list[int | None] = [None]
     first_type = None
-    for t in type_re.finditer(text):
+    for t_start, t_end in _type_lines(text):
         if first_type is None:
-            first_type = t.start()
+            first_type = t_start
             continue
-        if t.start() - starts[-1] < 200 or _continues_heading(text, t.start()):
+        if t_start - starts[-1] < 200 or _continues_heading(text, t_start):
             continue
-        window = text[t.end():t.end() + 1200]
+        window = text[t_end:t_end + 1200]
         # A promulgated document: its header names the decision that issues it.
         hdr = _ANNEXED.search(window)
         if hdr is not None and not re.search(r"(?m)^[ \t]*(?:Điều\s+\d|Căn cứ|[IVX]+[.\-])", window[:hdr.start()]):
             # An annex heading between the type line and the header makes it an annex, not a document.
-            if _ANNEX_LINE.search(text, max(starts[-1], t.start() - 300), t.start()):
+            if _ANNEX_LINE.search(text, max(starts[-1], t_start - 300), t_start):
                 continue
             # A template in an annex (`Kèm theo Quyết định số… /QĐ-UBND ngày … tháng…`) is not a document.
-            hs = t.end() + hdr.start()
+            hs = t_end + hdr.start()
             if re.search(r"…|\.{3,}", text[hs:text.find(")", hs, hs + 300) if ")" in text[hs:hs + 300] else hs + 200]):
                 continue
-            starts.append(t.start())
+            starts.append(t_start)
             parents.append(_promulgator(len(starts) - 1, parents))
             continue
         # A new letterhead (national motto) shortly before the type line starts an independent document.
-        before = text[max(starts[-1] + 200, t.start() - 700):t.start()]
+        before = text[max(starts[-1] + 200, t_start - 700):t_start]
         mm = list(_MOTTO.finditer(before))[-1] if _MOTTO.search(before) else None
         if mm is not None:
-            motto_at = max(starts[-1] + 200, t.start() - 700) + mm.start()
+            motto_at = max(starts[-1] + 200, t_start - 700) + mm.start()
             head_at = _letterhead_start(text, motto_at, starts[-1])
             # A form in an annex (`Mẫu số 05`, blank `Số:......`) is part of its document, not a new one.
-            if _FORM_CUE.search(text, max(starts[-1], head_at - 400), head_at) or _BLANKS.search(text, head_at, t.start()):
+            if _FORM_CUE.search(text, max(starts[-1], head_at - 400), head_at) or _BLANKS.search(text, head_at, t_start):
                 continue
             starts.append(head_at)
             parents.append(None)

@@ -21,7 +21,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
 from vnplan.normalize import fold as _fold
 from vnplan.normalize import normalize_symbol
-from vnplan.scan import find_all, match_at
+from vnplan.scan import find_all, match_at, trie_pattern
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
@@ -208,13 +208,6 @@ def _lowered(text: str) -> str:
 
 
 @cache
-def _first_words_rx() -> re.Pattern[str]:
-    # The lower-cased first word of every type word, e.g. `chương|nghị|quyết|...`: all letters.
-    words = {e["word"].split()[0].lower() for e in doctypes() if not e.get("named")}
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-@cache
 def _type_head_rx() -> re.Pattern[str]:
     # What the numbered, short-form and self-reference patterns all open with: a type word after
     # a non-letter, then a number (after an optional `số`) or a self word.
@@ -222,13 +215,31 @@ def _type_head_rx() -> re.Pattern[str]:
     return re.compile(rf"(?<![\wà-ỹ])(?:{_type_rx()})(?:{_SO}?\s*\d|\s+(?:{words}))")
 
 
+@cache
+def _type_head_low_rx() -> re.Pattern[str]:
+    # `_type_head_rx` for the lower-cased text: case-sensitive, no lookbehind, its type words as a
+    # trie; it matches wherever `_type_head_rx` does (and a little more: `NÀY`), so `re`'s own search
+    # loop finds the candidates, no Python call per type-word-like hit.
+    types = trie_pattern(e["word"].lower() for e in doctypes() if not e.get("named"))
+    words = trie_pattern(w.lower() for w in load("doctypes.json")["self_words"])
+    so = _SO.replace("(?i:s[ốổo])", "s[ốổo]")
+    return re.compile(rf"{types}(?:{so}?\s*\d|\s+{words})")
+
+
 @lru_cache(maxsize=8)
 def _type_starts(text: str) -> list[int]:
     """Every position where `_numbered_rx`, `_short_rx` or `_self_rx` can match."""
-    # A start inside another hit of the (letters only) first words follows a letter, so the
-    # non-overlapping hits hold every start.
     match = _type_head_rx().match
-    return [p for p in [m.start() for m in _first_words_rx().finditer(_lowered(text))] if match(text, p)]
+    search = _type_head_low_rx().search
+    low = _lowered(text)
+    out = []
+    m = search(low)
+    while m:
+        p = m.start()
+        if match(text, p):
+            out.append(p)
+        m = search(low, p + 1)  # the next candidate may start inside this one
+    return out
 
 
 def _bare_starts(text: str, lo: int, hi: int) -> list[int]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -158,49 +159,54 @@ def _make(name: str, m: re.Match[str], base: int = 0) -> TimeExpr | None:
 _TRIGGER = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 
 
-_TRIGGER_WORDS = ("ngày", "hằng", "hàng", "định kỳ")
-
-
-def _trigger_hits(text: str) -> list[int] | None:
-    """Sorted positions in `text` where `_TRIGGER` matches, enough to tell which lines it matches
-    in (none spans a line break): its words in the lower-cased text, its years. None when lower
-    casing changes the length (then search line by line)."""
-    low = text.lower()
-    if len(low) != len(text):
-        return None
-    return sorted([m.start() for m in _YEAR_RX.finditer(text)] + find_all(low, _TRIGGER_WORDS))
-
-
-def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
-    return (TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end, t.relative, t.recurring)
-            for t in found)
+# `_TRIGGER` in the lower-cased text, its years by their first two digits (a few more lines at worst).
+_TRIGGER_WORDS = ("ngày", "hằng", "hàng", "định kỳ", "19", "20")
 
 
 def find_deadlines(text: str) -> list[TimeExpr]:
     """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
     if len(text) > 2000 and "\n" in text:
         # Long texts: line by line, and only the lines that can hold an expression.
-        out: list[TimeExpr] = []
-        hits = _trigger_hits(text)
-        if hits is None:
+        low = text.lower()
+        if len(low) != len(text):
+            out: list[TimeExpr] = []
             pos = 0
             for line in text.split("\n"):
                 if _TRIGGER.search(line):
                     out.extend(_shifted(_find_in_line(line), pos))
                 pos += len(line) + 1
             return out
-        # Only the lines holding a trigger, in order, each once.
-        done = -1  # end of the last line read
-        for h in hits:
+        # The lines holding a trigger, each once, joined into one string: the patterns run over it
+        # once (each match kept inside its line), not once per line.
+        parts: list[str] = []
+        at_text: list[int] = []  # where each part starts in `text`
+        at_sub: list[int] = []  # ... and in the joined string
+        n = 0
+        done = -1  # end of the last line taken
+        for h in find_all(low, _TRIGGER_WORDS):
             if h <= done:
                 continue
-            pos = text.rfind("\n", 0, h) + 1
-            done = text.find("\n", h)
+            pos = low.rfind("\n", 0, h) + 1
+            done = low.find("\n", h)
             if done < 0:
-                done = len(text)
-            out.extend(_shifted(_find_in_line(text[pos:done]), pos))
-        return out
+                done = len(low)
+            parts.append(low[pos:done])
+            at_text.append(pos)
+            at_sub.append(n)
+            n += done - pos + 1
+        found = []
+        for name, m in _matches("\n".join(parts), True):
+            k = bisect_right(at_sub, m.start()) - 1
+            te = _make(name, m, at_text[k] - at_sub[k])
+            if te is not None and te.end > te.start:
+                found.append(te)
+        return _no_overlaps(found)
     return _find_in_line(text)
+
+
+def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
+    return (TimeExpr(t.kind, t.start + pos, t.end + pos, t.due, t.period_start, t.period_end, t.relative, t.recurring)
+            for t in found)
 
 
 # The words every match of a (lower-cased) pattern starts with; see `_starts` for the rest.
@@ -265,28 +271,34 @@ def _starts(name: str, low: str, found: dict[str, list[int]]) -> list[int]:
     return out
 
 
-def _find_in_line(text: str) -> list[TimeExpr]:
-    found: list[TimeExpr] = []
-    # Match lower-cased text without re.I (much faster on Vietnamese); offsets stay valid when lengths agree.
-    low = text.lower()
-    pats = _LOWER_PATTERNS if len(low) == len(text) else _PATTERNS
-    if pats is _PATTERNS:
-        low = text
+def _matches(low: str, in_lines: bool) -> Iterator[tuple[str, re.Match[str]]]:
+    """(name, match) of every lower-cased pattern over the lower-cased `low`, pattern by pattern, as
+    `finditer` gives them; with `in_lines`, as `finditer` over each line of `low` in turn."""
     found_at: dict[str, list[int]] = {}
-    for name, pat in pats:
-        if pats is _PATTERNS:
-            matches: Iterator[re.Match[str]] = pat.finditer(low)
-        else:
-            starts = _starts(name, low, found_at)
-            if not starts:
+    n = len(low)
+    find = low.find
+    for name, pat in _LOWER_PATTERNS:
+        starts = _starts(name, low, found_at)
+        if not starts:
+            continue
+        match = pat.match
+        pos = -1  # end of the last match
+        end = n  # where the line of the current start ends
+        for p in starts:
+            if p < pos:
                 continue
-            matches = match_at(pat, low, starts)
-        for m in matches:
-            if not m.group(0).strip():
-                continue
-            te = _make(name, m)
-            if te is not None and te.end > te.start:
-                found.append(te)
+            if in_lines and (p > end or end == n):
+                end = find("\n", p)
+                if end < 0:
+                    end = n
+            m = match(low, p, end)
+            if m:
+                pos = m.end()
+                if m.group(0).strip():
+                    yield name, m
+
+
+def _no_overlaps(found: list[TimeExpr]) -> list[TimeExpr]:
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     out: list[TimeExpr] = []
     for te in found:
@@ -294,6 +306,21 @@ def _find_in_line(text: str) -> list[TimeExpr]:
             continue
         out.append(te)
     return out
+
+
+def _find_in_line(text: str) -> list[TimeExpr]:
+    found: list[TimeExpr] = []
+    # Match lower-cased text without re.I (much faster on Vietnamese); offsets stay valid when lengths agree.
+    low = text.lower()
+    if len(low) == len(text):
+        matches: Iterator[tuple[str, re.Match[str]]] = _matches(low, False)
+    else:
+        matches = ((name, m) for name, pat in _PATTERNS for m in pat.finditer(text) if m.group(0).strip())
+    for name, m in matches:
+        te = _make(name, m)
+        if te is not None and te.end > te.start:
+            found.append(te)
+    return _no_overlaps(found)
 
 
 def parse_deadline(text: str) -> TimeExpr | None:

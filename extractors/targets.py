@@ -154,7 +154,9 @@ def classify(text: str, pos: int | None = None) -> tuple[str, str | None]:
 # ---------------------------------------------------------------- numbers
 
 _RANGE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%?\s*[-–]\s*$")
-_NUM = re.compile(r"(?<![\w./,:-])(\d{1,3}(?:[.,]\d{1,4})?|\d{1,3}(?:\.\d{3})+)(?!\w)(?![.,:-]?\d)")
+# `(?<![\w./,:-])(\d{1,3}(?:[.,]\d{1,4})?|\d{1,3}(?:\.\d{3})+)(?!\w)(?![.,:-]?\d)`, its lookbehind moved
+# behind the first digit: a pattern that opens with `\d` lets `re` skip to the digits itself.
+_NUM = re.compile(r"(\d(?<![\w./,:-]\d)(?:\d{0,2}(?:[.,]\d{1,4})?|\d{0,2}(?:\.\d{3})+))(?!\w)(?![.,:-]?\d)")
 _RANK_OF = re.compile(r"^\s*/\s*\d{2}")
 _YEAR_IN = re.compile(r"năm\s*((?:19|20)\d\d)", re.I)
 _PARENS = re.compile(r"\([^()]*\)")
@@ -348,6 +350,30 @@ _FOOTNOTE = re.compile(r"(?m)^\[\d{1,3}\]")
 _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
 
 
+def _number_lines(text: str, low: str, s0: int, e0: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the lines of `text[s0:e0]` that can hold a candidate: those where `_NUM` finds
+    a number in `low` (no match spans a line break), each once, in order; every line when lower
+    casing moved the offsets."""
+    pos = s0  # where the next line to visit may start
+    if len(low) == len(text):
+        for m in _NUM.finditer(low, s0, e0):
+            p = m.start()
+            if p < pos:
+                continue
+            nl = text.rfind("\n", s0, p)
+            ls = s0 if nl < 0 else nl + 1
+            nl = text.find("\n", p, e0)
+            le = e0 if nl < 0 else nl
+            pos = le + 1
+            yield ls, le
+        return
+    while pos < e0:
+        nl = text.find("\n", pos, e0)
+        le = e0 if nl < 0 else nl
+        yield pos, le
+        pos = le + 1
+
+
 def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
                   achieved: list[tuple[str, str, float]] | None = None) -> Iterator[Target]:
     """Targets in the body text; values that `achieved` results report go to `achieved` (indicator, unit, value)."""
@@ -355,22 +381,18 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
     low = text.lower()
     s0, e0 = ctx.body
     year = _doc_year(ctx)
-    pos = s0
     use_nlp = _nlp_enabled()
     plan = is_plan(ctx)
     strong = re.compile(load("target_cues.json")["plan_signals"]["strong"])
-    while pos < e0:
-        nl = text.find("\n", pos, e0)
-        le = e0 if nl < 0 else nl
-        ls = pos
-        pos = le + 1
+    for ls, le in _number_lines(text, low, s0, e0):
         if any(a <= ls < b for a, b in skip) or "|" in text[ls:le]:
             continue
         basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         cands = candidates(low, ls, le)
         if not cands:
             continue
-        if len(_NUM.findall(low, ls, le)) >= 6 and len(_NUM.findall(low, ls, le)) > 0.25 * len(low[ls:le].split()):
+        n_num = len(_NUM.findall(low, ls, le))
+        if n_num >= 6 and n_num > 0.25 * len(low[ls:le].split()):
             continue  # a table row flattened into a line of bare numbers: statistics, not a sentence
         for i, c in enumerate(cands):
             sec = ctx.section_at(c.start)
@@ -520,15 +542,26 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
     runs: list = []
     if "|" not in text[lo:hi] and not _HEAD_LINE.search(text, lo, hi):
         return runs  # no table in this document: skip the line-by-line walk
+    seg = text[lo:hi].split("\n")
+    if not seg[-1]:
+        seg.pop()  # no line after a final line break (nor in an empty span)
     lines: list[tuple[int, int]] = []
     p = lo
-    while p < hi:
-        nl = text.find("\n", p, hi)
-        le = hi if nl < 0 else nl
-        lines.append((p, le))
-        p = le + 1
+    for ln in seg:
+        lines.append((p, p + len(ln)))
+        p += len(ln) + 1
+    # Only a line with a `|` or a header cell (`STT`, at most 9 letters once stripped) opens a table:
+    # the walk jumps from one such line to the next.
+    opens = [k for k, ln in enumerate(seg)
+             if "|" in ln or (len(ln) <= 9 or ln[:1].isspace() or ln[-1:].isspace()) and _HEAD_CELL.match(ln.strip())]
+    nxt = 0  # index into `opens`
     i = 0
     while i < len(lines):
+        while nxt < len(opens) and opens[nxt] < i:
+            nxt += 1
+        if nxt == len(opens):
+            break
+        i = opens[nxt]
         s, e = lines[i]
         ln = text[s:e]
         if ln.count("|") >= 2 and ln.strip() != "|":

@@ -35,3 +35,25 @@ def match_at(rx: re.Pattern[str], text: str, starts: Sequence[int], hi: int | No
         if m:
             yield m
             pos = m.end()
+
+
+def trie_pattern(phrases: Iterable[str], space: str = r"\s+") -> str:
+    """A regex matching exactly `phrases` (spaces as `space`), as a character trie: one
+    alternative per first character, so `re` drops a position after a char or two instead
+    of trying every phrase there. Use it where only *whether* some phrase matches counts:
+    the longest-first order of a flat alternation is not kept."""
+    trie: dict = {}
+    for ph in phrases:
+        node = trie
+        for ch in " ".join(ph.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [(space if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(node) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)

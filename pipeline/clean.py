@@ -12,12 +12,14 @@ line `cell | cell | cell`, no markup, NFC with the modern tone placement.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 
 from .errors import VnplanError
 from .models import Cleaned, Flag, Removed, Source
@@ -225,20 +227,11 @@ def legacy_debris(t: Tracked) -> None:
         t.sub(_DEBRIS_RE, _debris, "legacy_debris")
 
 
-_STARS = re.compile(r"\*+")
+# The emphasis markers to drop: runs of two or more, and a single `*` that opens emphasis (before a non-space,
+# not after a word character) or closes it (after a non-space, not before a word character); `* Ghi chú`
+# (a bullet) and `a * b` stay. (One pattern with a constant replacement: no Python call for each `*`.)
+_STARS = re.compile(r"\*(?:\*+|(?<!\w\*)(?=\S)|(?<=\S\*)(?!\w))")  # (the lookbehinds come after the `*`: see _TONE_PAIR)
 _HEADING_MARK = re.compile(r"#(?<![^\n]#)#{0,5}(?:[ \t]+|$)", re.M)  # `^#` as a lookbehind after the `#`
-
-
-def _stars(m: re.Match[str]) -> str:
-    if len(m.group(0)) > 1:
-        return ""
-    text, s, e = m.string, m.start(), m.end()
-    before, after = text[s - 1 : s], text[e : e + 1]
-    # A single `*` opens emphasis before a non-space or closes it after one;
-    # `* Ghi chú` (a bullet) and `a * b` stay.
-    opens = not (before.isalnum() or before == "_") and after.strip() != ""
-    closes = before.strip() != "" and not (after.isalnum() or after == "_")
-    return "" if opens or closes else "*"
 
 
 @step("control")
@@ -252,7 +245,7 @@ def control(t: Tracked) -> None:
 def markdown(t: Tracked) -> None:
     """Drop `**` and `*` emphasis markers and `#` heading marks."""
     if "*" in t.text:
-        t.sub(_STARS, _stars, "markdown", record=True)
+        t.sub(_STARS, "", "markdown", record=True)
     if "#" in t.text:
         t.sub(_HEADING_MARK, "", "markdown", record=True)
 
@@ -317,13 +310,18 @@ def whitespace(t: Tracked) -> None:
     blank_lines(t)
 
 
-def _numpy(t: Tracked):  # -> the numpy module, or None
-    """numpy, when it is installed and the offset map has its usual shape (else the regex steps run)."""
+def _numpy_module():  # -> the numpy module, or None
     try:
         import numpy
     except ImportError:
         return None
-    return numpy if len(t.offsets) == len(t.text) + 1 else None
+    return numpy
+
+
+def _numpy(t: Tracked):  # -> the numpy module, or None
+    """numpy, when it is installed and the offset map has its usual shape (else the regex steps run)."""
+    np = _numpy_module()
+    return np if np is not None and len(t.offsets) == len(t.text) + 1 else None
 
 
 def _codes(np, text: str):  # -> a numpy array
@@ -332,13 +330,16 @@ def _codes(np, text: str):  # -> a numpy array
 
 
 def _rebuild(np, t: Tracked, codes, keep) -> None:
-    """Set `t` to the kept characters of `codes`, each with the offset of the character it stands for."""
-    if keep.all() and not (codes != _codes(np, t.text)).any():
-        return
-    t.text = codes[keep].tobytes().decode("utf-32-le", "surrogatepass")
-    offs = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))
-    out = array(t.offsets.typecode)
-    out.frombytes(np.concatenate([offs[:-1][keep], offs[-1:]]).tobytes())
+    """Set `t` to the kept characters of `codes`, each with the offset of the character it stands for.
+
+    (Callers call it only when something changes. The arrays' buffers go to the decoder and to `frombytes`
+    directly, with no intermediate bytes copies.)
+    """
+    t.text = str(codes[keep], "utf-32-le", "surrogatepass")
+    offsets = t.offsets
+    out = array(offsets.typecode)
+    out.frombytes(memoryview(np.frombuffer(offsets, dtype=np.dtype(offsets.typecode))[:-1][keep]).cast("B"))
+    out.append(offsets[-1])
     t.offsets = out
 
 
@@ -451,12 +452,28 @@ def _line_search_start(pat: re.Pattern[str], text: str) -> int:
     return m.start() + 1 if m else -1
 
 
+def _line_spans(pat: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans of `pat.finditer(text)` for a pattern `(?m)^X` that never matches the empty string.
+
+    Found with `_after_break(pat)`: a match of it at a line break stands for a match of `pat` just after it
+    (the search may start on the line break that ends the previous match: that one is still a line start).
+    """
+    spans = []
+    m = pat.match(text)
+    if m:
+        spans.append(m.span())
+    pos = m.end() if m else 0
+    search = _after_break(pat).search
+    while (m := search(text, max(pos - 1, 0))) is not None:
+        pos = m.end()
+        spans.append((m.start() + 1, pos))
+    return spans
+
+
 @step("site_chrome")
 def site_chrome(t: Tracked) -> None:
     """Drop lines that are portal chrome: loading messages, counters, link lists."""
-    pat = _line_chrome_re()
-    if _line_search_start(pat, t.text) >= 0:  # (most texts have none)
-        t.sub(pat, "", "site_chrome", record=True)
+    t.apply([(s, e, "") for s, e in _line_spans(_line_chrome_re(), t.text)], "site_chrome", record=True)
 
 
 @cache
@@ -470,7 +487,7 @@ def _running_re() -> re.Pattern[str]:
 @step("running_headers")
 def running_headers(t: Tracked) -> None:
     """Drop gazette running headers (`CÔNG BÁO/Số .../Ngày ...`), their page numbers and signing stamps."""
-    t.sub(_running_re(), "", "running_headers", record=True)
+    t.apply([(s, e, "") for s, e in _line_spans(_running_re(), t.text)], "running_headers", record=True)
 
 
 @cache
@@ -639,6 +656,10 @@ def _table_edits(text: str, pipes: list[int]) -> tuple[list[Edit], set[int]]:
     while i < len(cells):
         s, e = cells[i]
         last_nl = text.rfind("\n", s, e)
+        if last_nl < 0 < s:
+            # `text[0:e]` holds the `|` before this cell, so it never strips to a header word: skip that slice.
+            i += 1
+            continue
         head_line = text[last_nl + 1 : e].strip()
         if not _HEADER_CELL.match(head_line):
             i += 1
@@ -658,9 +679,10 @@ def _table_edits(text: str, pipes: list[int]) -> tuple[list[Edit], set[int]]:
             if k == i:
                 cs = last_nl + 1
             # Line breaks inside a cell become spaces (same length, so offsets stay exact).
-            for j in range(cs, ce):
-                if text[j] == "\n":
-                    edits.append((j, j + 1, " "))
+            j = text.find("\n", cs, ce)
+            while j >= 0:
+                edits.append((j, j + 1, " "))
+                j = text.find("\n", j + 1, ce)
             p = pipes[k]
             used.add(k)
             empty = cells[k][0] > cells[k][1]  # this pipe's "\n" was taken by the previous edit
@@ -768,34 +790,59 @@ def _starts_lower(line: str) -> bool:
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 
-@dataclass(slots=True)
-class _Para:
-    """What rewrap needs to know about the paragraph built so far."""
+@cache
+def _hard_re() -> re.Pattern[str]:
+    """`_RULE_LINE` or `_footer_any()`, in one match (neither has a cased character to fold in the rule part)."""
+    return re.compile(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
 
-    line: str  # its last 60 characters
-    single: bool  # one word only
-    first: str  # its first line
-    letters: int = 0
-    upper: int = 0
-    # Its pieces not yet counted into `letters`/`upper`, and not yet into `low`/`chars`: counts are taken
-    # only when `caps` asks.
-    uncounted: list[str] = field(default_factory=list)
-    unseen: list[str] = field(default_factory=list)
-    low: int = 0  # ASCII a-z: lower-case letters
-    chars: int = 0
-    known: bool | None = None  # the answer of `caps` until the paragraph grows
-    rule: bool | None = None  # the answer of `hard`, once asked
+
+def _lower_counts(text: str) -> list[int]:
+    """For the lines of `text.split("\n")`: entry i is how many ASCII a-z letters lines[:i] hold."""
+    np = _numpy_module()
+    if np is None:
+        # In UTF-8 the bytes of a-z stand only for themselves.
+        b = text.encode("utf-8", "surrogatepass")
+        per_line = map(operator.sub, map(len, b.split(b"\n")), map(len, b.translate(None, _ASCII_LOWER).split(b"\n")))
+        return list(accumulate(per_line, initial=0))
+    codes = _codes(np, text)
+    if not len(codes):
+        return [0, 0]
+    upto = np.cumsum((codes - np.uint32(97)) < 26, dtype=np.int64)  # (codes below `a` wrap round to large numbers)
+    return [0, *upto[codes == 10].tolist(), int(upto[-1])]
+
+
+class _Para:
+    """What rewrap needs to know about the paragraph built so far: rewrap's `lines[start : end + 1]`.
+
+    (A plain class with slots: rewrap makes one per paragraph, and a dataclass `__init__` costs more.)
+    """
+
+    __slots__ = ("line", "single", "first", "lines", "lows", "start", "end", "chars", "counted", "letters", "upper",
+                 "known", "rule")
+
+    def __init__(self, lines: list[str], lows: list[int], i: int) -> None:
+        line = lines[i]
+        self.line = line  # its last 60 characters
+        self.single = " " not in line and line.rstrip(".").isalpha()  # one word only
+        self.first = line  # its first line
+        self.lines = lines
+        self.lows = lows  # `_lower_counts(lines)`
+        self.start = self.end = i  # its first and last line
+        self.chars = len(line)
+        # Letters are counted only when `caps` asks: lines[counted:] are not yet in `letters`/`upper` (blank
+        # lines in between count nothing).
+        self.counted = i
+        self.letters = self.upper = 0
+        self.known: bool | None = None  # the answer of `caps` until the paragraph grows
+        self.rule: bool | None = None  # the answer of `hard`, once asked
 
     def hard(self) -> bool:
         """Capitalised title, rule line or table row (decided on its first line)."""
         if self.rule is None:
             # Footer lines stay apart so that portal_footer finds them again on a second pass.
-            self.rule = _is_rule(self.first) or bool(_footer_any().match(self.first))
+            first = self.first
+            self.rule = " | " in first or first.endswith("|") or bool(_hard_re().match(first))
         return self.rule
-
-    @classmethod
-    def of(cls, line: str) -> _Para:
-        return cls(line, " " not in line and line.rstrip(".").isalpha(), line, uncounted=[line], unseen=[line])
 
     def caps(self) -> bool:
         if self.known is None:
@@ -803,29 +850,25 @@ class _Para:
         return self.known
 
     def _caps(self) -> bool:
-        if self.unseen:
-            for piece in self.unseen:
-                # In UTF-8 the bytes of a-z stand only for themselves: counting them is cheap.
-                b = piece.encode("utf-8", "surrogatepass")
-                self.low += len(b) - len(b.translate(None, _ASCII_LOWER))
-                self.chars += len(piece)
-            self.unseen.clear()
-        if 10 * self.low > self.chars:
+        stop = self.end + 1
+        if 10 * (self.lows[stop] - self.lows[self.start]) > self.chars:
             return False  # more than a tenth of the letters are lower case (prose): no need to count
-        if self.uncounted:
-            for piece in self.uncounted:
+        if self.counted < stop:
+            for piece in self.lines[self.counted : stop]:
                 # map() over str methods runs in C.
                 self.letters += sum(map(str.isalpha, piece))
                 self.upper += sum(map(str.isupper, piece))
-            self.uncounted.clear()
+            self.counted = stop
         return self.letters >= 2 and self.upper >= 0.9 * self.letters
 
-    def extend(self, line: str) -> None:
+    def extend(self, j: int) -> None:
+        """Add line j of rewrap's lines."""
         # Keep the end of the whole paragraph: a second cleaning sees it as one line.
+        line = self.lines[j]
         self.line = (self.line + " " + line)[-60:]
         self.single = False
-        self.uncounted.append(line)
-        self.unseen.append(line)
+        self.end = j
+        self.chars += len(line)
         self.known = None
 
 
@@ -838,10 +881,11 @@ def _spans_motto(line: str, nxt: str) -> bool:
 _QUOTE_OPEN = "(\"'“‘"
 
 
-def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
-    """Whether `nxt` continues the paragraph `cur` (across a blank line when `gap`)."""
+def _join(cur: _Para, j: int, gap: bool) -> bool:
+    """Whether line j of rewrap's lines continues the paragraph `cur` (across a blank line when `gap`)."""
     line = cur.line
-    if not line or not nxt or nxt[0] == "|":
+    nxt = cur.lines[j]
+    if not line or nxt[0] == "|":
         return False
     end = line[-1]
     # _starts_lower(nxt), once.
@@ -892,8 +936,13 @@ def _join(cur: _Para, nxt: str, gap: bool, peek: str = "") -> bool:
         return True
     # A line cut before a document named by its type: `... thực hiện` / `Nghị quyết số ...`.
     # (No length test: a second cleaning sees the joined line, and must decide the same.)
-    # `peek` adds the following line, for a type word cut in two (`Kế` / `hoạch`).
-    return not gap and end.isalnum() and bool(_DOC_TYPE_START.match(nxt) or _DOC_TYPE_START.match(peek))
+    # The following line is added for a type word cut in two (`Kế` / `hoạch`).
+    if gap or not end.isalnum():
+        return False
+    if _DOC_TYPE_START.match(nxt):
+        return True
+    lines = cur.lines
+    return " " not in nxt and j + 1 < len(lines) and bool(_DOC_TYPE_START.match(nxt + " " + lines[j + 1]))
 
 
 @step("rewrap")
@@ -905,29 +954,31 @@ def rewrap(t: Tracked) -> None:
     start of the next line only, so cleaning twice changes nothing.
     """
     lines = t.text.split("\n")
-    if len(lines) < 2:
+    count = len(lines)
+    if count < 2:
         return
     edits: list[Edit] = []
-    cur = _Para.of(lines[0])
+    lows = _lower_counts(t.text)
+    cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
-    i, count = 1, len(lines)
+    i = 1
     while i < count:
         j = i
         while j < count and not lines[j]:
             j += 1
-        if j >= count:
+        if j == count:
             break
-        nxt = lines[j]
         nxt_start = pos + 1 + (j - i)
-        peek = nxt + " " + lines[j + 1] if " " not in nxt and j + 1 < count else nxt
-        if _join(cur, nxt, j > i, peek):
+        if _join(cur, j, j > i):
             # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
-            glue = "" if cur.line.endswith("-") and _SYMBOL_CUT.search(cur.line) and nxt[:1].isupper() else " "
+            glue = " "
+            if cur.line[-1] == "-" and _SYMBOL_CUT.search(cur.line) and lines[j][:1].isupper():
+                glue = ""
             edits.append((pos, nxt_start, glue))
-            cur.extend(nxt)
+            cur.extend(j)
         else:
-            cur = _Para.of(nxt)
-        pos = nxt_start + len(nxt)
+            cur = _Para(lines, lows, j)
+        pos = nxt_start + len(lines[j])
         i = j + 1
     t.apply(edits, "rewrap")
 

@@ -235,23 +235,18 @@ def m006_agencies_name_index(db: sqlite_utils.Database) -> None:
 # file's transaction) until `index_pending` moves them into `sections_fts`. The delete and update
 # triggers only tell the index about rows it has seen. `vnplan ingest` indexes every few files and
 # at the start and end of each run, so after a run (or a crash and the next run) nothing waits.
-_FTS_TRIGGERS = ("""
-CREATE TRIGGER [sections_ai] AFTER INSERT ON [sections] BEGIN
-  INSERT OR IGNORE INTO [sections_fts_pending] (section_rowid) VALUES (new.rowid);
-END""", """
-CREATE TRIGGER [sections_ad] AFTER DELETE ON [sections] BEGIN
+# What a trigger does with the old row (tell the index only if it has seen it) and with the new one.
+_FTS_FORGET_OLD = """
   INSERT INTO [sections_fts] ([sections_fts], rowid, [heading], [text])
     SELECT 'delete', old.rowid, old.[heading], old.[text]
     WHERE NOT EXISTS (SELECT 1 FROM [sections_fts_pending] WHERE section_rowid = old.rowid);
-  DELETE FROM [sections_fts_pending] WHERE section_rowid = old.rowid;
-END""", """
-CREATE TRIGGER [sections_au] AFTER UPDATE ON [sections] BEGIN
-  INSERT INTO [sections_fts] ([sections_fts], rowid, [heading], [text])
-    SELECT 'delete', old.rowid, old.[heading], old.[text]
-    WHERE NOT EXISTS (SELECT 1 FROM [sections_fts_pending] WHERE section_rowid = old.rowid);
-  DELETE FROM [sections_fts_pending] WHERE section_rowid = old.rowid;
-  INSERT OR IGNORE INTO [sections_fts_pending] (section_rowid) VALUES (new.rowid);
-END""")
+  DELETE FROM [sections_fts_pending] WHERE section_rowid = old.rowid;"""
+_FTS_QUEUE_NEW = """
+  INSERT OR IGNORE INTO [sections_fts_pending] (section_rowid) VALUES (new.rowid);"""
+_FTS_TRIGGERS = tuple(f"\nCREATE TRIGGER [sections_{name}] AFTER {event} ON [sections] BEGIN{body}\nEND"
+                      for name, event, body in (("ai", "INSERT", _FTS_QUEUE_NEW),
+                                                ("ad", "DELETE", _FTS_FORGET_OLD),
+                                                ("au", "UPDATE", _FTS_FORGET_OLD + _FTS_QUEUE_NEW)))
 
 
 @migrations()
@@ -510,11 +505,15 @@ def _sql_value(v: Any) -> Any:
     return json.dumps(v, default=repr, ensure_ascii=False) if isinstance(v, (dict, list, tuple)) else v
 
 
+def _insert_sql(table: str, cols: list[str]) -> str:
+    return (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})")
+
+
 def _insert_rows(db: sqlite_utils.Database, table: str, items: list[dict[str, Any]]) -> None:
     """INSERT OR REPLACE many rows with one prepared statement (sqlite-utils' insert_all costs 2x the CPU)."""
     cols = list(items[0])
-    sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-           f"VALUES ({', '.join('?' * len(cols))})")
+    sql = _insert_sql(table, cols)
     try:
         # `rows_of` gives every row of a table the same keys (same count, and each key found), all plain
         # values: read them in C.
@@ -524,9 +523,7 @@ def _insert_rows(db: sqlite_utils.Database, table: str, items: list[dict[str, An
     except (KeyError, sqlite3.ProgrammingError):
         # Rows with other keys, or a container value: the general path (rows already written are replaced).
         cols = list(dict.fromkeys(k for it in items for k in it))
-        sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})")
-        db.conn.executemany(sql, ([_sql_value(it.get(c)) for c in cols] for it in items))
+        db.conn.executemany(_insert_sql(table, cols), ([_sql_value(it.get(c)) for c in cols] for it in items))
 
 
 def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_id: int | None) -> int:

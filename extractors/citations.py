@@ -11,7 +11,7 @@ gazetteer data (`doctypes.json`, `issuers.json`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -21,7 +21,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
 from vnplan.normalize import fold as _fold
 from vnplan.normalize import normalize_symbol
-from vnplan.scan import find_all, match_at, trie_pattern
+from vnplan.scan import find_all, lowered, match_at, trie_pattern
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
@@ -197,7 +197,7 @@ def _issuer_prefixes() -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _lowered(text: str) -> str:
     """`text` lower-cased position for position, where `(?i:x)` matches a char its lower case is `x`."""
-    low = text.lower()
+    low = lowered(text)
     if len(low) != len(text):
         low = text.replace("İ", "i").lower()  # the one letter whose lower case is two chars
     if "ı" in low:
@@ -861,6 +861,12 @@ def _like_own(title: str, own_titles: Sequence[str]) -> bool:
 _ATTACHED = re.compile(r"(?i:kèm\s+theo)[\s*]*$")
 
 
+@lru_cache(maxsize=8)
+def _scan_starts(text: str) -> list[int]:
+    """The starts of `scan(text)`, in order (for bisecting out one document's run)."""
+    return [r.start for r in scan(text)]
+
+
 def extract(ctx: Context) -> Iterator[Citation]:
     """The citations inside the current document (self-references included, marked `self_ref`)."""
     s0, e0 = ctx.body
@@ -868,13 +874,14 @@ def extract(ctx: Context) -> Iterator[Citation]:
     own = _own_symbols(ctx.documents)
     province = file_province(ctx)
     own_titles = [fold(d.title) for d in ctx.documents if d.title]
-    for r in scan(text):
-        if not (s0 <= r.start < e0):
-            continue
+    found = scan(text)
+    starts = _scan_starts(text)
+    # `found` is in text order: the document's citations are one run of it.
+    for r in found[bisect_left(starts, s0) : bisect_left(starts, e0)]:
         if r.rule == "citation.unnumbered" and _like_own(r.title or "", own_titles):
             continue
         self_ref = r.self_ref
-        if r.symbol and (r.symbol in own or _ATTACHED.search(text[max(0, r.start - 40) : r.start]) and r.start - s0 < 1500):
+        if r.symbol and (r.symbol in own or r.start - s0 < 1500 and _ATTACHED.search(text[max(0, r.start - 40) : r.start])):
             # The file's own document, or the promulgating decision named in the plan's header.
             self_ref = True
         prov = r.issuer_province or province

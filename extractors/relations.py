@@ -24,7 +24,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
 from vnplan.normalize import collapse
 from vnplan.normalize import fold as _fold
-from vnplan.scan import find_all
+from vnplan.scan import find_all, lowered
 
 fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
@@ -126,13 +126,15 @@ def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
 def _file_lower(text: str) -> str | None:
     """`_search_lower` of a whole file, sliced for its clauses (the cue words hold no letter whose
     lower case depends on its neighbours)."""
-    return _search_lower(text)
+    return _search_lower(text, lowered(text))
 
 
-def _search_lower(text: str) -> str | None:
+def _search_lower(text: str, low: str | None = None) -> str | None:
     """`text` lower-cased char for char, with the letters `re` folds together under IGNORECASE
-    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length."""
-    low = text.lower()
+    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length.
+    `low`: `text.lower()` when at hand."""
+    if low is None:
+        low = text.lower()
     if len(low) != len(text):
         return None
     for a, b in (("ı", "i"), ("ſ", "s"), ("ẛ", "ṡ")):

@@ -35,6 +35,7 @@ from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_b
 from vnplan.gazetteer import load
 from vnplan.models import Target
 from vnplan.normalize import fold
+from vnplan.scan import lowered
 
 # ---------------------------------------------------------------- data
 
@@ -225,12 +226,15 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     return None
 
 
+_SECTION_NO_END = re.compile(r"[.)]?\s")
+
+
 def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
     """Numbers in text[lo:hi] that carry a target unit."""
     out = []
     for m in _NUM.finditer(text, lo, hi):
         s, e = m.span(1)
-        if not text[lo:s].strip() and re.match(r"[.)]?\s", text[e:e + 2]):
+        if not text[lo:s].strip() and _SECTION_NO_END.match(text, e, e + 2):
             continue  # a section number at the start of a line ("7.6 Tổ chức ...")
         got = _unit_of(text, s, e, lo)
         if got is None:
@@ -356,16 +360,19 @@ def _number_lines(text: str, low: str, s0: int, e0: int) -> Iterator[tuple[int, 
     casing moved the offsets."""
     pos = s0  # where the next line to visit may start
     if len(low) == len(text):
-        for m in _NUM.finditer(low, s0, e0):
+        # The first number at or after the next line's start: no match spans a line break, so
+        # this is where `finditer` would get to, without visiting the other numbers of a line.
+        search = _NUM.search
+        m = search(low, pos, e0)
+        while m:
             p = m.start()
-            if p < pos:
-                continue
             nl = text.rfind("\n", s0, p)
             ls = s0 if nl < 0 else nl + 1
             nl = text.find("\n", p, e0)
             le = e0 if nl < 0 else nl
             pos = le + 1
             yield ls, le
+            m = search(low, pos, e0) if pos < e0 else None
         return
     while pos < e0:
         nl = text.find("\n", pos, e0)
@@ -378,14 +385,14 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
                   achieved: list[tuple[str, str, float]] | None = None) -> Iterator[Target]:
     """Targets in the body text; values that `achieved` results report go to `achieved` (indicator, unit, value)."""
     text = ctx.text
-    low = text.lower()
+    low = lowered(text)  # shared by every document of the file
     s0, e0 = ctx.body
     year = _doc_year(ctx)
     use_nlp = _nlp_enabled()
     plan = is_plan(ctx)
     strong = re.compile(load("target_cues.json")["plan_signals"]["strong"])
     for ls, le in _number_lines(text, low, s0, e0):
-        if any(a <= ls < b for a, b in skip) or "|" in text[ls:le]:
+        if any(a <= ls < b for a, b in skip) or text.find("|", ls, le) >= 0:
             continue
         basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         cands = candidates(low, ls, le)

@@ -390,10 +390,29 @@ def _type_before_rx() -> re.Pattern[str]:
     return re.compile(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$")
 
 
+_CLAUSE_BREAK = re.compile(r"\.\s|\n\s*\n")
+
+
+def _last_before(text: str, typed: Sequence[Raw], starts: Sequence[int], longest: int, s: int) -> Raw | None:
+    """The last of `typed` (in text order) that starts before `s` and ends less than 400 chars
+    before it, with no sentence or paragraph break in between. Walks back from `s` only as far
+    as such a citation can start (none is longer than `longest`)."""
+    k = bisect_left(starts, s) - 1
+    floor = s - 400 - longest
+    while k >= 0 and starts[k] >= floor:
+        t = typed[k]
+        if s - t.end < 400 and not _CLAUSE_BREAK.search(text, t.end, s):
+            return t
+        k -= 1
+    return None
+
+
 def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list[Raw]) -> list[Raw]:
     """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
     out = []
     claimed = _Taken(taken)
+    typed_starts = [t.start for t in typed]
+    longest = max((t.end - t.start for t in typed), default=0)
     for m in match_at(_BARE, text, _bare_starts(text, lo, hi), hi):
         s = m.start("sym")
         if s in claimed:
@@ -405,9 +424,9 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
             continue
         # The type: the code's word, else the nearest type word before it in the same clause.
         ctype = type_by_code().get(tcode) if tcode else None
-        prev = [t for t in typed if t.start < s and s - t.end < 400 and not re.search(r"\.\s|\n\s*\n", text[t.end : s])]
-        if prev and (ctype is None or fold(prev[-1].type or "") != fold(ctype) and prev[-1].symbol and symbol_parts(prev[-1].symbol)[1] == tcode):
-            ctype = prev[-1].type
+        prev = _last_before(text, typed, typed_starts, longest, s)
+        if prev and (ctype is None or fold(prev.type or "") != fold(ctype) and prev.symbol and symbol_parts(prev.symbol)[1] == tcode):
+            ctype = prev.type
         head = text[max(lo, s - 200) : s]
         pm = _type_before_rx().search(head)
         if pm and ctype is None:

@@ -79,8 +79,11 @@ _BODY = re.compile(
     r"(?m)^[ \t*#]*(?:Điều\s+1\s*[.:]|QUYẾT\s+ĐỊNH\s*:|QUYẾT\s+NGHỊ\s*:|[IVX]{1,4}\s*[.\-–/]\s*\S|1\s*[.)]\s+[A-ZĐ]|Phần\s+(?:I|thứ)|Chương\s+I\b)"
 )
 _ROMAN = re.compile(r"(?m)^[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
+# `_ROMAN` after the line break that opens its line: a literal first char lets `re` skip to line breaks.
+_ROMAN_NL = re.compile(r"(?m)\n[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
 _PURPOSE = re.compile(r"^[\s*]*(?:mục\s+đích|mục\s+tiêu)", re.IGNORECASE)
-_CLAUSE = re.compile(r"[;:(]|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+# Every alternative opens with a literal, so `re` skips to the candidate characters.
+_CLAUSE = re.compile(r";|:|\(|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
 _SENTENCE = re.compile(r"\.\s|\n\s*\n")
 _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
 
@@ -218,6 +221,19 @@ def body_start(ctx: Context) -> int:
 def endpoint(c: Citation) -> str | None:
     """How a cited document is named in a relation: its symbol, else its title."""
     return c.symbol or c.title
+
+
+def _roman_heads(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """(start, title) of every `_ROMAN` heading in text[lo:hi], as `_ROMAN.finditer` finds them."""
+    out = []
+    pos = lo
+    if lo == 0 or text[lo - 1] == "\n":
+        m = _ROMAN.match(text, lo, hi)  # a heading on the line that `lo` opens
+        if m:
+            out.append((m.start(), m.group(1)))
+            pos = m.end()
+    out += [(m.start() + 1, m.group(1)) for m in _ROMAN_NL.finditer(text, pos, hi)]
+    return out
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
@@ -366,10 +382,10 @@ def extract(ctx: Context) -> Iterator[Relation]:
 
     # Purpose sections: `Mục đích` / `Mục tiêu` say what the document implements.
     zones = []
-    heads = list(_ROMAN.finditer(text, bstart, e0))
-    for k, h in enumerate(heads):
-        if _PURPOSE.match(h.group(1)):
-            zones.append((h.start(), heads[k + 1].start() if k + 1 < len(heads) else e0))
+    heads = _roman_heads(text, bstart, e0)
+    for k, (hs, title) in enumerate(heads):
+        if _PURPOSE.match(title):
+            zones.append((hs, heads[k + 1][0] if k + 1 < len(heads) else e0))
     impl_rx = [rx for rel, rx in cues("before") if rel == "implements"]
     last_impl: Citation | None = None
     for c in cits:

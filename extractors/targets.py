@@ -351,6 +351,15 @@ def nlp_phrase(clause: str, rel_pos: int) -> str | None:
 # ---------------------------------------------------------------- text reader
 
 _FOOTNOTE = re.compile(r"(?m)^\[\d{1,3}\]")
+_FOOTNOTE_NL = re.compile(r"\n\[\d{1,3}\]")  # the same after its line break: `re` skips to line breaks
+
+
+def _footnote_start(text: str, lo: int, hi: int) -> int | None:
+    """Where `_FOOTNOTE.search(text, lo, hi)` matches, or None."""
+    if (lo == 0 or text[lo - 1] == "\n") and _FOOTNOTE.match(text, lo, hi):
+        return lo
+    m = _FOOTNOTE_NL.search(text, lo, hi)
+    return m.start() + 1 if m else None
 _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
 
 
@@ -964,9 +973,9 @@ def extract(ctx: Context) -> Iterator[Target]:
     runs = table_runs(ctx.text, s0, e0)
     skip = [(rs, re_ + 1) for _d, _l, rs, re_ in runs]
     # Footnotes ("[3] Cụ thể: ...") at the end of a document report figures; they commit to nothing.
-    fn = _FOOTNOTE.search(ctx.text, s0 + (e0 - s0) // 2, e0)
-    if fn:
-        skip.append((fn.start(), e0))
+    fn = _footnote_start(ctx.text, s0 + (e0 - s0) // 2, e0)
+    if fn is not None:
+        skip.append((fn, e0))
     achieved: list[tuple[str, str, float]] = []
     text_found = [_with_baseline(t, achieved) for t in _text_targets(ctx, skip, achieved)]
     found = text_found + list(_table_targets(ctx, runs))

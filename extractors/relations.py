@@ -78,6 +78,8 @@ def _between_rx() -> list[tuple[str, re.Pattern[str], bool]]:
 _BODY = re.compile(
     r"(?m)^[ \t*#]*(?:Điều\s+1\s*[.:]|QUYẾT\s+ĐỊNH\s*:|QUYẾT\s+NGHỊ\s*:|[IVX]{1,4}\s*[.\-–/]\s*\S|1\s*[.)]\s+[A-ZĐ]|Phần\s+(?:I|thứ)|Chương\s+I\b)"
 )
+# `_BODY` after the line break that opens its line (see `_ROMAN_NL`).
+_BODY_NL = re.compile("(?m)\n" + _BODY.pattern[len("(?m)^"):])
 _ROMAN = re.compile(r"(?m)^[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
 # `_ROMAN` after the line break that opens its line: a literal first char lets `re` skip to line breaks.
 _ROMAN_NL = re.compile(r"(?m)\n[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
@@ -214,8 +216,11 @@ def _literal_heads(rx: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
 def body_start(ctx: Context) -> int:
     """Where the body of the current document starts (after title and preamble)."""
     s0, e0 = ctx.body
-    m = _BODY.search(ctx.text, s0, e0)
-    return m.start() if m else e0
+    text = ctx.text
+    if (s0 == 0 or text[s0 - 1] == "\n") and _BODY.match(text, s0, e0):
+        return s0
+    m = _BODY_NL.search(text, s0, e0)
+    return m.start() + 1 if m else e0
 
 
 def endpoint(c: Citation) -> str | None:

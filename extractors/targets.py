@@ -556,7 +556,7 @@ def _cell(text: str, s: int, e: int) -> Cell:
 def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | list[Cell], bool, int, int]]:
     """Tables in text[lo:hi]: (rows, True, start, end) for `a | b | c` lines, (cells, False, ...) for flattened ones."""
     runs: list = []
-    if "|" not in text[lo:hi] and not _HEAD_LINE.search(text, lo, hi):
+    if text.find("|", lo, hi) < 0 and not _has_head_line(text, lo, hi):
         return runs  # no table in this document: skip the line-by-line walk
     seg = text[lo:hi].split("\n")
     if not seg[-1]:
@@ -644,6 +644,14 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
 
 
 _HEAD_LINE = re.compile(r"(?mi)^(?:STT|TT|Số TT|Số thứ tự)$")
+_HEAD_LINE_NL = re.compile(r"(?m)\n(?i:STT|TT|Số TT|Số thứ tự)$")  # after its line break: `re` skips to line breaks
+
+
+def _has_head_line(text: str, lo: int, hi: int) -> bool:
+    """Whether `_HEAD_LINE.search(text, lo, hi)` finds a header line."""
+    if (lo == 0 or text[lo - 1] == "\n") and _HEAD_LINE.match(text, lo, hi):
+        return True
+    return _HEAD_LINE_NL.search(text, lo, hi) is not None
 _HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
 _TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
 _CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")

@@ -11,7 +11,7 @@ gazetteer data (`doctypes.json`, `issuers.json`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -21,7 +21,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
 from vnplan.normalize import fold as _fold
 from vnplan.normalize import normalize_symbol
-from vnplan.scan import find_all, match_at, trie_pattern
+from vnplan.scan import find_all, lowered, match_at, trie_pattern
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
@@ -197,7 +197,7 @@ def _issuer_prefixes() -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _lowered(text: str) -> str:
     """`text` lower-cased position for position, where `(?i:x)` matches a char its lower case is `x`."""
-    low = text.lower()
+    low = lowered(text)
     if len(low) != len(text):
         low = text.replace("İ", "i").lower()  # the one letter whose lower case is two chars
     if "ı" in low:
@@ -390,10 +390,29 @@ def _type_before_rx() -> re.Pattern[str]:
     return re.compile(rf"(?:các\s+)?(?P<type>{_type_rx()})(?:\s+(?:của|do)\s+[^;.]{{0,60}}?)?{_SO}?\s*$")
 
 
+_CLAUSE_BREAK = re.compile(r"\.\s|\n\s*\n")
+
+
+def _last_before(text: str, typed: Sequence[Raw], starts: Sequence[int], longest: int, s: int) -> Raw | None:
+    """The last of `typed` (in text order) that starts before `s` and ends less than 400 chars
+    before it, with no sentence or paragraph break in between. Walks back from `s` only as far
+    as such a citation can start (none is longer than `longest`)."""
+    k = bisect_left(starts, s) - 1
+    floor = s - 400 - longest
+    while k >= 0 and starts[k] >= floor:
+        t = typed[k]
+        if s - t.end < 400 and not _CLAUSE_BREAK.search(text, t.end, s):
+            return t
+        k -= 1
+    return None
+
+
 def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list[Raw]) -> list[Raw]:
     """Symbols without their own type word: lists (`..., số 48/2013/NĐ-CP và số 92/2017/NĐ-CP`), tables."""
     out = []
     claimed = _Taken(taken)
+    typed_starts = [t.start for t in typed]
+    longest = max((t.end - t.start for t in typed), default=0)
     for m in match_at(_BARE, text, _bare_starts(text, lo, hi), hi):
         s = m.start("sym")
         if s in claimed:
@@ -405,9 +424,9 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
             continue
         # The type: the code's word, else the nearest type word before it in the same clause.
         ctype = type_by_code().get(tcode) if tcode else None
-        prev = [t for t in typed if t.start < s and s - t.end < 400 and not re.search(r"\.\s|\n\s*\n", text[t.end : s])]
-        if prev and (ctype is None or fold(prev[-1].type or "") != fold(ctype) and prev[-1].symbol and symbol_parts(prev[-1].symbol)[1] == tcode):
-            ctype = prev[-1].type
+        prev = _last_before(text, typed, typed_starts, longest, s)
+        if prev and (ctype is None or fold(prev.type or "") != fold(ctype) and prev.symbol and symbol_parts(prev.symbol)[1] == tcode):
+            ctype = prev.type
         head = text[max(lo, s - 200) : s]
         pm = _type_before_rx().search(head)
         if pm and ctype is None:
@@ -861,6 +880,12 @@ def _like_own(title: str, own_titles: Sequence[str]) -> bool:
 _ATTACHED = re.compile(r"(?i:kèm\s+theo)[\s*]*$")
 
 
+@lru_cache(maxsize=8)
+def _scan_starts(text: str) -> list[int]:
+    """The starts of `scan(text)`, in order (for bisecting out one document's run)."""
+    return [r.start for r in scan(text)]
+
+
 def extract(ctx: Context) -> Iterator[Citation]:
     """The citations inside the current document (self-references included, marked `self_ref`)."""
     s0, e0 = ctx.body
@@ -868,13 +893,14 @@ def extract(ctx: Context) -> Iterator[Citation]:
     own = _own_symbols(ctx.documents)
     province = file_province(ctx)
     own_titles = [fold(d.title) for d in ctx.documents if d.title]
-    for r in scan(text):
-        if not (s0 <= r.start < e0):
-            continue
+    found = scan(text)
+    starts = _scan_starts(text)
+    # `found` is in text order: the document's citations are one run of it.
+    for r in found[bisect_left(starts, s0) : bisect_left(starts, e0)]:
         if r.rule == "citation.unnumbered" and _like_own(r.title or "", own_titles):
             continue
         self_ref = r.self_ref
-        if r.symbol and (r.symbol in own or _ATTACHED.search(text[max(0, r.start - 40) : r.start]) and r.start - s0 < 1500):
+        if r.symbol and (r.symbol in own or r.start - s0 < 1500 and _ATTACHED.search(text[max(0, r.start - 40) : r.start])):
             # The file's own document, or the promulgating decision named in the plan's header.
             self_ref = True
         prov = r.issuer_province or province

@@ -17,10 +17,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vnplan.extract import Context
 from vnplan.models import Deadline, Document
-from vnplan.scan import find_all, match_at
+from vnplan.scan import find_all, lowered, match_at
 
 
 @dataclass(frozen=True)
@@ -163,11 +164,13 @@ _TRIGGER = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
 _TRIGGER_WORDS = ("ngày", "hằng", "hàng", "định kỳ", "19", "20")
 
 
-def find_deadlines(text: str) -> list[TimeExpr]:
-    """Every deadline expression in `text`, in text order, without overlaps (longest first at a start)."""
+def find_deadlines(text: str, low: str | None = None) -> list[TimeExpr]:
+    """Every deadline expression in `text`, in text order, without overlaps (longest first at a start).
+    `low`: `text.lower()` when the caller has it at hand."""
+    if low is None:
+        low = text.lower()
     if len(text) > 2000 and "\n" in text:
         # Long texts: line by line, and only the lines that can hold an expression.
-        low = text.lower()
         if len(low) != len(text):
             out: list[TimeExpr] = []
             pos = 0
@@ -201,7 +204,21 @@ def find_deadlines(text: str) -> list[TimeExpr]:
             if te is not None and te.end > te.start:
                 found.append(te)
         return _no_overlaps(found)
-    return _find_in_line(text)
+    return _find_in_line(text, low)
+
+
+@lru_cache(maxsize=8)
+def _sliceable_lower(text: str) -> str | None:
+    """The file's shared lower-cased copy when each of its slices is the lower case of the same
+    slice of `text`: same length, and no `Σ` (whose lower case depends on its neighbours)."""
+    low = lowered(text)
+    return low if len(low) == len(text) and "Σ" not in text else None
+
+
+def _lower_slice(text: str, s: int, e: int) -> str | None:
+    """`text[s:e].lower()`, cut from the file's lower-cased copy; None when that is not the same."""
+    low = _sliceable_lower(text)
+    return None if low is None else low[s:e]
 
 
 def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
@@ -308,10 +325,11 @@ def _no_overlaps(found: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
-def _find_in_line(text: str) -> list[TimeExpr]:
+def _find_in_line(text: str, low: str | None = None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     # Match lower-cased text without re.I (much faster on Vietnamese); offsets stay valid when lengths agree.
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     if len(low) == len(text):
         matches: Iterator[tuple[str, re.Match[str]]] = _matches(low, False)
     else:
@@ -411,7 +429,7 @@ _BARE_YEAR = re.compile(r"(?<!so với )(?<!từ )(?<!của )(?<!hành )\bnăm\s
 def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
     """Nearest dated expression in the sentence (before `pos`, else after), then earlier on the same line."""
     s, e = sentence_bounds(text, pos, lo, hi)
-    exprs = [t for t in find_deadlines(text[s:e]) if _due(t)]
+    exprs = [t for t in find_deadlines(text[s:e], _lower_slice(text, s, e)) if _due(t)]
     before = [t for t in exprs if s + t.start < pos]
     # "20% xã, phường ... ngay trong năm 2025": a dated phrase closing the number's own phrase beats one
     # further back (often the period in a cited document's title).
@@ -436,7 +454,7 @@ def _own_due(text: str, pos: int, lo: int, hi: int) -> str | None:
         return f"{bare[-1].group(1)}-12-31"
     # A time phrase leading the paragraph ("Đến năm 2025: ...") scopes all of it.
     line_start = max(lo, text.rfind("\n", lo, s) + 1)
-    lead = [t for t in find_deadlines(text[line_start:s]) if _due(t) and t.start <= 30]
+    lead = [t for t in find_deadlines(text[line_start:s], _lower_slice(text, line_start, s)) if _due(t) and t.start <= 30]
     return _due(lead[0]) if lead else None
 
 
@@ -499,7 +517,7 @@ def extract(ctx: Context) -> Iterator[Deadline]:
     s0, e0 = ctx.body
     body = ctx.text[s0:e0]
     # One pass over the whole body is much cheaper than one per line; drop what crosses a line.
-    for te in find_deadlines(body):
+    for te in find_deadlines(body, _lower_slice(ctx.text, s0, e0)):
         quote = body[te.start:te.end]
         if "\n" in quote:
             lead = len(quote) - len(quote.lstrip())

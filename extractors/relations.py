@@ -24,7 +24,7 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
 from vnplan.normalize import collapse
 from vnplan.normalize import fold as _fold
-from vnplan.scan import find_all
+from vnplan.scan import find_all, lowered
 
 fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
@@ -78,9 +78,14 @@ def _between_rx() -> list[tuple[str, re.Pattern[str], bool]]:
 _BODY = re.compile(
     r"(?m)^[ \t*#]*(?:Điều\s+1\s*[.:]|QUYẾT\s+ĐỊNH\s*:|QUYẾT\s+NGHỊ\s*:|[IVX]{1,4}\s*[.\-–/]\s*\S|1\s*[.)]\s+[A-ZĐ]|Phần\s+(?:I|thứ)|Chương\s+I\b)"
 )
+# `_BODY` after the line break that opens its line (see `_ROMAN_NL`).
+_BODY_NL = re.compile("(?m)\n" + _BODY.pattern[len("(?m)^"):])
 _ROMAN = re.compile(r"(?m)^[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
+# `_ROMAN` after the line break that opens its line: a literal first char lets `re` skip to line breaks.
+_ROMAN_NL = re.compile(r"(?m)\n[ \t*#]*(?:Phần\s+)?[IVX]{1,4}\s*[.\-–/]\s*(.*)$")
 _PURPOSE = re.compile(r"^[\s*]*(?:mục\s+đích|mục\s+tiêu)", re.IGNORECASE)
-_CLAUSE = re.compile(r"[;:(]|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+# Every alternative opens with a literal, so `re` skips to the candidate characters.
+_CLAUSE = re.compile(r";|:|\(|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
 _SENTENCE = re.compile(r"\.\s|\n\s*\n")
 _LIST_SEP = re.compile(r"^[\s*]*(?:[;,]|và|hoặc)?[\s*]*(?:(?:và|các)\s+)?$", re.IGNORECASE)
 
@@ -126,13 +131,15 @@ def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
 def _file_lower(text: str) -> str | None:
     """`_search_lower` of a whole file, sliced for its clauses (the cue words hold no letter whose
     lower case depends on its neighbours)."""
-    return _search_lower(text)
+    return _search_lower(text, lowered(text))
 
 
-def _search_lower(text: str) -> str | None:
+def _search_lower(text: str, low: str | None = None) -> str | None:
     """`text` lower-cased char for char, with the letters `re` folds together under IGNORECASE
-    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length."""
-    low = text.lower()
+    (dotless i, long s, ẛ) as the ones they match; None when lower casing changes the length.
+    `low`: `text.lower()` when at hand."""
+    if low is None:
+        low = text.lower()
     if len(low) != len(text):
         return None
     for a, b in (("ı", "i"), ("ſ", "s"), ("ẛ", "ṡ")):
@@ -209,13 +216,29 @@ def _literal_heads(rx: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
 def body_start(ctx: Context) -> int:
     """Where the body of the current document starts (after title and preamble)."""
     s0, e0 = ctx.body
-    m = _BODY.search(ctx.text, s0, e0)
-    return m.start() if m else e0
+    text = ctx.text
+    if (s0 == 0 or text[s0 - 1] == "\n") and _BODY.match(text, s0, e0):
+        return s0
+    m = _BODY_NL.search(text, s0, e0)
+    return m.start() + 1 if m else e0
 
 
 def endpoint(c: Citation) -> str | None:
     """How a cited document is named in a relation: its symbol, else its title."""
     return c.symbol or c.title
+
+
+def _roman_heads(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """(start, title) of every `_ROMAN` heading in text[lo:hi], as `_ROMAN.finditer` finds them."""
+    out = []
+    pos = lo
+    if lo == 0 or text[lo - 1] == "\n":
+        m = _ROMAN.match(text, lo, hi)  # a heading on the line that `lo` opens
+        if m:
+            out.append((m.start(), m.group(1)))
+            pos = m.end()
+    out += [(m.start() + 1, m.group(1)) for m in _ROMAN_NL.finditer(text, pos, hi)]
+    return out
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
@@ -364,10 +387,10 @@ def extract(ctx: Context) -> Iterator[Relation]:
 
     # Purpose sections: `Mục đích` / `Mục tiêu` say what the document implements.
     zones = []
-    heads = list(_ROMAN.finditer(text, bstart, e0))
-    for k, h in enumerate(heads):
-        if _PURPOSE.match(h.group(1)):
-            zones.append((h.start(), heads[k + 1].start() if k + 1 < len(heads) else e0))
+    heads = _roman_heads(text, bstart, e0)
+    for k, (hs, title) in enumerate(heads):
+        if _PURPOSE.match(title):
+            zones.append((hs, heads[k + 1][0] if k + 1 < len(heads) else e0))
     impl_rx = [rx for rel, rx in cues("before") if rel == "implements"]
     last_impl: Citation | None = None
     for c in cits:

@@ -35,6 +35,7 @@ from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_b
 from vnplan.gazetteer import load
 from vnplan.models import Target
 from vnplan.normalize import fold
+from vnplan.scan import lowered
 
 # ---------------------------------------------------------------- data
 
@@ -225,12 +226,15 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     return None
 
 
+_SECTION_NO_END = re.compile(r"[.)]?\s")
+
+
 def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
     """Numbers in text[lo:hi] that carry a target unit."""
     out = []
     for m in _NUM.finditer(text, lo, hi):
         s, e = m.span(1)
-        if not text[lo:s].strip() and re.match(r"[.)]?\s", text[e:e + 2]):
+        if not text[lo:s].strip() and _SECTION_NO_END.match(text, e, e + 2):
             continue  # a section number at the start of a line ("7.6 Tổ chức ...")
         got = _unit_of(text, s, e, lo)
         if got is None:
@@ -347,6 +351,15 @@ def nlp_phrase(clause: str, rel_pos: int) -> str | None:
 # ---------------------------------------------------------------- text reader
 
 _FOOTNOTE = re.compile(r"(?m)^\[\d{1,3}\]")
+_FOOTNOTE_NL = re.compile(r"\n\[\d{1,3}\]")  # the same after its line break: `re` skips to line breaks
+
+
+def _footnote_start(text: str, lo: int, hi: int) -> int | None:
+    """Where `_FOOTNOTE.search(text, lo, hi)` matches, or None."""
+    if (lo == 0 or text[lo - 1] == "\n") and _FOOTNOTE.match(text, lo, hi):
+        return lo
+    m = _FOOTNOTE_NL.search(text, lo, hi)
+    return m.start() + 1 if m else None
 _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
 
 
@@ -356,16 +369,19 @@ def _number_lines(text: str, low: str, s0: int, e0: int) -> Iterator[tuple[int, 
     casing moved the offsets."""
     pos = s0  # where the next line to visit may start
     if len(low) == len(text):
-        for m in _NUM.finditer(low, s0, e0):
+        # The first number at or after the next line's start: no match spans a line break, so
+        # this is where `finditer` would get to, without visiting the other numbers of a line.
+        search = _NUM.search
+        m = search(low, pos, e0)
+        while m:
             p = m.start()
-            if p < pos:
-                continue
             nl = text.rfind("\n", s0, p)
             ls = s0 if nl < 0 else nl + 1
             nl = text.find("\n", p, e0)
             le = e0 if nl < 0 else nl
             pos = le + 1
             yield ls, le
+            m = search(low, pos, e0) if pos < e0 else None
         return
     while pos < e0:
         nl = text.find("\n", pos, e0)
@@ -378,14 +394,14 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
                   achieved: list[tuple[str, str, float]] | None = None) -> Iterator[Target]:
     """Targets in the body text; values that `achieved` results report go to `achieved` (indicator, unit, value)."""
     text = ctx.text
-    low = text.lower()
+    low = lowered(text)  # shared by every document of the file
     s0, e0 = ctx.body
     year = _doc_year(ctx)
     use_nlp = _nlp_enabled()
     plan = is_plan(ctx)
     strong = re.compile(load("target_cues.json")["plan_signals"]["strong"])
     for ls, le in _number_lines(text, low, s0, e0):
-        if any(a <= ls < b for a, b in skip) or "|" in text[ls:le]:
+        if any(a <= ls < b for a, b in skip) or text.find("|", ls, le) >= 0:
             continue
         basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         cands = candidates(low, ls, le)
@@ -540,7 +556,7 @@ def _cell(text: str, s: int, e: int) -> Cell:
 def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | list[Cell], bool, int, int]]:
     """Tables in text[lo:hi]: (rows, True, start, end) for `a | b | c` lines, (cells, False, ...) for flattened ones."""
     runs: list = []
-    if "|" not in text[lo:hi] and not _HEAD_LINE.search(text, lo, hi):
+    if text.find("|", lo, hi) < 0 and not _has_head_line(text, lo, hi):
         return runs  # no table in this document: skip the line-by-line walk
     seg = text[lo:hi].split("\n")
     if not seg[-1]:
@@ -628,6 +644,14 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
 
 
 _HEAD_LINE = re.compile(r"(?mi)^(?:STT|TT|Số TT|Số thứ tự)$")
+_HEAD_LINE_NL = re.compile(r"(?m)\n(?i:STT|TT|Số TT|Số thứ tự)$")  # after its line break: `re` skips to line breaks
+
+
+def _has_head_line(text: str, lo: int, hi: int) -> bool:
+    """Whether `_HEAD_LINE.search(text, lo, hi)` finds a header line."""
+    if (lo == 0 or text[lo - 1] == "\n") and _HEAD_LINE.match(text, lo, hi):
+        return True
+    return _HEAD_LINE_NL.search(text, lo, hi) is not None
 _HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
 _TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
 _CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")
@@ -957,9 +981,9 @@ def extract(ctx: Context) -> Iterator[Target]:
     runs = table_runs(ctx.text, s0, e0)
     skip = [(rs, re_ + 1) for _d, _l, rs, re_ in runs]
     # Footnotes ("[3] Cụ thể: ...") at the end of a document report figures; they commit to nothing.
-    fn = _FOOTNOTE.search(ctx.text, s0 + (e0 - s0) // 2, e0)
-    if fn:
-        skip.append((fn.start(), e0))
+    fn = _footnote_start(ctx.text, s0 + (e0 - s0) // 2, e0)
+    if fn is not None:
+        skip.append((fn, e0))
     achieved: list[tuple[str, str, float]] = []
     text_found = [_with_baseline(t, achieved) for t in _text_targets(ctx, skip, achieved)]
     found = text_found + list(_table_targets(ctx, runs))

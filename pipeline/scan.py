@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+
+@lru_cache(maxsize=8)
+def lowered(text: str) -> str:
+    """`text.lower()`, computed once per text: every extractor of a file reads the same text
+    lower-cased (a slice of it is `text[a:b].lower()` when the lengths agree and `Σ` is not in it,
+    the one letter whose lower case depends on its neighbours)."""
+    return text.lower()
 
 
 def find_all(text: str, words: Iterable[str], lo: int = 0, hi: int | None = None) -> list[int]:

@@ -1,0 +1,72 @@
+"""The speed helpers of perf round 4 give what the plain patterns they replace give."""
+
+import re
+
+from vnplan.extractors import citations, deadlines, relations, targets
+from vnplan.scan import lowered
+
+TEXTS = [
+    "",
+    "I. MỤC ĐÍCH\nabc\nII - Nội dung\n  III. Tổ chức\n\nIV/ x",
+    "\nI. a\n[1] Cụ thể: ghi chú\nSTT\n|a|b|\nstt\n",
+    "Điều 1. Ban hành\nQUYẾT ĐỊNH:\n1. Tổ chức\nPhần I\nChương I\n",
+    "Kế hoạch số 5/KH-UBND; Quyết định 12/QĐ-UBND. Căn cứ (a) x: y\n\n- b\n1.2. c\na) d",
+]
+
+
+def test_roman_heads():
+    for t in TEXTS:
+        for lo in range(len(t) + 1):
+            want = [(m.start(), m.group(1)) for m in relations._ROMAN.finditer(t, lo, len(t))]
+            assert relations._roman_heads(t, lo, len(t)) == want
+
+
+def test_line_start_searches():
+    for t in TEXTS:
+        for lo in range(len(t) + 1):
+            for hi in (len(t), max(lo, len(t) - 3)):
+                fn = targets._FOOTNOTE.search(t, lo, hi)
+                assert targets._footnote_start(t, lo, hi) == (fn.start() if fn else None)
+                assert targets._has_head_line(t, lo, hi) == bool(targets._HEAD_LINE.search(t, lo, hi))
+                m = relations._BODY.search(t, lo, hi)
+                nl = relations._BODY_NL.search(t, lo, hi)
+                first = lo if (lo == 0 or t[lo - 1] == "\n") and relations._BODY.match(t, lo, hi) else (nl.start() + 1 if nl else None)
+                assert first == (m.start() if m else None)
+
+
+def test_clause_pattern_unchanged():
+    old = re.compile(r"[;:(]|\.\s|\n\s*\n|\n[ \t*]*[\-–+•]\s|\n[ \t*]*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+    for t in TEXTS:
+        assert [m.span() for m in relations._CLAUSE.finditer(t)] == [m.span() for m in old.finditer(t)]
+
+
+def test_number_lines_visits_each_line_once():
+    t = "a 1 b 2 c 3\nno numbers\n4, 5 and 6\n7"
+    low = t.lower()
+    got = list(targets._number_lines(t, low, 0, len(t)))
+    want = []
+    for m in targets._NUM.finditer(low):
+        ls = t.rfind("\n", 0, m.start()) + 1
+        le = t.find("\n", m.start())
+        span = (ls, len(t) if le < 0 else le)
+        if span not in want:
+            want.append(span)
+    assert got == want
+
+
+def test_last_typed_before():
+    text = "Nghị định số 1/2020/NĐ-CP và số 2/2021/NĐ-CP. Thông tư 3/2019/TT-BNV, số 4/2019/TT-BNV"
+    raws = sorted((r for r in citations.scan(text) if r.rule == "citation.numbered"), key=lambda r: r.start)
+    starts = [r.start for r in raws]
+    longest = max(r.end - r.start for r in raws)
+    for s in range(len(text) + 1):
+        prev = [t for t in raws if t.start < s and s - t.end < 400 and not re.search(r"\.\s|\n\s*\n", text[t.end : s])]
+        assert citations._last_before(text, raws, starts, longest, s) is (prev[-1] if prev else None)
+
+
+def test_find_deadlines_with_shared_lower():
+    text = "Hoàn thành trước ngày 31/12/2025; định kỳ hằng quý báo cáo.\n" * 50
+    low = lowered(text)
+    assert deadlines.find_deadlines(text, low) == deadlines.find_deadlines(text)
+    assert deadlines._lower_slice(text, 5, 80) == text[5:80].lower()
+    assert deadlines._lower_slice("ΑΣ Σ", 0, 2) is None

@@ -51,6 +51,9 @@ class Tracked:
     offsets: array  # len(text) + 1 entries, non-decreasing
     removed: list[Removed] = field(default_factory=list)
     flags: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # (text, its code points as a numpy array[, their `_kinds`]), kept by the numpy steps for the next one while
+    # `text` is that very string (see `_codes_of`).
+    codes_of: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, raw: str, base: int = 0) -> Tracked:
@@ -274,40 +277,121 @@ _ODD_SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 def whitespace(t: Tracked) -> None:
     """Normalise line ends and runs of spaces; strip spaces at line edges; at most one blank line."""
     np = _numpy(t)
+    if np is not None:
+        _whitespace_arrays(np, t)
+        return
     if _has_any(t.text, "\r\u2028\u2029\x0b\x0c\x85"):
-        if np is None:
-            t.sub(_CRLF, "\n", "whitespace")
-        else:
-            # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
-            codes = _codes(np, t.text)
-            brk = np.isin(codes, np.array([13, 0x2028, 0x2029, 0x0B, 0x0C, 0x85], dtype=np.uint32))
-            cr = codes == 13
-            keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
-            codes = codes.copy()
-            codes[brk] = 10
-            _rebuild(np, t, codes, keep)
+        t.sub(_CRLF, "\n", "whitespace")
     if _has_any(t.text, _CONTROL_CHARS):  # (the characters `_CONTROL` drops)
         t.sub(_CONTROL, "", "whitespace", record=True)
     if "  " in t.text or _has_any(t.text, _ODD_SPACES):
-        if np is None:
-            t.sub(_SPACES, " ", "whitespace")
-        else:
-            # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
-            # space; the run becomes one " " that keeps its first character's offset.
-            codes = _codes(np, t.text)
-            ws = _ws_table(np)[np.minimum(codes, 0xFFFF)]
-            prev_ws = np.concatenate(([False], ws[:-1]))
-            next_ws = np.concatenate((ws[1:], [False]))
-            start = ws & ~prev_ws
-            change = start & ((codes != 32) | next_ws)
-            run = np.cumsum(start) - 1  # the run each space belongs to
-            changed_run = change[start]
-            drop = ws & ~start & changed_run[np.maximum(run, 0)]
-            codes = codes.copy()
-            codes[change] = 32
-            _rebuild(np, t, codes, ~drop)
+        t.sub(_SPACES, " ", "whitespace")
     _edge_spaces(t)
     blank_lines(t)
+
+
+# Character kinds for the numpy steps (bit flags; `_kinds`).
+_BREAK, _CTRL, _ODD, _SPACE = 1, 2, 4, 8
+
+
+@cache
+def _kind_table(np):  # -> a numpy lookup table of the kind bits of each code point (1.1 MB)
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for chars, kind in (("\r\u2028\u2029\x0b\x0c\x85", _BREAK), (_CONTROL_CHARS, _CTRL), (_ODD_SPACES, _ODD), (" ", _SPACE)):
+        for c in chars:
+            table[ord(c)] |= kind
+    return table
+
+
+def _kinds(np, t: Tracked):  # -> the kind bits of each character of `t.text`
+    codes = _codes_of(np, t)
+    cached = t.codes_of
+    if len(cached) < 3:
+        t.codes_of = cached = (*cached, _kind_table(np)[codes])
+    return cached[2]
+
+
+def _whitespace_arrays(np, t: Tracked) -> None:
+    """The whitespace step on arrays: the same edits as the regex path, in the same order, with the text
+    decoded and the offset map rebuilt once at the end instead of after each edit.
+
+    Each part keeps some characters (`keep`) and may change some; a kept character keeps its offset.
+    """
+    codes = _codes_of(np, t)
+    kinds = _kinds(np, t)
+    present = int(np.bitwise_or.reduce(kinds)) if len(kinds) else 0
+    body = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))[:-1]  # the offset of each character
+    changed = False
+    if present & _BREAK:
+        # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
+        cr = codes == 13
+        keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
+        codes = codes.copy()
+        codes[(kinds & _BREAK) != 0] = 10
+        codes, kinds, body = codes[keep], kinds[keep], body[keep]
+        changed = True
+    if present & _CTRL:  # (rare: the `control` step has dropped them already)
+        if changed:
+            _set_arrays(np, t, codes, body)
+        t.sub(_CONTROL, "", "whitespace", record=True)
+        codes = _codes_of(np, t)
+        kinds = _kinds(np, t)
+        body = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))[:-1]
+        changed = False
+    space = codes == 32
+    if present & _ODD or (space[1:] & space[:-1]).any():
+        # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
+        # space; the run becomes one " " that keeps its first character's offset.
+        ws = (kinds & (_ODD | _SPACE)) != 0
+        prev_ws = np.concatenate(([False], ws[:-1]))
+        next_ws = np.concatenate((ws[1:], [False]))
+        start = ws & ~prev_ws
+        change = start & (~space | next_ws)
+        run = np.cumsum(start) - 1  # the run each space belongs to
+        changed_run = change[start]
+        keep = ~(ws & ~start & changed_run[np.maximum(run, 0)])
+        codes = codes.copy()
+        codes[change] = 32
+        codes, body = codes[keep], body[keep]
+        space = codes == 32
+        changed = True
+    if len(codes):
+        # `_edge_spaces`: every run of spaces is now one space; it goes when a line break or an edge of the text
+        # is next to it.
+        drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
+        if drop.any():
+            codes, body = codes[~drop], body[~drop]
+            changed = True
+        # `blank_lines`: the first two line breaks of each run stay, the rest go.
+        nl = codes == 10
+        drop = np.zeros(len(codes), dtype=bool)
+        drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
+        if drop.any():
+            codes, body = codes[~drop], body[~drop]
+            changed = True
+    if changed:
+        _set_arrays(np, t, codes, body)
+
+
+def _set_arrays(np, t: Tracked, codes, body) -> None:
+    """Set `t` to the characters `codes` with the offsets `body` (the end offset stays)."""
+    t.text = str(codes, "utf-32-le", "surrogatepass")
+    offsets = t.offsets
+    out = array(offsets.typecode)
+    out.frombytes(memoryview(np.ascontiguousarray(body)).cast("B"))
+    out.append(offsets[-1])
+    t.offsets = out
+    t.codes_of = (t.text, codes)
+
+
+def _codes_of(np, t: Tracked):  # -> a numpy array
+    """`_codes(np, t.text)`, reused while the text is the one they were made for."""
+    cached = t.codes_of
+    if cached is not None and cached[0] is t.text:
+        return cached[1]
+    codes = _codes(np, t.text)
+    t.codes_of = (t.text, codes)
+    return codes
 
 
 def _numpy_module():  # -> the numpy module, or None
@@ -778,6 +862,18 @@ def _line_start(line: str) -> bool:
     return bool(m) and m.group(1).isupper() and m.group(2).isupper()
 
 
+# What `_LINE_START` can match on a line that starts lower case (after opening quotes): `a)`, `(kèm theo`.
+_LOWER_LINE_START = re.compile(r"[a-zđ]\s*\)|\(?kèm theo\b")
+
+
+def _lower_line_start(line: str) -> bool:
+    """`_line_start(line)` for a line that `_starts_lower` (two capitalised words never start it)."""
+    # A letter after the first character rules out both forms unless the line starts with `k` or `(`.
+    if line[1:2].isalpha() and line[0] not in "k(":
+        return False
+    return bool(_LOWER_LINE_START.match(line))
+
+
 def _is_rule(line: str) -> bool:
     return bool(_RULE_LINE.match(line)) or " | " in line or line.endswith("|")
 
@@ -917,8 +1013,7 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
     if caps:
         return False
     if lower:
-        # (`_line_start`: two capitalised words never open a line that starts lower case.)
-        if _LINE_START.match(nxt):
+        if _lower_line_start(nxt):
             return False
         return not gap or end not in _TERMINAL
     if _line_start(nxt):
@@ -969,7 +1064,30 @@ def rewrap(t: Tracked) -> None:
         if j == count:
             break
         nxt_start = pos + 1 + (j - i)
-        if _join(cur, j, j > i):
+        # The two common outcomes of `_join`, decided here in the same order (no call, no `_LINE_START` run
+        # for most lines); anything else goes to `_join`.
+        line = cur.line
+        nxt = lines[j]
+        c = nxt[0]
+        if not line or c == "|":
+            join = False
+        elif cur.single:
+            join = _join(cur, j, j > i)
+        else:
+            if c in _QUOTE_OPEN:
+                c = nxt.lstrip(_QUOTE_OPEN)[:1]
+            if not (c.isalpha() and c.islower()):
+                join = False if line[-1] in _TERMINAL else _join(cur, j, j > i)
+            else:
+                rule = cur.rule
+                if rule is None:
+                    rule = cur.hard()
+                caps = cur.known
+                if caps is None and not rule:
+                    caps = cur.caps()
+                join = (not rule and not caps and not _lower_line_start(nxt)
+                        and (j == i or line[-1] not in _TERMINAL))
+        if join:
             # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
             glue = " "
             if cur.line[-1] == "-" and _SYMBOL_CUT.search(cur.line) and lines[j][:1].isupper():

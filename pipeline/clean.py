@@ -75,28 +75,35 @@ class Tracked:
         offs = array(offsets.typecode)
         put, put_offsets = out.append, offs.frombytes
         pos = 0
+        # The map is copied in runs: old[copied:] is not yet in `offs`. An edit that keeps the length keeps the
+        # map as it is, so it copies nothing (and if no edit changes the length, the map stays the same array).
+        copied, resized = 0, False
         for s, e, new in edits:
             if s < pos or text[s:e] == new:
                 continue
             put(text[pos:s])
             put(new)
+            pos = e
             n = len(new)
+            if n == e - s:
+                continue
             k = n if n < e - s else e - s
             # The kept text before the edit and the first k replaced characters: one run of the map.
-            put_offsets(view[pos * w : (s + k) * w])
+            put_offsets(view[copied * w : (s + k) * w])
+            copied, resized = e, True
             if n > k:
                 fill = offsets[e - 1] if e > s else offsets[s]
                 offs.extend(array(offsets.typecode, [fill]) * (n - k))
-            if record and e > s and n < e - s:
+            if record and n < e - s:
                 self.removed.append(Removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
-            pos = e
         if not out:
             return
         out.append(text[pos:])
-        offs.frombytes(view[pos * w :])
+        if resized:
+            offs.frombytes(view[copied * w :])
+            self.offsets = offs
         view.release()
         self.text = "".join(out)
-        self.offsets = offs
 
     def sub(
         self,
@@ -135,6 +142,81 @@ def step(name: str) -> Callable[[Step], Step]:
         return fn
 
     return inner
+
+
+# ---------------------------------------------------------------- pattern guards
+
+_CATEGORY_CLASS = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_WORD": r"\w",
+                   "CATEGORY_NOT_WORD": r"\W", "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S"}
+
+
+def _first_class(pattern: str, flags: int = 0) -> str | None:
+    """The inside of a character class that the first character of every match of `pattern` is in, or None
+    (the pattern can match the empty string, or starts with something this does not work out)."""
+    try:
+        from re import _constants as sre, _parser  # (private modules: any surprise means no class)
+
+        tree = _parser.parse(pattern, flags)
+    except Exception:
+        return None
+    items: list[str] = []
+
+    def can_be_empty(seq) -> bool:  # adds the first characters of `seq` to `items`
+        for op, av in seq:
+            if op is sre.LITERAL:
+                items.append(re.escape(chr(av)))
+                return False
+            if op is sre.IN:
+                for o, a in av:
+                    if o is sre.LITERAL:
+                        items.append(re.escape(chr(a)))
+                    elif o is sre.RANGE:
+                        items.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+                    elif o is sre.CATEGORY and str(a) in _CATEGORY_CLASS:
+                        items.append(_CATEGORY_CLASS[str(a)])
+                    else:  # a negated class, ...
+                        raise LookupError
+                return False
+            if op is sre.BRANCH:
+                if not any([can_be_empty(alt) for alt in av[1]]):  # (a list: every alternative adds its own)
+                    return False
+            elif op is sre.SUBPATTERN:
+                if av[1] or av[2]:  # local flags
+                    raise LookupError
+                if not can_be_empty(av[3]):
+                    return False
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                if not can_be_empty(av[2]) and av[0] > 0:
+                    return False
+            elif op is sre.ATOMIC_GROUP:
+                if not can_be_empty(av):
+                    return False
+            elif op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # (zero-width: the next item decides)
+                raise LookupError
+        return True
+
+    try:
+        if can_be_empty(tree):
+            return None
+    except LookupError:
+        return None
+    return "".join(dict.fromkeys(items))
+
+
+def _guarded(pattern: str, flags: int = 0, lead: str = "") -> re.Pattern[str]:
+    """`re.compile(lead + pattern, flags)` for a pattern with no top-level `|`, with a lookahead for the
+    characters a match of `pattern` can start with after `lead`.
+
+    Matching an alternation tries each alternative in turn (with `re.I`, none fails at once); where the next
+    character cannot start any of them, the lookahead fails on one class test instead.
+    """
+    cls = _first_class(pattern, flags)
+    if cls is not None:
+        try:
+            return re.compile(f"{lead}(?=[{cls}])(?:{pattern})", flags)
+        except re.error:
+            pass
+    return re.compile(lead + pattern, flags)
 
 
 # ---------------------------------------------------------------- cue data
@@ -525,7 +607,7 @@ def _after_break(pat: re.Pattern[str]) -> re.Pattern[str]:
     """For a pattern `(?m)^X`: `(?m)\nX`, which matches at p - 1 where `pat` matches at a line start p > 0.
     Searching for it is faster (the engine skips ahead to line breaks instead of trying every position)."""
     assert pat.pattern.startswith("(?m)^")
-    return re.compile("(?m)\n" + pat.pattern[len("(?m)^"):], pat.flags)
+    return _guarded(pat.pattern[len("(?m)^"):], pat.flags, "(?m)\n")
 
 
 def _line_search_start(pat: re.Pattern[str], text: str) -> int:
@@ -816,8 +898,8 @@ def cells(t: Tracked) -> None:
 # ---------------------------------------------------------------- rewrapping hard-wrapped lines
 
 # A line that starts one of these is a real line start, never a continuation.
-_LINE_START = re.compile(
-    r"(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
+_LINE_START = _guarded(
+    r"(?:(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
     r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:[IVXLC]+|\d+|thứ)\b"
     r"|PHỤ\s+LỤC|Phụ\s+lục\s+(?:[IVXLC]+|\d+|số)\b"
     r"|[IVXLC]{1,5}\s*[.)\-–/]\s"
@@ -826,7 +908,7 @@ _LINE_START = re.compile(
     r"|[-–—•+*]"
     r"|\(?(?:Ban hành\s+)?[Kk]èm theo\b"
     r"|(?:Căn cứ|Xét|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.)"
-    r"|\|"
+    r"|\|)"
 )
 _TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")
 _TYPE_WORDS = frozenset({"LUẬT", "STT", "TT"})
@@ -889,7 +971,7 @@ _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 @cache
 def _hard_re() -> re.Pattern[str]:
     """`_RULE_LINE` or `_footer_any()`, in one match (neither has a cased character to fold in the rule part)."""
-    return re.compile(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
+    return _guarded(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
 
 
 def _lower_counts(text: str) -> list[int]:

@@ -258,13 +258,15 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style tone on the second vowel of oa/oe/uy at a syllable end: hoà -> hòa, Uỷ -> Ủy.
 # (Scanning for the toned second vowel first is much faster than a pattern that starts with a lookbehind.)
 # (The lookbehind comes after the toned vowel, so the engine skips ahead by that character class.)
-_TONE_PAIR = re.compile(r"[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?<=[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+_TONED_VOWELS = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ"
+_TONE_PAIR = re.compile(f"[{_TONED_VOWELS}](?<=[oOuU][{_TONED_VOWELS}])(?![^\\W\\d_])")
 _PAIRS = {"o": "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ", "u": "ỳýỷỹỵỲÝỶỸỴ"}
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def _retone(m: re.Match[str]) -> str:
-    s, text = m.start(), m.string
-    first, second = text[s - 1], m.group(0)
+def _retone(text: str, s: int) -> str:
+    """The replacement for the vowel pair that ends at text[s], a match of `_TONE_PAIR`."""
+    first, second = text[s - 1], text[s]
     if second not in _PAIRS[first.lower()] or text[s - 2 : s - 1] in ("q", "Q", "g", "G"):
         return second
     return _move_tone(first, second)
@@ -282,11 +284,20 @@ def _move_tone(first: str, second: str) -> str:
 def tone(t: Tracked) -> None:
     """One tone-placement convention (the modern one): `hoà` -> `hòa`, `Uỷ` -> `Ủy`."""
     # The match is the second vowel; the edit covers the pair so both characters change.
+    text = t.text
+    np = _numpy(t)
+    if np is None:
+        ends = [m.start() for m in _TONE_PAIR.finditer(text)]
+    else:
+        # `_TONE_PAIR`'s first two tests on every character at once; the few places left get its last one.
+        kinds = _kinds(np, t)
+        at = np.flatnonzero(((kinds[1:] & _TONED) != 0) & ((kinds[:-1] & _O_U) != 0)) + 1
+        ends = [s for s in at.tolist() if not _LETTER.match(text, s + 1)]
     edits = []
-    for m in _TONE_PAIR.finditer(t.text):
-        new = _retone(m)
-        if new != m.group(0):
-            edits.append((m.start() - 1, m.end(), new))
+    for s in ends:
+        new = _retone(text, s)
+        if new != text[s]:
+            edits.append((s - 1, s + 1, new))
     t.apply(edits, "tone")
 
 
@@ -372,14 +383,15 @@ def whitespace(t: Tracked) -> None:
     blank_lines(t)
 
 
-# Character kinds for the numpy steps (bit flags; `_kinds`).
-_BREAK, _CTRL, _ODD, _SPACE = 1, 2, 4, 8
+# Character kinds for the numpy steps (bit flags; `_kinds`): whitespace's, and tone's toned vowels and o/u.
+_BREAK, _CTRL, _ODD, _SPACE, _TONED, _O_U = 1, 2, 4, 8, 16, 32
 
 
 @cache
 def _kind_table(np):  # -> a numpy lookup table of the kind bits of each code point (1.1 MB)
     table = np.zeros(0x110000, dtype=np.uint8)
-    for chars, kind in (("\r\u2028\u2029\x0b\x0c\x85", _BREAK), (_CONTROL_CHARS, _CTRL), (_ODD_SPACES, _ODD), (" ", _SPACE)):
+    for chars, kind in (("\r\u2028\u2029\x0b\x0c\x85", _BREAK), (_CONTROL_CHARS, _CTRL), (_ODD_SPACES, _ODD), (" ", _SPACE),
+                        (_TONED_VOWELS, _TONED), ("oOuU", _O_U)):
         for c in chars:
             table[ord(c)] |= kind
     return table
@@ -501,7 +513,9 @@ def _rebuild(np, t: Tracked, codes, keep) -> None:
     (Callers call it only when something changes. The arrays' buffers go to the decoder and to `frombytes`
     directly, with no intermediate bytes copies.)
     """
-    t.text = str(codes[keep], "utf-32-le", "surrogatepass")
+    kept = codes[keep]
+    t.text = str(kept, "utf-32-le", "surrogatepass")
+    t.codes_of = (t.text, kept)
     offsets = t.offsets
     out = array(offsets.typecode)
     out.frombytes(memoryview(np.frombuffer(offsets, dtype=np.dtype(offsets.typecode))[:-1][keep]).cast("B"))
@@ -509,51 +523,13 @@ def _rebuild(np, t: Tracked, codes, keep) -> None:
     t.offsets = out
 
 
-@cache
-def _ws_table(np):  # -> a numpy lookup table: which code points below U+FFFF `_WS` matches
-    table = np.zeros(0x10000, dtype=bool)
-    for c in " \t\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B))):
-        table[ord(c)] = True
-    return table
-
-
 def _edge_spaces(t: Tracked) -> None:
-    """Strip spaces at line ends, then at line starts (`_TRAILING_SPACE`, then `_LEADING_SPACE`).
-
-    Both only delete spaces, so together they delete the spaces that `line.strip(" ")` would, on
-    every line; with numpy that is a few array passes instead of one edit per line.
-    """
+    """Strip spaces at line ends, then at line starts (the regex path of whitespace; see `_whitespace_arrays`)."""
     text = t.text
-    trailing = " \n" in text or text.endswith(" ")
-    leading = text.startswith(" ") or "\n " in text
-    if not (trailing or leading):
-        return
-    np = _numpy(t)
-    if np is None:
-        if trailing:
-            t.sub(_TRAILING_SPACE, "", "whitespace")
-        if leading:
-            t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
-        return
-    codes = _codes(np, text)
-    n = len(codes)
-    space = codes == 32
-    if "  " not in text:
-        # Every run of spaces is one space (as after `_SPACES`): it goes when a line break or an edge of the
-        # text is next to it.
-        drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
-        if drop.any():
-            _rebuild(np, t, codes, ~drop)
-        return
-    at = np.arange(n, dtype=np.int64)
-    # The next non-space at or after each position (n: none), and the last one at or before it (-1: none);
-    # the text's end and start count as line breaks.
-    nxt = np.minimum.accumulate(np.where(space, n, at)[::-1])[::-1]
-    prv = np.maximum.accumulate(np.where(space, -1, at))
-    drop = space & (np.append(codes, np.uint32(10))[nxt] == 10)
-    drop |= space & (np.insert(codes, 0, np.uint32(10))[prv + 1] == 10)
-    if drop.any():
-        _rebuild(np, t, codes, ~drop)
+    if " \n" in text or text.endswith(" "):
+        t.sub(_TRAILING_SPACE, "", "whitespace")
+    if text.startswith(" ") or "\n " in text:
+        t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
 
 
 @step("blank_lines")
@@ -565,7 +541,7 @@ def blank_lines(t: Tracked) -> None:
             t.sub(_BLANKS, "\n\n", "whitespace")
             return
         # `_BLANKS` -> "\n\n": the first two line breaks of each run stay (with their offsets), the rest go.
-        codes = _codes(np, t.text)
+        codes = _codes_of(np, t)
         nl = codes == 10
         drop = np.zeros(len(codes), dtype=bool)
         drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
@@ -974,15 +950,16 @@ def _hard_re() -> re.Pattern[str]:
     return _guarded(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
 
 
-def _lower_counts(text: str) -> list[int]:
-    """For the lines of `text.split("\n")`: entry i is how many ASCII a-z letters lines[:i] hold."""
-    np = _numpy_module()
+def _lower_counts(t: Tracked) -> list[int]:
+    """For the lines of `t.text.split("\n")`: entry i is how many ASCII a-z letters lines[:i] hold."""
+    text = t.text
+    np = _numpy(t)
     if np is None:
         # In UTF-8 the bytes of a-z stand only for themselves.
         b = text.encode("utf-8", "surrogatepass")
         per_line = map(operator.sub, map(len, b.split(b"\n")), map(len, b.translate(None, _ASCII_LOWER).split(b"\n")))
         return list(accumulate(per_line, initial=0))
-    codes = _codes(np, text)
+    codes = _codes_of(np, t)
     if not len(codes):
         return [0, 0]
     upto = np.cumsum((codes - np.uint32(97)) < 26, dtype=np.int64)  # (codes below `a` wrap round to large numbers)
@@ -1135,7 +1112,7 @@ def rewrap(t: Tracked) -> None:
     if count < 2:
         return
     edits: list[Edit] = []
-    lows = _lower_counts(t.text)
+    lows = _lower_counts(t)
     cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
     i = 1
@@ -1180,6 +1157,26 @@ def rewrap(t: Tracked) -> None:
             cur = _Para(lines, lows, j)
         pos = nxt_start + len(lines[j])
         i = j + 1
+        if join and not (cur.rule if cur.rule is not None else cur.hard()):
+            # The lines right after that start lower case (no quote, no blank line before) continue the
+            # paragraph, as `_join` decides, while it is clearly not capitalised (the first test of `_Para._caps`)
+            # and they open no list item (`_lower_line_start`): joined here with less work a line.
+            start, chars, k = cur.start, cur.chars, i
+            while k < count:
+                nxt = lines[k]
+                c = nxt[:1]
+                if not (c.islower() and c.isalpha()) or 10 * (lows[k] - lows[start]) <= chars:
+                    break
+                if (not nxt[1:2].isalpha() or c == "k") and _LOWER_LINE_START.match(nxt):
+                    break
+                edits.append((pos, pos + 1, " "))
+                chars += len(nxt)
+                pos += 1 + len(nxt)
+                k += 1
+            if k > i:
+                cur.line = (cur.line + " " + " ".join(lines[i:k]))[-60:]  # (what `_Para.extend` keeps)
+                cur.end, cur.chars, cur.known = k - 1, chars, None
+                i = k
     t.apply(edits, "rewrap")
 
 

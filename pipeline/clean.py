@@ -43,6 +43,14 @@ def _offsets(n: int, base: int = 0) -> array:
         return array(code, range(base, base + n + 1))
 
 
+def _removed(step: str, raw_start: int, raw_end: int, text: str) -> Removed:
+    """`Removed(step, raw_start, raw_end, text)`, made without the frozen dataclass's `__init__` (which sets each
+    field through `object.__setattr__`): half the cost, and markdown and cells make tens of thousands."""
+    r = object.__new__(Removed)
+    r.__dict__.update(step=step, raw_start=raw_start, raw_end=raw_end, text=text)
+    return r
+
+
 @dataclass
 class Tracked:
     """Text under cleaning, with the raw offset of each character."""
@@ -95,7 +103,7 @@ class Tracked:
                 fill = offsets[e - 1] if e > s else offsets[s]
                 offs.extend(array(offsets.typecode, [fill]) * (n - k))
             if record and n < e - s:
-                self.removed.append(Removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
+                self.removed.append(_removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
         if not out:
             return
         out.append(text[pos:])
@@ -420,8 +428,9 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
         cr = codes == 13
         keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
-        codes = codes.copy()
-        codes[(kinds & _BREAK) != 0] = 10
+        brk = (kinds & _BREAK) != 0
+        codes, kinds = codes.copy(), kinds.copy()
+        codes[brk], kinds[brk] = 10, 0
         codes, kinds, body = codes[keep], kinds[keep], body[keep]
         changed = True
     if present & _CTRL:  # (rare: the `control` step has dropped them already)
@@ -444,9 +453,9 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         run = np.cumsum(start) - 1  # the run each space belongs to
         changed_run = change[start]
         keep = ~(ws & ~start & changed_run[np.maximum(run, 0)])
-        codes = codes.copy()
-        codes[change] = 32
-        codes, body = codes[keep], body[keep]
+        codes, kinds = codes.copy(), kinds.copy()
+        codes[change], kinds[change] = 32, _SPACE
+        codes, kinds, body = codes[keep], kinds[keep], body[keep]
         space = codes == 32
         changed = True
     if len(codes):
@@ -454,17 +463,18 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         # is next to it.
         drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
         if drop.any():
-            codes, body = codes[~drop], body[~drop]
+            codes, kinds, body = codes[~drop], kinds[~drop], body[~drop]
             changed = True
         # `blank_lines`: the first two line breaks of each run stay, the rest go.
         nl = codes == 10
         drop = np.zeros(len(codes), dtype=bool)
         drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
         if drop.any():
-            codes, body = codes[~drop], body[~drop]
+            codes, kinds, body = codes[~drop], kinds[~drop], body[~drop]
             changed = True
     if changed:
         _set_arrays(np, t, codes, body)
+        t.codes_of = (t.text, codes, kinds)
 
 
 def _set_arrays(np, t: Tracked, codes, body) -> None:
@@ -916,6 +926,8 @@ def _line_start(line: str) -> bool:
     """Whether a line starts a heading, list item, letterhead or title line."""
     if _LINE_START.match(line):
         return True
+    if line[1:2].islower():  # (then the first word is not upper case, or is no two-letter word)
+        return False
     m = _TWO_WORDS.match(line)  # two capitalised words: a title or letterhead line
     return bool(m) and m.group(1).isupper() and m.group(2).isupper()
 

@@ -1148,7 +1148,12 @@ def rewrap(t: Tracked) -> None:
             if c in _QUOTE_OPEN:
                 c = nxt.lstrip(_QUOTE_OPEN)[:1]
             if not (c.isalpha() and c.islower()):
-                join = False if line[-1] in _TERMINAL else _join(cur, j, j > i)
+                if line[-1] in _TERMINAL:
+                    join = False
+                elif j > i and _last_word(line) not in _wrap_words():
+                    join = False  # across a blank line `_join` joins such a line only after a wrap word
+                else:
+                    join = _join(cur, j, j > i)
             else:
                 rule = cur.rule
                 if rule is None:

@@ -450,9 +450,8 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         next_ws = np.concatenate((ws[1:], [False]))
         start = ws & ~prev_ws
         change = start & (~space | next_ws)
-        run = np.cumsum(start) - 1  # the run each space belongs to
-        changed_run = change[start]
-        keep = ~(ws & ~start & changed_run[np.maximum(run, 0)])
+        # The other spaces of a run go: a run of two or more always changes.
+        keep = ~(ws & prev_ws)
         codes, kinds = codes.copy(), kinds.copy()
         codes[change], kinds[change] = 32, _SPACE
         codes, kinds, body = codes[keep], kinds[keep], body[keep]
@@ -461,12 +460,12 @@ def _whitespace_arrays(np, t: Tracked) -> None:
     if len(codes):
         # `_edge_spaces`: every run of spaces is now one space; it goes when a line break or an edge of the text
         # is next to it.
-        drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
+        nl = codes == 10
+        drop = space & (np.append(nl[1:], True) | np.insert(nl[:-1], 0, True))
         if drop.any():
-            codes, kinds, body = codes[~drop], kinds[~drop], body[~drop]
+            codes, kinds, body, nl = codes[~drop], kinds[~drop], body[~drop], nl[~drop]
             changed = True
         # `blank_lines`: the first two line breaks of each run stay, the rest go.
-        nl = codes == 10
         drop = np.zeros(len(codes), dtype=bool)
         drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
         if drop.any():

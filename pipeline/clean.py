@@ -973,8 +973,11 @@ def _lower_counts(t: Tracked) -> list[int]:
     codes = _codes_of(np, t)
     if not len(codes):
         return [0, 0]
-    upto = np.cumsum((codes - np.uint32(97)) < 26, dtype=np.int64)  # (codes below `a` wrap round to large numbers)
-    return [0, *upto[codes == 10].tolist(), int(upto[-1])]
+    # Per line: the a-z letters from its start to the next line's start (its "\n" is no letter). A False after
+    # the end keeps the last start in range; an empty line's segment is its "\n" alone, so it sums to 0.
+    low = np.append((codes - np.uint32(97)) < 26, False)  # (codes below `a` wrap round to large numbers)
+    starts = np.concatenate(([0], np.flatnonzero(codes == 10) + 1))
+    return [0, *np.cumsum(np.add.reduceat(low, starts, dtype=np.int64)).tolist()]
 
 
 class _Para:

@@ -86,3 +86,17 @@ def test_whitespace_arrays_equal_the_regex_path_with_control_characters():
         assert fast == slow
 
     check()
+
+
+def test_lower_counts_numpy_equals_the_byte_path():
+    for text in ["", "\n", "a\n", "\nab\n\nc", "abc", "\n\n\n", "Hội đồng\nnhân dân tỉnh\n\nx y z\n", "ABC\nđ\n"]:
+        t = c.Tracked.of(text)
+        fast = c._lower_counts(t)
+        saved = c._numpy
+        c._numpy = lambda t: None
+        try:
+            slow = c._lower_counts(c.Tracked.of(text))
+        finally:
+            c._numpy = saved
+        assert fast == slow, text
+        assert len(fast) == len(text.split("\n")) + 1

@@ -43,6 +43,14 @@ def _offsets(n: int, base: int = 0) -> array:
         return array(code, range(base, base + n + 1))
 
 
+def _removed(step: str, raw_start: int, raw_end: int, text: str) -> Removed:
+    """`Removed(step, raw_start, raw_end, text)`, made without the frozen dataclass's `__init__` (which sets each
+    field through `object.__setattr__`): half the cost, and markdown and cells make tens of thousands."""
+    r = object.__new__(Removed)
+    r.__dict__.update(step=step, raw_start=raw_start, raw_end=raw_end, text=text)
+    return r
+
+
 @dataclass
 class Tracked:
     """Text under cleaning, with the raw offset of each character."""
@@ -51,6 +59,9 @@ class Tracked:
     offsets: array  # len(text) + 1 entries, non-decreasing
     removed: list[Removed] = field(default_factory=list)
     flags: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # (text, its code points as a numpy array[, their `_kinds`]), kept by the numpy steps for the next one while
+    # `text` is that very string (see `_codes_of`).
+    codes_of: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, raw: str, base: int = 0) -> Tracked:
@@ -72,28 +83,35 @@ class Tracked:
         offs = array(offsets.typecode)
         put, put_offsets = out.append, offs.frombytes
         pos = 0
+        # The map is copied in runs: old[copied:] is not yet in `offs`. An edit that keeps the length keeps the
+        # map as it is, so it copies nothing (and if no edit changes the length, the map stays the same array).
+        copied, resized = 0, False
         for s, e, new in edits:
             if s < pos or text[s:e] == new:
                 continue
             put(text[pos:s])
             put(new)
+            pos = e
             n = len(new)
+            if n == e - s:
+                continue
             k = n if n < e - s else e - s
             # The kept text before the edit and the first k replaced characters: one run of the map.
-            put_offsets(view[pos * w : (s + k) * w])
+            put_offsets(view[copied * w : (s + k) * w])
+            copied, resized = e, True
             if n > k:
                 fill = offsets[e - 1] if e > s else offsets[s]
                 offs.extend(array(offsets.typecode, [fill]) * (n - k))
-            if record and e > s and n < e - s:
-                self.removed.append(Removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
-            pos = e
+            if record and n < e - s:
+                self.removed.append(_removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]))
         if not out:
             return
         out.append(text[pos:])
-        offs.frombytes(view[pos * w :])
+        if resized:
+            offs.frombytes(view[copied * w :])
+            self.offsets = offs
         view.release()
         self.text = "".join(out)
-        self.offsets = offs
 
     def sub(
         self,
@@ -132,6 +150,81 @@ def step(name: str) -> Callable[[Step], Step]:
         return fn
 
     return inner
+
+
+# ---------------------------------------------------------------- pattern guards
+
+_CATEGORY_CLASS = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_WORD": r"\w",
+                   "CATEGORY_NOT_WORD": r"\W", "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S"}
+
+
+def _first_class(pattern: str, flags: int = 0) -> str | None:
+    """The inside of a character class that the first character of every match of `pattern` is in, or None
+    (the pattern can match the empty string, or starts with something this does not work out)."""
+    try:
+        from re import _constants as sre, _parser  # (private modules: any surprise means no class)
+
+        tree = _parser.parse(pattern, flags)
+    except Exception:
+        return None
+    items: list[str] = []
+
+    def can_be_empty(seq) -> bool:  # adds the first characters of `seq` to `items`
+        for op, av in seq:
+            if op is sre.LITERAL:
+                items.append(re.escape(chr(av)))
+                return False
+            if op is sre.IN:
+                for o, a in av:
+                    if o is sre.LITERAL:
+                        items.append(re.escape(chr(a)))
+                    elif o is sre.RANGE:
+                        items.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+                    elif o is sre.CATEGORY and str(a) in _CATEGORY_CLASS:
+                        items.append(_CATEGORY_CLASS[str(a)])
+                    else:  # a negated class, ...
+                        raise LookupError
+                return False
+            if op is sre.BRANCH:
+                if not any([can_be_empty(alt) for alt in av[1]]):  # (a list: every alternative adds its own)
+                    return False
+            elif op is sre.SUBPATTERN:
+                if av[1] or av[2]:  # local flags
+                    raise LookupError
+                if not can_be_empty(av[3]):
+                    return False
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                if not can_be_empty(av[2]) and av[0] > 0:
+                    return False
+            elif op is sre.ATOMIC_GROUP:
+                if not can_be_empty(av):
+                    return False
+            elif op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # (zero-width: the next item decides)
+                raise LookupError
+        return True
+
+    try:
+        if can_be_empty(tree):
+            return None
+    except LookupError:
+        return None
+    return "".join(dict.fromkeys(items))
+
+
+def _guarded(pattern: str, flags: int = 0, lead: str = "") -> re.Pattern[str]:
+    """`re.compile(lead + pattern, flags)` for a pattern with no top-level `|`, with a lookahead for the
+    characters a match of `pattern` can start with after `lead`.
+
+    Matching an alternation tries each alternative in turn (with `re.I`, none fails at once); where the next
+    character cannot start any of them, the lookahead fails on one class test instead.
+    """
+    cls = _first_class(pattern, flags)
+    if cls is not None:
+        try:
+            return re.compile(f"{lead}(?=[{cls}])(?:{pattern})", flags)
+        except re.error:
+            pass
+    return re.compile(lead + pattern, flags)
 
 
 # ---------------------------------------------------------------- cue data
@@ -173,13 +266,15 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style tone on the second vowel of oa/oe/uy at a syllable end: hoà -> hòa, Uỷ -> Ủy.
 # (Scanning for the toned second vowel first is much faster than a pattern that starts with a lookbehind.)
 # (The lookbehind comes after the toned vowel, so the engine skips ahead by that character class.)
-_TONE_PAIR = re.compile(r"[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?<=[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+_TONED_VOWELS = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ"
+_TONE_PAIR = re.compile(f"[{_TONED_VOWELS}](?<=[oOuU][{_TONED_VOWELS}])(?![^\\W\\d_])")
 _PAIRS = {"o": "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ", "u": "ỳýỷỹỵỲÝỶỸỴ"}
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def _retone(m: re.Match[str]) -> str:
-    s, text = m.start(), m.string
-    first, second = text[s - 1], m.group(0)
+def _retone(text: str, s: int) -> str:
+    """The replacement for the vowel pair that ends at text[s], a match of `_TONE_PAIR`."""
+    first, second = text[s - 1], text[s]
     if second not in _PAIRS[first.lower()] or text[s - 2 : s - 1] in ("q", "Q", "g", "G"):
         return second
     return _move_tone(first, second)
@@ -197,11 +292,20 @@ def _move_tone(first: str, second: str) -> str:
 def tone(t: Tracked) -> None:
     """One tone-placement convention (the modern one): `hoà` -> `hòa`, `Uỷ` -> `Ủy`."""
     # The match is the second vowel; the edit covers the pair so both characters change.
+    text = t.text
+    np = _numpy(t)
+    if np is None:
+        ends = [m.start() for m in _TONE_PAIR.finditer(text)]
+    else:
+        # `_TONE_PAIR`'s first two tests on every character at once; the few places left get its last one.
+        kinds = _kinds(np, t)
+        at = np.flatnonzero(((kinds[1:] & _TONED) != 0) & ((kinds[:-1] & _O_U) != 0)) + 1
+        ends = [s for s in at.tolist() if not _LETTER.match(text, s + 1)]
     edits = []
-    for m in _TONE_PAIR.finditer(t.text):
-        new = _retone(m)
-        if new != m.group(0):
-            edits.append((m.start() - 1, m.end(), new))
+    for s in ends:
+        new = _retone(text, s)
+        if new != text[s]:
+            edits.append((s - 1, s + 1, new))
     t.apply(edits, "tone")
 
 
@@ -274,40 +378,123 @@ _ODD_SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 def whitespace(t: Tracked) -> None:
     """Normalise line ends and runs of spaces; strip spaces at line edges; at most one blank line."""
     np = _numpy(t)
+    if np is not None:
+        _whitespace_arrays(np, t)
+        return
     if _has_any(t.text, "\r\u2028\u2029\x0b\x0c\x85"):
-        if np is None:
-            t.sub(_CRLF, "\n", "whitespace")
-        else:
-            # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
-            codes = _codes(np, t.text)
-            brk = np.isin(codes, np.array([13, 0x2028, 0x2029, 0x0B, 0x0C, 0x85], dtype=np.uint32))
-            cr = codes == 13
-            keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
-            codes = codes.copy()
-            codes[brk] = 10
-            _rebuild(np, t, codes, keep)
+        t.sub(_CRLF, "\n", "whitespace")
     if _has_any(t.text, _CONTROL_CHARS):  # (the characters `_CONTROL` drops)
         t.sub(_CONTROL, "", "whitespace", record=True)
     if "  " in t.text or _has_any(t.text, _ODD_SPACES):
-        if np is None:
-            t.sub(_SPACES, " ", "whitespace")
-        else:
-            # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
-            # space; the run becomes one " " that keeps its first character's offset.
-            codes = _codes(np, t.text)
-            ws = _ws_table(np)[np.minimum(codes, 0xFFFF)]
-            prev_ws = np.concatenate(([False], ws[:-1]))
-            next_ws = np.concatenate((ws[1:], [False]))
-            start = ws & ~prev_ws
-            change = start & ((codes != 32) | next_ws)
-            run = np.cumsum(start) - 1  # the run each space belongs to
-            changed_run = change[start]
-            drop = ws & ~start & changed_run[np.maximum(run, 0)]
-            codes = codes.copy()
-            codes[change] = 32
-            _rebuild(np, t, codes, ~drop)
+        t.sub(_SPACES, " ", "whitespace")
     _edge_spaces(t)
     blank_lines(t)
+
+
+# Character kinds for the numpy steps (bit flags; `_kinds`): whitespace's, and tone's toned vowels and o/u.
+_BREAK, _CTRL, _ODD, _SPACE, _TONED, _O_U = 1, 2, 4, 8, 16, 32
+
+
+@cache
+def _kind_table(np):  # -> a numpy lookup table of the kind bits of each code point (1.1 MB)
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for chars, kind in (("\r\u2028\u2029\x0b\x0c\x85", _BREAK), (_CONTROL_CHARS, _CTRL), (_ODD_SPACES, _ODD), (" ", _SPACE),
+                        (_TONED_VOWELS, _TONED), ("oOuU", _O_U)):
+        for c in chars:
+            table[ord(c)] |= kind
+    return table
+
+
+def _kinds(np, t: Tracked):  # -> the kind bits of each character of `t.text`
+    codes = _codes_of(np, t)
+    cached = t.codes_of
+    if len(cached) < 3:
+        t.codes_of = cached = (*cached, _kind_table(np)[codes])
+    return cached[2]
+
+
+def _whitespace_arrays(np, t: Tracked) -> None:
+    """The whitespace step on arrays: the same edits as the regex path, in the same order, with the text
+    decoded and the offset map rebuilt once at the end instead of after each edit.
+
+    Each part keeps some characters (`keep`) and may change some; a kept character keeps its offset.
+    """
+    codes = _codes_of(np, t)
+    kinds = _kinds(np, t)
+    present = int(np.bitwise_or.reduce(kinds)) if len(kinds) else 0
+    body = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))[:-1]  # the offset of each character
+    changed = False
+    if present & _BREAK:
+        # `\r\n?` and the other breaks become `\n`; the `\n` of a `\r\n` goes (the `\n` keeps the `\r`'s offset).
+        cr = codes == 13
+        keep = ~((codes == 10) & np.concatenate(([False], cr[:-1])))
+        brk = (kinds & _BREAK) != 0
+        codes, kinds = codes.copy(), kinds.copy()
+        codes[brk], kinds[brk] = 10, 0
+        codes, kinds, body = codes[keep], kinds[keep], body[keep]
+        changed = True
+    if present & _CTRL:  # (rare: the `control` step has dropped them already)
+        if changed:
+            _set_arrays(np, t, codes, body)
+        t.sub(_CONTROL, "", "whitespace", record=True)
+        codes = _codes_of(np, t)
+        kinds = _kinds(np, t)
+        body = np.frombuffer(t.offsets, dtype=np.dtype(t.offsets.typecode))[:-1]
+        changed = False
+    space = codes == 32
+    if present & _ODD or (space[1:] & space[:-1]).any():
+        # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
+        # space; the run becomes one " " that keeps its first character's offset.
+        ws = (kinds & (_ODD | _SPACE)) != 0
+        prev_ws = np.concatenate(([False], ws[:-1]))
+        next_ws = np.concatenate((ws[1:], [False]))
+        start = ws & ~prev_ws
+        change = start & (~space | next_ws)
+        # The other spaces of a run go: a run of two or more always changes.
+        keep = ~(ws & prev_ws)
+        codes, kinds = codes.copy(), kinds.copy()
+        codes[change], kinds[change] = 32, _SPACE
+        codes, kinds, body = codes[keep], kinds[keep], body[keep]
+        space = codes == 32
+        changed = True
+    if len(codes):
+        # `_edge_spaces`: every run of spaces is now one space; it goes when a line break or an edge of the text
+        # is next to it.
+        nl = codes == 10
+        drop = space & (np.append(nl[1:], True) | np.insert(nl[:-1], 0, True))
+        if drop.any():
+            codes, kinds, body, nl = codes[~drop], kinds[~drop], body[~drop], nl[~drop]
+            changed = True
+        # `blank_lines`: the first two line breaks of each run stay, the rest go.
+        drop = np.zeros(len(codes), dtype=bool)
+        drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
+        if drop.any():
+            codes, kinds, body = codes[~drop], kinds[~drop], body[~drop]
+            changed = True
+    if changed:
+        _set_arrays(np, t, codes, body)
+        t.codes_of = (t.text, codes, kinds)
+
+
+def _set_arrays(np, t: Tracked, codes, body) -> None:
+    """Set `t` to the characters `codes` with the offsets `body` (the end offset stays)."""
+    t.text = str(codes, "utf-32-le", "surrogatepass")
+    offsets = t.offsets
+    out = array(offsets.typecode)
+    out.frombytes(memoryview(np.ascontiguousarray(body)).cast("B"))
+    out.append(offsets[-1])
+    t.offsets = out
+    t.codes_of = (t.text, codes)
+
+
+def _codes_of(np, t: Tracked):  # -> a numpy array
+    """`_codes(np, t.text)`, reused while the text is the one they were made for."""
+    cached = t.codes_of
+    if cached is not None and cached[0] is t.text:
+        return cached[1]
+    codes = _codes(np, t.text)
+    t.codes_of = (t.text, codes)
+    return codes
 
 
 def _numpy_module():  # -> the numpy module, or None
@@ -335,7 +522,9 @@ def _rebuild(np, t: Tracked, codes, keep) -> None:
     (Callers call it only when something changes. The arrays' buffers go to the decoder and to `frombytes`
     directly, with no intermediate bytes copies.)
     """
-    t.text = str(codes[keep], "utf-32-le", "surrogatepass")
+    kept = codes[keep]
+    t.text = str(kept, "utf-32-le", "surrogatepass")
+    t.codes_of = (t.text, kept)
     offsets = t.offsets
     out = array(offsets.typecode)
     out.frombytes(memoryview(np.frombuffer(offsets, dtype=np.dtype(offsets.typecode))[:-1][keep]).cast("B"))
@@ -343,51 +532,13 @@ def _rebuild(np, t: Tracked, codes, keep) -> None:
     t.offsets = out
 
 
-@cache
-def _ws_table(np):  # -> a numpy lookup table: which code points below U+FFFF `_WS` matches
-    table = np.zeros(0x10000, dtype=bool)
-    for c in " \t\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B))):
-        table[ord(c)] = True
-    return table
-
-
 def _edge_spaces(t: Tracked) -> None:
-    """Strip spaces at line ends, then at line starts (`_TRAILING_SPACE`, then `_LEADING_SPACE`).
-
-    Both only delete spaces, so together they delete the spaces that `line.strip(" ")` would, on
-    every line; with numpy that is a few array passes instead of one edit per line.
-    """
+    """Strip spaces at line ends, then at line starts (the regex path of whitespace; see `_whitespace_arrays`)."""
     text = t.text
-    trailing = " \n" in text or text.endswith(" ")
-    leading = text.startswith(" ") or "\n " in text
-    if not (trailing or leading):
-        return
-    np = _numpy(t)
-    if np is None:
-        if trailing:
-            t.sub(_TRAILING_SPACE, "", "whitespace")
-        if leading:
-            t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
-        return
-    codes = _codes(np, text)
-    n = len(codes)
-    space = codes == 32
-    if "  " not in text:
-        # Every run of spaces is one space (as after `_SPACES`): it goes when a line break or an edge of the
-        # text is next to it.
-        drop = space & ((np.append(codes[1:], np.uint32(10)) == 10) | (np.insert(codes[:-1], 0, np.uint32(10)) == 10))
-        if drop.any():
-            _rebuild(np, t, codes, ~drop)
-        return
-    at = np.arange(n, dtype=np.int64)
-    # The next non-space at or after each position (n: none), and the last one at or before it (-1: none);
-    # the text's end and start count as line breaks.
-    nxt = np.minimum.accumulate(np.where(space, n, at)[::-1])[::-1]
-    prv = np.maximum.accumulate(np.where(space, -1, at))
-    drop = space & (np.append(codes, np.uint32(10))[nxt] == 10)
-    drop |= space & (np.insert(codes, 0, np.uint32(10))[prv + 1] == 10)
-    if drop.any():
-        _rebuild(np, t, codes, ~drop)
+    if " \n" in text or text.endswith(" "):
+        t.sub(_TRAILING_SPACE, "", "whitespace")
+    if text.startswith(" ") or "\n " in text:
+        t.sub(_LEADING_SPACE, lambda m: "\n" if m.group(0)[0] == "\n" else "", "whitespace")
 
 
 @step("blank_lines")
@@ -399,7 +550,7 @@ def blank_lines(t: Tracked) -> None:
             t.sub(_BLANKS, "\n\n", "whitespace")
             return
         # `_BLANKS` -> "\n\n": the first two line breaks of each run stay (with their offsets), the rest go.
-        codes = _codes(np, t.text)
+        codes = _codes_of(np, t)
         nl = codes == 10
         drop = np.zeros(len(codes), dtype=bool)
         drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
@@ -441,7 +592,7 @@ def _after_break(pat: re.Pattern[str]) -> re.Pattern[str]:
     """For a pattern `(?m)^X`: `(?m)\nX`, which matches at p - 1 where `pat` matches at a line start p > 0.
     Searching for it is faster (the engine skips ahead to line breaks instead of trying every position)."""
     assert pat.pattern.startswith("(?m)^")
-    return re.compile("(?m)\n" + pat.pattern[len("(?m)^"):], pat.flags)
+    return _guarded(pat.pattern[len("(?m)^"):], pat.flags, "(?m)\n")
 
 
 def _line_search_start(pat: re.Pattern[str], text: str) -> int:
@@ -732,8 +883,8 @@ def cells(t: Tracked) -> None:
 # ---------------------------------------------------------------- rewrapping hard-wrapped lines
 
 # A line that starts one of these is a real line start, never a continuation.
-_LINE_START = re.compile(
-    r"(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
+_LINE_START = _guarded(
+    r"(?:(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
     r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:[IVXLC]+|\d+|thứ)\b"
     r"|PHỤ\s+LỤC|Phụ\s+lục\s+(?:[IVXLC]+|\d+|số)\b"
     r"|[IVXLC]{1,5}\s*[.)\-–/]\s"
@@ -742,7 +893,7 @@ _LINE_START = re.compile(
     r"|[-–—•+*]"
     r"|\(?(?:Ban hành\s+)?[Kk]èm theo\b"
     r"|(?:Căn cứ|Xét|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.)"
-    r"|\|"
+    r"|\|)"
 )
 _TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")
 _TYPE_WORDS = frozenset({"LUẬT", "STT", "TT"})
@@ -774,8 +925,22 @@ def _line_start(line: str) -> bool:
     """Whether a line starts a heading, list item, letterhead or title line."""
     if _LINE_START.match(line):
         return True
+    if line[1:2].islower():  # (then the first word is not upper case, or is no two-letter word)
+        return False
     m = _TWO_WORDS.match(line)  # two capitalised words: a title or letterhead line
     return bool(m) and m.group(1).isupper() and m.group(2).isupper()
+
+
+# What `_LINE_START` can match on a line that starts lower case (after opening quotes): `a)`, `(kèm theo`.
+_LOWER_LINE_START = re.compile(r"[a-zđ]\s*\)|\(?kèm theo\b")
+
+
+def _lower_line_start(line: str) -> bool:
+    """`_line_start(line)` for a line that `_starts_lower` (two capitalised words never start it)."""
+    # A letter after the first character rules out both forms unless the line starts with `k` or `(`.
+    if line[1:2].isalpha() and line[0] not in "k(":
+        return False
+    return bool(_LOWER_LINE_START.match(line))
 
 
 def _is_rule(line: str) -> bool:
@@ -793,22 +958,26 @@ _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 @cache
 def _hard_re() -> re.Pattern[str]:
     """`_RULE_LINE` or `_footer_any()`, in one match (neither has a cased character to fold in the rule part)."""
-    return re.compile(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
+    return _guarded(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(_chrome("footer")) + "))", re.I)
 
 
-def _lower_counts(text: str) -> list[int]:
-    """For the lines of `text.split("\n")`: entry i is how many ASCII a-z letters lines[:i] hold."""
-    np = _numpy_module()
+def _lower_counts(t: Tracked) -> list[int]:
+    """For the lines of `t.text.split("\n")`: entry i is how many ASCII a-z letters lines[:i] hold."""
+    text = t.text
+    np = _numpy(t)
     if np is None:
         # In UTF-8 the bytes of a-z stand only for themselves.
         b = text.encode("utf-8", "surrogatepass")
         per_line = map(operator.sub, map(len, b.split(b"\n")), map(len, b.translate(None, _ASCII_LOWER).split(b"\n")))
         return list(accumulate(per_line, initial=0))
-    codes = _codes(np, text)
+    codes = _codes_of(np, t)
     if not len(codes):
         return [0, 0]
-    upto = np.cumsum((codes - np.uint32(97)) < 26, dtype=np.int64)  # (codes below `a` wrap round to large numbers)
-    return [0, *upto[codes == 10].tolist(), int(upto[-1])]
+    # Per line: the a-z letters from its start to the next line's start (its "\n" is no letter). A False after
+    # the end keeps the last start in range; an empty line's segment is its "\n" alone, so it sums to 0.
+    low = np.append((codes - np.uint32(97)) < 26, False)  # (codes below `a` wrap round to large numbers)
+    starts = np.concatenate(([0], np.flatnonzero(codes == 10) + 1))
+    return [0, *np.cumsum(np.add.reduceat(low, starts, dtype=np.int64)).tolist()]
 
 
 class _Para:
@@ -917,8 +1086,7 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
     if caps:
         return False
     if lower:
-        # (`_line_start`: two capitalised words never open a line that starts lower case.)
-        if _LINE_START.match(nxt):
+        if _lower_line_start(nxt):
             return False
         return not gap or end not in _TERMINAL
     if _line_start(nxt):
@@ -958,7 +1126,7 @@ def rewrap(t: Tracked) -> None:
     if count < 2:
         return
     edits: list[Edit] = []
-    lows = _lower_counts(t.text)
+    lows = _lower_counts(t)
     cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
     i = 1
@@ -969,7 +1137,35 @@ def rewrap(t: Tracked) -> None:
         if j == count:
             break
         nxt_start = pos + 1 + (j - i)
-        if _join(cur, j, j > i):
+        # The two common outcomes of `_join`, decided here in the same order (no call, no `_LINE_START` run
+        # for most lines); anything else goes to `_join`.
+        line = cur.line
+        nxt = lines[j]
+        c = nxt[0]
+        if not line or c == "|":
+            join = False
+        elif cur.single:
+            join = _join(cur, j, j > i)
+        else:
+            if c in _QUOTE_OPEN:
+                c = nxt.lstrip(_QUOTE_OPEN)[:1]
+            if not (c.isalpha() and c.islower()):
+                if line[-1] in _TERMINAL:
+                    join = False
+                elif j > i and _last_word(line) not in _wrap_words():
+                    join = False  # across a blank line `_join` joins such a line only after a wrap word
+                else:
+                    join = _join(cur, j, j > i)
+            else:
+                rule = cur.rule
+                if rule is None:
+                    rule = cur.hard()
+                caps = cur.known
+                if caps is None and not rule:
+                    caps = cur.caps()
+                join = (not rule and not caps and not _lower_line_start(nxt)
+                        and (j == i or line[-1] not in _TERMINAL))
+        if join:
             # A symbol cut at its hyphen (`68/2026/NĐ-` / `CP`) closes up without a space.
             glue = " "
             if cur.line[-1] == "-" and _SYMBOL_CUT.search(cur.line) and lines[j][:1].isupper():
@@ -980,6 +1176,26 @@ def rewrap(t: Tracked) -> None:
             cur = _Para(lines, lows, j)
         pos = nxt_start + len(lines[j])
         i = j + 1
+        if join and not (cur.rule if cur.rule is not None else cur.hard()):
+            # The lines right after that start lower case (no quote, no blank line before) continue the
+            # paragraph, as `_join` decides, while it is clearly not capitalised (the first test of `_Para._caps`)
+            # and they open no list item (`_lower_line_start`): joined here with less work a line.
+            start, chars, k = cur.start, cur.chars, i
+            while k < count:
+                nxt = lines[k]
+                c = nxt[:1]
+                if not (c.islower() and c.isalpha()) or 10 * (lows[k] - lows[start]) <= chars:
+                    break
+                if (not nxt[1:2].isalpha() or c == "k") and _LOWER_LINE_START.match(nxt):
+                    break
+                edits.append((pos, pos + 1, " "))
+                chars += len(nxt)
+                pos += 1 + len(nxt)
+                k += 1
+            if k > i:
+                cur.line = (cur.line + " " + " ".join(lines[i:k]))[-60:]  # (what `_Para.extend` keeps)
+                cur.end, cur.chars, cur.known = k - 1, chars, None
+                i = k
     t.apply(edits, "rewrap")
 
 

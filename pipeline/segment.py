@@ -149,11 +149,24 @@ def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
 # What every deadline expression holds (`_TRIGGER` in extractors/deadlines.py): a year, `ngày` or a
 # recurrence word. A heading without one has no deadline, and `parse_deadline` need not run.
 _DEADLINE_CUE = re.compile(r"(?:19|20)\d\d|ngày|hằng|hàng|định kỳ", re.I)
+_CUE_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _has_deadline_cue(head: str) -> bool:
+    """`_DEADLINE_CUE.search(head) is not None`, about three times faster: `in` on the lower-cased heading
+    for the words (every character that `re.I` lets match one of their letters lower-cases to it, and no
+    other does), the year pattern only where `19` or `20` occurs."""
+    low = head.lower()
+    return ("ngày" in low or "hằng" in low or "hàng" in low or "định kỳ" in low
+            or (("19" in head or "20" in head) and _CUE_YEAR.search(head) is not None))
 _ROLE = re.compile(r"\s*(?:[-–]\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)\b|\((?:[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực))")
 _PERIOD_HEAD = re.compile(
     r"^(?:Trong\s+)?(?:[Gg]iai đoạn|GIAI ĐOẠN|[Tt]hời kỳ)\s*(?:\d{1,2}|[IVX]+)?\s*[:(\-–]?\s*(?:từ\s+)?(?:năm\s+)?"
     r"((?:19|20)\d\d)\s*(?:[-–]|đến)\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)?")
 _YEAR_HEAD = re.compile(r"^(?:Trong\s+|Năm\s+|NĂM\s+)((?:19|20)\d\d)\s*:?\s*$")
+# The words `_PERIOD_HEAD` and `_YEAR_HEAD` must start with: a heading that starts with none of them is not tried.
+_PERIOD_FIRST = ("Trong", "Giai đoạn", "giai đoạn", "GIAI ĐOẠN", "Thời kỳ", "thời kỳ")
+_YEAR_FIRST = ("Trong", "Năm", "NĂM")
 
 
 def heading_scopes(text: str, start: int, end: int,
@@ -170,18 +183,18 @@ def heading_scopes(text: str, start: int, end: int,
     if flat is None and len(head) > 60:
         flat = collapse(head)
     out: list[Scope] = []
-    pm = _PERIOD_HEAD.match(head)
+    pm = _PERIOD_HEAD.match(head) if head.startswith(_PERIOD_FIRST) else None
     if pm and (flat is None or len(flat) <= 120):
         a, b = int(pm.group(1)), int(pm.group(2))
         if a <= b:
             out.append(Scope("period", f"{a:04d}-01-01/{b:04d}-12-31", start + pm.start(), start + pm.end(),
                              text[start + pm.start():start + pm.end()]))
-    ym = _YEAR_HEAD.match(head)
+    ym = _YEAR_HEAD.match(head) if head.startswith(_YEAR_FIRST) else None
     if ym and not out:
         y = int(ym.group(1))
         out.append(Scope("period", f"{y:04d}-01-01/{y:04d}-12-31", start, start + ym.end(1), text[start:start + ym.end(1)]))
     if not out and (flat is None or flat.endswith(":") or len(flat) <= 60):
-        te = _parse_deadline(head) if _DEADLINE_CUE.search(head) else None
+        te = _parse_deadline(head) if _has_deadline_cue(head) else None
         if te is not None and te.start <= 20 and te.due:
             s, e = start + te.start, start + te.end
             if te.kind == "period" and te.period_start and te.period_end:
@@ -275,14 +288,21 @@ class _Open:
 
 
 _SECTION_FIELDS = tuple(f.name for f in fields(Section))
+_new, _setattr = object.__new__, object.__setattr__
 
 
-def _section(*values: object) -> Section:
-    """`Section(*values)`, all fields given, without the frozen dataclass's one `object.__setattr__` call per
-    field (a tree has thousands of sections): the same object, whose fields live in its `__dict__`."""
-    s = object.__new__(Section)
-    s.__dict__.update(zip(_SECTION_FIELDS, values, strict=True))
+def _section(path: str, kind: str, label: str, heading: str, start: int, heading_end: int, end: int, depth: int,
+             parent: str | None, scopes: tuple[Scope, ...], cells: tuple[str, ...]) -> Section:
+    """`Section(...)`, all fields given, without the frozen dataclass's one `object.__setattr__` call per
+    field (a tree has thousands of sections): the same object, whose fields live in its `__dict__` (handed
+    over whole, a dict display: twice as fast as filling it from `zip`)."""
+    s = _new(Section)
+    _setattr(s, "__dict__", {"path": path, "kind": kind, "label": label, "heading": heading, "start": start,
+                             "heading_end": heading_end, "end": end, "depth": depth, "parent": parent,
+                             "scopes": scopes, "cells": cells})
     return s
+
+assert _SECTION_FIELDS == _section.__code__.co_varnames[:len(_SECTION_FIELDS)]  # the same fields, in order
 
 
 def _arabic_depth(label: str) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from itertools import filterfalse
 from operator import methodcaller
 from typing import Any
 
@@ -424,7 +423,8 @@ class _BodyCasing:
 
     def __init__(self, body: str) -> None:
         self.body = body
-        self.lines = list(filterfalse(_mostly_upper, body.split("\n")))
+        # (A line of fewer than three characters has fewer than three letters: never mostly upper.)
+        self.lines = [ln for ln in body.split("\n") if len(ln) < 3 or not _mostly_upper(ln)]
         self.mixed = "\n".join(self.lines)
         self.folded = _fold_tone(self.mixed).lower()
         word, guard, _ = _casing_tables()
@@ -485,8 +485,16 @@ class _BodyCasing:
             return runs
         if self._joined is None:
             # `" ".join(collapse(line) for line in self.lines)`, in C (`**` never straddles a line break).
-            joined = " ".join(map(" ".join, map(str.split, self.mixed.replace("**", "").split("\n"))))
-            self._joined = (joined, _fold_tone(joined).lower())
+            mixed = self.mixed
+            joined = mixed.replace("\n", " ")
+            if (joined.isprintable() and "  " not in mixed and " \n" not in mixed and "\n " not in mixed
+                    and "**" not in mixed and joined[:1] != " " and joined[-1:] != " "):
+                # Every line is collapsed already (no `**`, no white space but single inner spaces: all other
+                # white space is unprintable): that is the lines joined by spaces, and the fold lines up.
+                self._joined = (joined, folded.replace("\n", " "))
+            else:
+                joined = " ".join(map(" ".join, map(str.split, mixed.replace("**", "").split("\n"))))
+                self._joined = (joined, _fold_tone(joined).lower())
         joined, joined_folded = self._joined
         return {k: v for k, v in runs.items() if 2 * joined.count(v) >= joined_folded.count(k)}
 

@@ -337,6 +337,8 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
     if mk is False:
         mk = match_marker(text[ls:le])
     bare = mk is not None and not text[ls + mk[2]:le].strip(" \t*.:-–")
+    if not bare and head.endswith(_END_PUNCT):
+        return le  # (what the loop below would find on its first line)
     for s, e in lines_after[:3]:
         nxt = text[s:e].strip()
         if bare and not nxt:

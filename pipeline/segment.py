@@ -55,6 +55,16 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     c: tuple((k, p) for k, p in MARKERS if c in _MARKER_FIRST[k]) for c in "".join(_MARKER_FIRST.values())
 }
 _ARABIC_ONLY = tuple((k, p) for k, p in MARKERS if k == "arabic")
+# The words the named markers start with (their patterns' first alternatives). A line whose first
+# character is not a lead, a digit or a marker's first character, or whose marker words do not follow it
+# (`Các`, `Mỗi`, `Đối với` ...: half the lines tried in a gazette), is plain text without a try.
+_MARKER_WORDS: dict[str, tuple[str, ...]] = {
+    "part": ("Phần", "PHẦN"), "chapter": ("Chương", "CHƯƠNG"), "item": ("Mục", "MỤC"), "article": ("Điều", "ĐIỀU"),
+    "annex": ("PHỤ", "Phụ"),
+}
+_LINE_STARTS: dict[str, tuple[str, ...]] = {
+    c: tuple(w for k, _ in ms for w in _MARKER_WORDS.get(k, (c,)) if w[0] == c) for c, ms in _MARKERS_BY_FIRST.items()
+}
 
 
 def _markers_for(first: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -484,10 +494,10 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             prev, prev_heading, prev_structural = stripped, False, False
             continue
         c0 = line[0]
-        if c0 in _MARKERS_BY_FIRST or c0 in " \t*#>" or c0.isdecimal():
+        if c0 in " \t*#>" or c0.isdecimal() or line.startswith(_LINE_STARTS.get(c0, ())):
             mk = match_marker(line, prev)
         else:
-            mk = None  # (no marker starts with `c0`: `match_marker` would try none)
+            mk = None  # (no marker starts the line: `match_marker` would try none, or none would match)
         split_le = None
         if mk is None and stripped[0] in "*ĐCMP" and _BARE_WORD.match(stripped) and i + 1 < len(spans):
             # `Điều` / `1. Phạm vi điều chỉnh` on two lines (table cells of a web page): one heading.

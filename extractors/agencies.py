@@ -93,12 +93,8 @@ def _char_classes(np: Any) -> Any:
     return np.frombuffer(classes.encode("latin-1"), dtype=np.uint8)
 
 
-def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
-    """`_split_tokens` with numpy: 3x faster on a long body.
-
-    Spans come from the character classes (a token starts at a non-blank that does not
-    continue a word); the texts from one `str.split` after a blank is put between
-    tokens that touch (`tỉnh;` -> `tỉnh ;`). No Python work per token."""
+def _np_spans(np: Any, body: str) -> tuple[Any, Any, Any, Any]:
+    """The code points of `body`, its token-character mask, and the token starts and ends (relative)."""
     codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     n = codes.size
     cls = _char_classes(np)[codes & 0xFFFF]
@@ -113,19 +109,103 @@ def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[
     before_word[:-1] = word[1:]
     first = tok & ~(word & after_word)
     last = tok & ~(word & before_word)
-    after_tok = np.zeros(n, dtype=bool)
-    after_tok[1:] = tok[:-1]
-    glued = np.flatnonzero(first & after_tok)
-    if glued.size:
-        body = np.insert(codes, glued, 32).tobytes().decode("utf-32-le", "surrogatepass")
     starts = np.flatnonzero(first)
     ends = np.flatnonzero(last)
-    starts += start
-    ends += start + 1
+    ends += 1
+    return codes, tok, starts, ends
+
+
+# Token identity without a Python string per token: a polynomial hash of each token's code
+# points (mod 2**64: numpy's unsigned arithmetic wraps), then every token is checked against
+# the first token of its hash, so the ids are exact (a collision falls back to the str way).
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
+_POWERS: list[Any] = []  # [B**k, B**-k] for k below their length, grown on demand
+
+
+def _powers(np: Any, n: int) -> tuple[Any, Any]:
+    if not _POWERS or _POWERS[0].size < n:
+        size = max(n, 2 * _POWERS[0].size if _POWERS else 1 << 14)
+        out = []
+        for b in (_HASH_BASE, pow(_HASH_BASE, -1, 1 << 64)):
+            p = np.full(size, b, dtype=np.uint64)
+            p[0] = 1
+            out.append(np.cumprod(p, out=p))
+        _POWERS[:] = out
+    return _POWERS[0], _POWERS[1]
+
+
+def _same_hash(np: Any, h: Any) -> Any:
+    """Per item of `h`, the index of an item with the same value (a hash table in numpy: a
+    sort of the whole would cost 5x more). None if some items stay unplaced."""
+    n = h.size
+    bits = max(10, min(20, (n - 1).bit_length()))
+    mask = np.uint64((1 << bits) - 1)
+    table = np.empty(1 << bits, dtype=np.intp)  # only slots written below are read
+    todo = np.arange(n)
+    rep = np.empty(n, dtype=np.intp)
+    hb = h
+    for shift in range(0, 64 - bits, 7):
+        # Each slot keeps one of the items falling in it; the others of other values try again
+        # with other bits.
+        slot = ((hb >> np.uint64(shift)) & mask).astype(np.intp)
+        table[slot] = todo
+        got = table[slot]
+        ok = h[got] == hb
+        rep[todo[ok]] = got[ok]
+        todo = todo[~ok]
+        if not todo.size:
+            return rep
+        hb = h[todo]
+    return None
+
+
+def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], Any, list[str]] | None:
+    """The tokens of `body` as `_split_tokens` finds them, by distinct text: (starts shifted by
+    `start`, ends, per token the index of its text in the distinct texts, the distinct texts).
+    None on a hash collision. No Python work per token."""
+    codes, tok, st, en = _np_spans(np, body)
+    pw, ipw = _powers(np, codes.size)
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    np.cumsum(codes * pw[:codes.size], out=prefix[1:])
+    h = (prefix[en] - prefix[st]) * ipw[st]  # sum of code[st + i] * B**i over the token
+    rep = _same_hash(np, h)
+    if rep is None:
+        return None
+    lengths = en - st
+    if not np.array_equal(lengths, lengths[rep]):
+        return None
+    at = np.flatnonzero(tok)  # the token characters, token by token
+    if not np.array_equal(codes[at], codes[at + np.repeat(st[rep] - st, lengths)]):
+        return None
+    # Number the representatives in text order.
+    is_rep = np.zeros(st.size, dtype=bool)
+    is_rep[rep] = True
+    firsts = np.flatnonzero(is_rep)
+    ids = (np.cumsum(is_rep) - 1)[rep]
+    texts = list(map(body.__getitem__, map(slice, st[firsts].tolist(), en[firsts].tolist())))
+    st += start
+    en += start
     # Machine-integer arrays, not lists: no Python int per token to make (and free later);
     # readers only index and bisect them.
-    return (array("q", starts.astype(np.int64).tobytes()), array("q", ends.astype(np.int64).tobytes()),
-            body.split())
+    return array("q", st.astype(np.int64).tobytes()), array("q", en.astype(np.int64).tobytes()), ids, texts
+
+
+def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
+    """`_split_tokens` with numpy (the texts of equal tokens are one string object)."""
+    got = _np_token_ids(np, body, start)
+    if got is None:
+        return _split_tokens(body, start)
+    starts, ends, ids, texts = got
+    return starts, ends, _gather(np, texts, ids)
+
+
+def _gather(np: Any, values: Sequence[Any], ids: Any) -> list[Any]:
+    """`[values[i] for i in ids]`, in C: `ids` is a numpy array or a list."""
+    if isinstance(ids, list):
+        return list(map(values.__getitem__, ids))
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[ids].tolist()
 
 
 @cache
@@ -138,24 +218,48 @@ def _numpy() -> Any:
     return numpy
 
 
+class _TokenTable(NamedTuple):
+    """A span's tokens as parallel sequences, and the same by distinct text."""
+
+    starts: Sequence[int]
+    ends: Sequence[int]
+    texts: list[str]
+    norms: list[str]  # the folded texts
+    fold_of: dict[str, str]  # distinct text -> folded
+    ids: Any  # per token, the index of its text in `distinct` (a numpy array or a list)
+    distinct: list[str]
+    folds: list[str]  # the folded form of each distinct text
+
+
 @lru_cache(maxsize=8)
-def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
-                                                            dict[str, str]]:
-    """The tokens of `text[start:end]` as parallel sequences (starts, ends, texts, folded texts),
-    and the folded form of each distinct token text.
+def _token_table(text: str, start: int, end: int) -> _TokenTable:
+    """The tokens of `text[start:end]`.
 
     Cached: the agency and task extractors tokenise the same document body. The
     agency matcher works on these lists; only `tokenize` builds `Tok` tuples.
     """
     body = text[start:end]
     np = _numpy() if len(body) > 200 else None  # a short span: numpy's set-up costs more than it saves
-    if np is not None:
-        starts, ends, texts = _np_tokens(np, body, start)
+    got = _np_token_ids(np, body, start) if np is not None else None
+    if got is not None:
+        starts, ends, ids, distinct = got
     else:
         starts, ends, texts = _split_tokens(body, start)
+        distinct = list(dict.fromkeys(texts))
+        index = {t: i for i, t in enumerate(distinct)}
+        ids = list(map(index.__getitem__, texts))
     # A body repeats its few hundred distinct syllables: fold each once.
-    fold_of = {t: fold_syllable(t) for t in set(texts)}
-    return starts, ends, texts, list(map(fold_of.__getitem__, texts)), fold_of
+    folds = list(map(fold_syllable, distinct))
+    if got is not None:
+        texts = _gather(np, distinct, ids)
+    return _TokenTable(starts, ends, texts, _gather(np, folds, ids), dict(zip(distinct, folds)), ids, distinct, folds)
+
+
+def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
+                                                            dict[str, str]]:
+    """The tokens of `text[start:end]` as parallel sequences (starts, ends, texts, folded texts),
+    and the folded form of each distinct token text."""
+    return tuple(_token_table(text, start, end)[:5])  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=8)
@@ -564,16 +668,22 @@ class _Tokens(NamedTuple):
 
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
-    starts, ends, texts, norms, norm_of = _token_arrays(text, start, end)
+    tt = _token_table(text, start, end)
+    norms, folds = tt.norms, tt.folds
     # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
-    fixes = {t: r for t in norm_of if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    fixes = {t: r for t in tt.distinct if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    np = _numpy()
     if fixes:
-        norm_of = norm_of | fixes  # copies: the cached lists are shared with `tokenize`
-        norms = list(map(norm_of.__getitem__, texts))
+        # Copies: the cached lists are shared with `tokenize` and the task extractor.
+        folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
+        norms = _gather(np, folds, tt.ids)
     cues = _cues()
-    cue_texts = {t for t, n in norm_of.items() if n in cues}
-    return _Tokens(starts, ends, texts, norms, list(compress(range(len(texts)), map(cue_texts.__contains__, texts))),
-                   fixes)
+    is_cue = [f in cues for f in folds]
+    if isinstance(tt.ids, list):
+        at = list(compress(range(len(tt.ids)), map(is_cue.__getitem__, tt.ids)))
+    else:
+        at = np.flatnonzero(np.array(is_cue, dtype=bool)[tt.ids]).tolist()
+    return _Tokens(tt.starts, tt.ends, tt.texts, norms, at, fixes)
 
 
 def _alias_matches(norms: Sequence[str], cues: Sequence[int]) -> Iterator[tuple[str, int, int]]:

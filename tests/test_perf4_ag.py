@@ -1,0 +1,53 @@
+"""The token table of the agency matcher: numpy ids by hash are exact, and equal the str way."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vnplan.extractors import agencies
+
+np = agencies._numpy()
+pytestmark = pytest.mark.skipif(np is None, reason="numpy not installed")
+
+_WORDS = st.sampled_from(["Ủy", "ban", "UBND", "UBDN", "tỉnh", "Sở", "sở", "Tư", "pháp", "hoà", "hòa", "ñ", "2025",
+                          "😀", "a_b", ";", ",", ":", "(", ")", ".", "-", "–", "\n", " ", "  ", "\t", "x\u0301"])
+
+
+def _str_way(text, start, end):
+    starts, ends, texts = agencies._split_tokens(text[start:end], start)
+    return starts, ends, texts, [agencies.fold_syllable(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=60, max_size=400).map("".join))
+def test_token_table_equals_the_str_way(body):
+    text = "ab" + body + "cd"
+    agencies._token_table.cache_clear()
+    tt = agencies._token_table(text, 2, 2 + len(body))
+    starts, ends, texts, norms = _str_way(text, 2, 2 + len(body))
+    assert (list(tt.starts), list(tt.ends), tt.texts, tt.norms) == (starts, ends, texts, norms)
+    assert [tt.distinct[i] for i in tt.ids] == texts
+    assert tt.folds == [agencies.fold_syllable(t) for t in tt.distinct]
+    assert len(set(tt.distinct)) == len(tt.distinct)
+
+
+@pytest.mark.parametrize("n,values", [(1, 1), (50, 3), (5000, 40), (20000, 20000)])
+def test_same_hash_points_to_an_equal_value(n, values):
+    rng = np.random.default_rng(n)
+    # Values that share their low bits force several rounds of the table.
+    h = (rng.integers(0, values, n).astype(np.uint64) << np.uint64(20)) * np.uint64(3)
+    rep = agencies._same_hash(np, h)
+    assert rep is not None and (h[rep] == h).all()
+
+
+def test_a_hash_collision_falls_back_to_the_str_way(monkeypatch):
+    body = "Sở Tư pháp, Sở Nội vụ; UBND tỉnh Quảng Ngãi. " * 10
+    # Every token "collides": the check against the representative must refuse the ids.
+    monkeypatch.setattr(agencies, "_same_hash", lambda np_, h: np_.zeros(h.size, dtype=np_.intp))
+    assert agencies._np_token_ids(np, body, 0) is None
+    assert agencies._np_token_ids(np, "ab cd " * 50, 0) is None  # same lengths, other characters
+    agencies._token_table.cache_clear()
+    tt = agencies._token_table(body, 0, len(body))
+    starts, ends, texts, norms = _str_way(body, 0, len(body))
+    assert (list(tt.starts), list(tt.ends), tt.texts, tt.norms) == (starts, ends, texts, norms)
+    agencies._token_table.cache_clear()

@@ -565,7 +565,7 @@ def coordinated(toks: _Tokens, hits: list[Hit]) -> list[Hit]:
     lists = _list_families()
     # Only tokens that end a hit or are a head word can open a list: visit those, in token order.
     at = {bisect_left(ends_, h.end) for h in hits}
-    at.update(i for i in toks.cues if norms[i] in _HEADS)
+    at.update(toks.head_at)
     for i in sorted(at):
         e_i = ends_[i]
         h = by_end.get(e_i)
@@ -615,7 +615,7 @@ def named_committees(toks: _Tokens, province: str | None, text: str) -> list[Hit
     out: list[Hit] = []
     starts, ends, texts, norms = toks.starts, toks.ends, toks.texts, toks.norms
     n = len(texts)
-    for i in toks.cues:
+    for i in toks.committee_at:
         if norms[i] == "ubnd":
             j = i + 1
         elif norms[i] == "ủy" and norms[i:i + 4] == _COMMITTEE:
@@ -665,6 +665,21 @@ class _Tokens(NamedTuple):
     norms: list[str]  # folded, with abbreviation typos repaired
     cues: list[int]  # indices of tokens that can open an alias, a named committee or a list
     fixes: dict[str, str]  # token text -> the abbreviation it is a typo of
+    # The cues by use (each a subset of `cues`, in order): alias starts whose next token can
+    # continue an alias (or that are one-word aliases), `ubnd`/`ủy`, the list heads.
+    alias_at: list[int] = []
+    committee_at: list[int] = []
+    head_at: list[int] = []
+
+
+@cache
+def _second_words() -> frozenset[str]:
+    """The norms that are the second word of some alias."""
+    return frozenset(w for node in _trie().values() for w in node if w is not None)
+
+
+# The roles of a folded token text, as bits (see `_match_tokens`).
+_R_ALIAS, _R_ONE_WORD, _R_SECOND, _R_COMMITTEE, _R_HEAD = 1, 2, 4, 8, 16
 
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
@@ -677,13 +692,32 @@ def _match_tokens(text: str, start: int, end: int) -> _Tokens:
         # Copies: the cached lists are shared with `tokenize` and the task extractor.
         folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
         norms = _gather(np, folds, tt.ids)
-    cues = _cues()
-    is_cue = [f in cues for f in folds]
-    if isinstance(tt.ids, list):
-        at = list(compress(range(len(tt.ids)), map(is_cue.__getitem__, tt.ids)))
+    # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
+    root, second = _trie(), _second_words()
+    role = [((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
+            | (_R_SECOND if f in second else 0) | (_R_COMMITTEE if f in ("ubnd", "ủy") else 0)
+            | (_R_HEAD if f in _HEADS else 0) for f in folds]
+    cue_roles = _R_ALIAS | _R_COMMITTEE | _R_HEAD  # as `_cues()`
+    ids = tt.ids
+    if isinstance(ids, list):
+        roles = list(map(role.__getitem__, ids))
+        nxt = roles[1:] + [0]
+        cues = [i for i, r in enumerate(roles) if r & cue_roles]
+        alias_at = [i for i in cues if roles[i] & _R_ALIAS and (roles[i] & _R_ONE_WORD or nxt[i] & _R_SECOND)]
+        committee_at = [i for i in cues if roles[i] & _R_COMMITTEE]
+        head_at = [i for i in cues if roles[i] & _R_HEAD]
     else:
-        at = np.flatnonzero(np.array(is_cue, dtype=bool)[tt.ids]).tolist()
-    return _Tokens(tt.starts, tt.ends, tt.texts, norms, at, fixes)
+        roles = np.array(role, dtype=np.uint8)[ids]
+        nxt = np.zeros_like(roles)
+        nxt[:-1] = roles[1:]
+        cues = np.flatnonzero(roles & cue_roles).tolist()
+        # A walk from a cue whose next token is no alias's second word ends at once (unless the
+        # cue alone is an alias): skip those.
+        alias_at = np.flatnonzero((roles & _R_ALIAS).astype(bool)
+                                  & ((roles & _R_ONE_WORD).astype(bool) | (nxt & _R_SECOND).astype(bool))).tolist()
+        committee_at = np.flatnonzero(roles & _R_COMMITTEE).tolist()
+        head_at = np.flatnonzero(roles & _R_HEAD).tolist()
+    return _Tokens(tt.starts, tt.ends, tt.texts, norms, cues, fixes, alias_at, committee_at, head_at)
 
 
 def _alias_matches(norms: Sequence[str], cues: Sequence[int]) -> Iterator[tuple[str, int, int]]:
@@ -715,7 +749,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     ents = entries()
     fixes = toks.fixes
     hits: list[Hit] = []
-    for folded, s, e in _alias_matches(norms, toks.cues):
+    for folded, s, e in _alias_matches(norms, toks.alias_at):
         aid, name, coll = table[folded]
         ent = ents.get(aid)
         if not coll and ent is not None and (

@@ -51,3 +51,18 @@ def test_a_hash_collision_falls_back_to_the_str_way(monkeypatch):
     starts, ends, texts, norms = _str_way(body, 0, len(body))
     assert (list(tt.starts), list(tt.ends), tt.texts, tt.norms) == (starts, ends, texts, norms)
     agencies._token_table.cache_clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Ủy", "ban", "nhân", "dân", "UBND", "UBDN", "tỉnh", "Sở", "Bộ", "bộ", "các", "Tư",
+                                 "pháp", "Nội", "vụ", "Tài", "chính", "thành", "phố", "Hà", "Nội", "Công", "an",
+                                 "Hội", "đồng", ",", ":", "và", " ", "\n"]),
+                min_size=1, max_size=300).map(" ".join))
+def test_cue_subsets_lose_no_match(body):
+    agencies._token_table.cache_clear()
+    toks = agencies._match_tokens(body, 0, len(body))
+    assert list(agencies._alias_matches(toks.norms, toks.alias_at)) == \
+        list(agencies._alias_matches(toks.norms, toks.cues))
+    assert toks.committee_at == [i for i in toks.cues if toks.norms[i] in ("ubnd", "ủy")]
+    assert toks.head_at == [i for i in toks.cues if toks.norms[i] in agencies._HEADS]
+    assert toks.cues == [i for i, n in enumerate(toks.norms) if n in agencies._cues()]

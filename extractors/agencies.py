@@ -263,6 +263,23 @@ def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Seque
 
 
 @lru_cache(maxsize=8)
+def _tokens_before(text: str, start: int, end: int) -> Sequence[int]:
+    """For each offset `start + k` (k from 0 to `end - start`), how many tokens of `text[start:end]`
+    start before it: `bisect_left(starts, start + k)` as one index (the task extractor asks that
+    ~10^5 times a file, and a bisect over an `array` boxes an int at every probe)."""
+    starts = _token_table(text, start, end).starts
+    np = _numpy() if end - start > 200 else None
+    if np is None:
+        marks = [0] * (end - start + 1)
+        for s in starts:
+            marks[s - start + 1] = 1
+        return list(accumulate(marks))
+    marks = np.zeros(end - start + 1, dtype=np.int32)
+    marks[np.asarray(starts, dtype=np.int64) - (start - 1)] = 1
+    return array("i", np.cumsum(marks, dtype=np.int32).tobytes())
+
+
+@lru_cache(maxsize=8)
 def _tokenize(text: str, start: int, end: int) -> tuple[Tok, ...]:
     # tuple.__new__ over zip builds the named tuples without a Python call per token, and
     # the collector is held off meanwhile: a body's ~10^5 new tuples would otherwise set off

@@ -30,6 +30,7 @@ from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
     _token_arrays,
+    _tokens_before,
     Hit,
     document_province,
     find_mentions,
@@ -113,8 +114,23 @@ class _Body:
     dues: list[tuple[int, int, str]] = field(default_factory=list)  # the deadlines extractor's (start, end, due)
     due_starts: list[int] = field(default_factory=list)
 
+    before: Sequence[int] = ()  # `bisect_left(starts, base + k)` for k in 0..len(body), see `tok`
+    base: int = 0
+
+    def tok(self, pos: int, lo: int = 0, hi: int | None = None) -> int:
+        """`bisect_left(self.starts, pos, lo, hi)` by a table lookup."""
+        k = pos - self.base
+        last = len(self.before) - 1
+        i = self.before[k if 0 <= k <= last else (0 if k < 0 else last)]  # beyond the body: 0 or all
+        # Within lo:hi the sorted search stops at the nearer end.
+        return lo if i < lo else (i if hi is None or i <= hi else hi)
+
     def tok_range(self, start: int, end: int) -> tuple[int, int]:
-        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+        before, base = self.before, self.base
+        last = len(before) - 1
+        ks, ke = start - base, end - base
+        return (before[ks if 0 <= ks <= last else (0 if ks < 0 else last)],
+                before[ke if 0 <= ke <= last else (0 if ke < 0 else last)])
 
     def hits_in(self, start: int, end: int) -> list[Hit]:
         i = bisect_left(self.hit_starts, start)
@@ -137,6 +153,7 @@ def _body(ctx: Context) -> _Body:
     hits.sort(key=attrgetter("start"))
     starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
     body = _Body(starts, ends, hits, [h.start for h in hits], norms)
+    body.before, body.base = _tokens_before(ctx.text, s0, e0), s0
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -196,7 +213,7 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
             if h is not None:
                 if h.name != lead and h.name not in out:
                     out.append(h.name)
-                j = bisect_left(body.starts, h.end, a, b)  # h lies in start:end, so in tokens a:b
+                j = body.tok(h.end, a, b)  # h lies in start:end, so in tokens a:b
                 continue
             if cue_at(norms, j, "duty_verbs") and norms[j] != "phối":
                 break  # the list of partners ends where the shared action starts
@@ -213,18 +230,18 @@ def lead_from_sentence(body: _Body, start: int, end: int, a: int, b: int) -> Ass
     norms = body.norms
     hits = body.hits_in(start, end)
     for idx, h in enumerate(hits):
-        j = bisect_left(body.starts, h.start, a, b)  # the hits lie in start:end, so in tokens a:b
+        j = body.tok(h.start, a, b)  # the hits lie in start:end, so in tokens a:b
         if j - 1 >= a and norms[j - 1] in _NOT_SUBJECT_BEFORE:
             continue  # an object (`phối hợp với Sở X`, `báo cáo cho Sở X`), not the subject
         # A chain `Sở A, Sở B và Sở C chủ trì`: all named before the verb.
         chain = [h]
-        k = bisect_left(body.starts, h.end, a, b)
+        k = body.tok(h.end, a, b)
         while True:
             k2 = k + 1 if k < b and norms[k] in (",", "và") else k
             nxt = idx + len(chain)
             if nxt < len(hits) and k2 < b and body.starts[k2] == hits[nxt].start:
                 chain.append(hits[nxt])
-                k = bisect_left(body.starts, hits[nxt].end, a, b)
+                k = body.tok(hits[nxt].end, a, b)
                 continue
             break
         if k < b and norms[k] == "(":
@@ -268,7 +285,7 @@ def _colons(body: _Body, text: str) -> list[int]:
     stop = body.ends[-1]
     k = text.find(":", starts[0], stop)
     while k >= 0:
-        out.append(bisect_left(starts, k))
+        out.append(body.tok(k))
         k = text.find(":", k + 1, stop)
     return out
 
@@ -375,13 +392,13 @@ def _heading_lead(ctx: Context, body: _Body, sec: Section) -> tuple[str, ...] | 
         return None
     # `1. Sở Nội vụ:` / `2. Sở Nội vụ có trách nhiệm` / `Nhiệm vụ và trách nhiệm của Sở Tư pháp:`:
     # after the agencies comes a colon, a lead verb or the end of the heading.
-    last = bisect_left(body.starts, hits[0].end)
+    last = body.tok(hits[0].end)
     named = [hits[0]]
     while last < b and (norms[last] in (",", "và") or any(h.start == body.starts[last] for h in hits)):
         h = next((h for h in hits if h.start == body.starts[last]), None)
         if h:
             named.append(h)
-        last = bisect_left(body.starts, h.end) if h else last + 1
+        last = body.tok(h.end) if h else last + 1
     if last >= b or norms[last] == ":" or cue_at(norms, last, "lead_verbs") or n:
         return _names(named)
     return None

@@ -66,3 +66,27 @@ def test_cue_subsets_lose_no_match(body):
     assert toks.committee_at == [i for i in toks.cues if toks.norms[i] in ("ubnd", "ủy")]
     assert toks.head_at == [i for i in toks.cues if toks.norms[i] in agencies._HEADS]
     assert toks.cues == [i for i, n in enumerate(toks.norms) if n in agencies._cues()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=300).map("".join), st.data())
+def test_token_lookup_is_bisect(body, data):
+    from bisect import bisect_left
+
+    from vnplan.extractors.tasks import _Body
+
+    text = "ab" + body + "cd"
+    agencies._token_table.cache_clear()
+    agencies._tokens_before.cache_clear()
+    start, end = 2, 2 + len(body)
+    tt = agencies._token_table(text, start, end)
+    b = _Body(tt.starts, tt.ends, [], [], tt.norms)
+    b.before, b.base = agencies._tokens_before(text, start, end), start
+    n = len(tt.starts)
+    for _ in range(20):
+        pos = data.draw(st.integers(-3, len(text) + 3))
+        lo = data.draw(st.integers(0, n))
+        hi = data.draw(st.integers(lo, n))
+        assert b.tok(pos) == bisect_left(tt.starts, pos)
+        assert b.tok(pos, lo, hi) == bisect_left(tt.starts, pos, lo, hi)
+        assert b.tok_range(pos, pos + 5) == (bisect_left(tt.starts, pos), bisect_left(tt.starts, pos + 5))

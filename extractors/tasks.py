@@ -29,7 +29,9 @@ from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
+    _numpy,
     _token_arrays,
+    _token_table,
     _tokens_before,
     Hit,
     document_province,
@@ -114,6 +116,7 @@ class _Body:
     dues: list[tuple[int, int, str]] = field(default_factory=list)  # the deadlines extractor's (start, end, due)
     due_starts: list[int] = field(default_factory=list)
 
+    support_at: list[int] = field(default_factory=list)  # the tokens that can start a support cue
     before: Sequence[int] = ()  # `bisect_left(starts, base + k)` for k in 0..len(body), see `tok`
     base: int = 0
 
@@ -142,6 +145,17 @@ class _Body:
         return out
 
 
+def _token_positions(text: str, start: int, end: int, words: frozenset[str]) -> list[int]:
+    """The indices of the tokens of `text[start:end]` whose norm is in `words`, in order (by
+    distinct token text, in numpy: no Python step per token)."""
+    tt = _token_table(text, start, end)
+    flags = [f in words for f in tt.folds]
+    if isinstance(tt.ids, list):
+        return [i for i, u in enumerate(tt.ids) if flags[u]]
+    np = _numpy()
+    return np.flatnonzero(np.array(flags, dtype=bool)[tt.ids]).tolist()
+
+
 def _body(ctx: Context) -> _Body:
     s0, e0 = ctx.body
     prior = ctx.prior.get("agencies")
@@ -154,6 +168,7 @@ def _body(ctx: Context) -> _Body:
     starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
     body = _Body(starts, ends, hits, [h.start for h in hits], norms)
     body.before, body.base = _tokens_before(ctx.text, s0, e0), s0
+    body.support_at = _token_positions(ctx.text, s0, e0, _first_words("support_verbs"))
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -198,15 +213,19 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
     """Agencies listed right after `phối hợp (với)` in `start:end`, up to the next verb or clause end."""
     a, b = body.tok_range(start, end)
     norms = body.norms
-    hit_at = {h.start: h for h in body.hits_in(start, end)}
+    hit_at = None
     out: list[str] = []
-    firsts = _first_words("support_verbs")
-    i = a
-    while i < b:
-        n = cue_at(norms, i, "support_verbs") if norms[i] in firsts else 0
+    # Only a token that can start a support cue can open a list: visit those (found per body).
+    cand = body.support_at
+    k = bisect_left(cand, a)
+    while k < len(cand) and cand[k] < b:
+        i = cand[k]
+        n = cue_at(norms, i, "support_verbs")
         if not n:
-            i += 1
+            k += 1
             continue
+        if hit_at is None:
+            hit_at = {h.start: h for h in body.hits_in(start, end)}
         j = i + n
         while j < b and j - i < 40 and norms[j] not in _CLAUSE_END:
             h = hit_at.get(body.starts[j])
@@ -218,7 +237,7 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
             if cue_at(norms, j, "duty_verbs") and norms[j] != "phối":
                 break  # the list of partners ends where the shared action starts
             j += 1
-        i = j
+        k = bisect_left(cand, j, k + 1)  # the scan goes on from j
     return tuple(out)
 
 

@@ -117,6 +117,10 @@ class _Body:
     due_starts: list[int] = field(default_factory=list)
 
     support_at: list[int] = field(default_factory=list)  # the tokens that can start a support cue
+    end: int = 0  # the body's end (`base` its start)
+    # `_non_task_heading` and `_non_task_above` by path (plain keys: asked for every section).
+    non_task: dict[str, bool] = field(default_factory=dict)
+    above: dict[str, bool] = field(default_factory=dict)
     before: Sequence[int] = ()  # `bisect_left(starts, base + k)` for k in 0..len(body), see `tok`
     base: int = 0
 
@@ -167,7 +171,7 @@ def _body(ctx: Context) -> _Body:
     hits.sort(key=attrgetter("start"))
     starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
     body = _Body(starts, ends, hits, [h.start for h in hits], norms)
-    body.before, body.base = _tokens_before(ctx.text, s0, e0), s0
+    body.before, body.base, body.end = _tokens_before(ctx.text, s0, e0), s0, e0
     body.support_at = _token_positions(ctx.text, s0, e0, _first_words("support_verbs"))
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
@@ -325,8 +329,10 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
     reach = _label_reach()
     words = firsts - frozenset(_BULLETS)
     near = set()
+    at = _token_positions(text, body.base, body.end, words)
     for c in _colons(body, text):
-        near.update(j for j in range(max(0, c - reach), c) if norms[j] in words)
+        lo = bisect_left(at, c - reach)
+        near.update(at[lo:bisect_left(at, c, lo)])
     for j in sorted(near):
         i = j
         while i > 0 and norms[i - 1] in _BULLETS:
@@ -501,6 +507,9 @@ def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
 
 def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     """Whether a heading opens a part that holds no tasks (`Mục tiêu`, `Chỉ tiêu`, `Yêu cầu`)."""
+    got = body.non_task.get(sec.path)
+    if got is not None:
+        return got
     key = ("non_task", sec.path)
     if key not in body.memo:
         head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
@@ -515,20 +524,20 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
         else:
             words = fold_text(rest).split()
             body.memo[key] = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
-    return bool(body.memo[key])
+    got = body.non_task[sec.path] = bool(body.memo[key])
+    return got
 
 
 def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
     """`any(_non_task_heading(x) for x in ancestors_of(path)[1:])`, memoised up the tree."""
-    key = ("non_task_above", path)
-    got = body.memo.get(key)
+    got = body.above.get(path)
     if got is None:
         # `ancestors_of(path)[1]` is the section's parent: look it up instead of walking the chain.
         by_path = ctx.doc._by_path
         sec = by_path.get(path)
         parent = by_path.get(sec.parent) if sec is not None and sec.parent is not None else None
         got = parent is not None and (_non_task_heading(ctx, body, parent) or _non_task_above(ctx, body, parent.path))
-        body.memo[key] = got
+        body.above[path] = got
     return bool(got)
 
 

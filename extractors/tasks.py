@@ -676,7 +676,8 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
         if got is None:
-            key = ("context_assignment", tuple(x.path for x in ancestors))
+            # The chain of paths is the first one's ancestry (`ancestors_of`): that path stands for it.
+            key = ("context_assignment", ancestors[0].path if ancestors else None)
             if key not in body.memo:
                 body.memo[key] = context_assignment(ctx, body, shared, ancestors)
             got = body.memo[key]

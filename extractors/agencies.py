@@ -138,6 +138,11 @@ def _same_hash(np: Any, h: Any) -> Any:
     """Per item of `h`, the index of an item with the same value (a hash table in numpy: a
     sort of the whole would cost 5x more). None if some items stay unplaced."""
     n = h.size
+    # Mix the bits first (a bijection: equal values stay equal, and only they): a one-character
+    # token's polynomial hash is its code point, all high bits zero.
+    h = h ^ (h >> np.uint64(31))
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(29)
     bits = max(10, min(20, (n - 1).bit_length()))
     mask = np.uint64((1 << bits) - 1)
     table = np.empty(1 << bits, dtype=np.intp)  # only slots written below are read

@@ -90,3 +90,16 @@ def test_token_lookup_is_bisect(body, data):
         assert b.tok(pos) == bisect_left(tt.starts, pos)
         assert b.tok(pos, lo, hi) == bisect_left(tt.starts, pos, lo, hi)
         assert b.tok_range(pos, pos + 5) == (bisect_left(tt.starts, pos), bisect_left(tt.starts, pos + 5))
+
+
+def test_same_hash_places_small_values():
+    # A one-character token hashes to its code point: many small values must not exhaust the rounds.
+    h = np.tile(np.arange(40, 400, dtype=np.uint64), 5)
+    rep = agencies._same_hash(np, h)
+    assert rep is not None and (h[rep] == h).all()
+    # Values that differ only in their top bits (each round's window alone would not tell them apart).
+    h = np.tile(np.arange(64, dtype=np.uint64) << np.uint64(57), 20)
+    rep = agencies._same_hash(np, h)
+    assert rep is not None and (h[rep] == h).all()
+    body = " ".join(chr(c) for c in range(0x21, 0x7F)) * 3 + " x" * 100
+    assert agencies._np_token_ids(np, body, 0) is not None

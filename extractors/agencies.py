@@ -704,6 +704,20 @@ def _second_words() -> frozenset[str]:
 _R_ALIAS, _R_ONE_WORD, _R_SECOND, _R_COMMITTEE, _R_HEAD = 1, 2, 4, 8, 16
 
 
+_ROLES: dict[str, int] = {}  # folded text -> its roles, across bodies (a body's few thousand texts recur)
+
+
+def _role(f: str) -> int:
+    root = _trie()
+    r = (((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
+         | (_R_SECOND if f in _second_words() else 0) | (_R_COMMITTEE if f in ("ubnd", "ủy") else 0)
+         | (_R_HEAD if f in _HEADS else 0))
+    if len(_ROLES) > 200_000:  # bounded: numbers and codes are texts too
+        _ROLES.clear()
+    _ROLES[f] = r
+    return r
+
+
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
     tt = _token_table(text, start, end)
     norms, folds = tt.norms, tt.folds
@@ -715,10 +729,9 @@ def _match_tokens(text: str, start: int, end: int) -> _Tokens:
         folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
         norms = _gather(np, folds, tt.ids)
     # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
-    root, second = _trie(), _second_words()
-    role = [((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
-            | (_R_SECOND if f in second else 0) | (_R_COMMITTEE if f in ("ubnd", "ủy") else 0)
-            | (_R_HEAD if f in _HEADS else 0) for f in folds]
+    role = list(map(_ROLES.get, folds))
+    if None in role:
+        role = [_role(f) if r is None else r for f, r in zip(folds, role)]
     cue_roles = _R_ALIAS | _R_COMMITTEE | _R_HEAD  # as `_cues()`
     ids = tt.ids
     if isinstance(ids, list):

@@ -93,12 +93,8 @@ def _char_classes(np: Any) -> Any:
     return np.frombuffer(classes.encode("latin-1"), dtype=np.uint8)
 
 
-def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
-    """`_split_tokens` with numpy: 3x faster on a long body.
-
-    Spans come from the character classes (a token starts at a non-blank that does not
-    continue a word); the texts from one `str.split` after a blank is put between
-    tokens that touch (`tỉnh;` -> `tỉnh ;`). No Python work per token."""
+def _np_spans(np: Any, body: str) -> tuple[Any, Any, Any, Any]:
+    """The code points of `body`, its token-character mask, and the token starts and ends (relative)."""
     codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     n = codes.size
     cls = _char_classes(np)[codes & 0xFFFF]
@@ -113,19 +109,108 @@ def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[
     before_word[:-1] = word[1:]
     first = tok & ~(word & after_word)
     last = tok & ~(word & before_word)
-    after_tok = np.zeros(n, dtype=bool)
-    after_tok[1:] = tok[:-1]
-    glued = np.flatnonzero(first & after_tok)
-    if glued.size:
-        body = np.insert(codes, glued, 32).tobytes().decode("utf-32-le", "surrogatepass")
     starts = np.flatnonzero(first)
     ends = np.flatnonzero(last)
-    starts += start
-    ends += start + 1
+    ends += 1
+    return codes, tok, starts, ends
+
+
+# Token identity without a Python string per token: a polynomial hash of each token's code
+# points (mod 2**64: numpy's unsigned arithmetic wraps), then every token is checked against
+# the first token of its hash, so the ids are exact (a collision falls back to the str way).
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
+_POWERS: list[Any] = []  # [B**k, B**-k] for k below their length, grown on demand
+
+
+def _powers(np: Any, n: int) -> tuple[Any, Any]:
+    if not _POWERS or _POWERS[0].size < n:
+        size = max(n, 2 * _POWERS[0].size if _POWERS else 1 << 14)
+        out = []
+        for b in (_HASH_BASE, pow(_HASH_BASE, -1, 1 << 64)):
+            p = np.full(size, b, dtype=np.uint64)
+            p[0] = 1
+            out.append(np.cumprod(p, out=p))
+        _POWERS[:] = out
+    return _POWERS[0], _POWERS[1]
+
+
+def _same_hash(np: Any, h: Any) -> Any:
+    """Per item of `h`, the index of an item with the same value (a hash table in numpy: a
+    sort of the whole would cost 5x more). None if some items stay unplaced."""
+    n = h.size
+    # Mix the bits first (a bijection: equal values stay equal, and only they): a one-character
+    # token's polynomial hash is its code point, all high bits zero.
+    h = h ^ (h >> np.uint64(31))
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(29)
+    bits = max(10, min(20, (n - 1).bit_length()))
+    mask = np.uint64((1 << bits) - 1)
+    table = np.empty(1 << bits, dtype=np.intp)  # only slots written below are read
+    todo = np.arange(n)
+    rep = np.empty(n, dtype=np.intp)
+    hb = h
+    for shift in range(0, 64 - bits, 7):
+        # Each slot keeps one of the items falling in it; the others of other values try again
+        # with other bits.
+        slot = ((hb >> np.uint64(shift)) & mask).astype(np.intp)
+        table[slot] = todo
+        got = table[slot]
+        ok = h[got] == hb
+        rep[todo[ok]] = got[ok]
+        todo = todo[~ok]
+        if not todo.size:
+            return rep
+        hb = h[todo]
+    return None
+
+
+def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], Any, list[str]] | None:
+    """The tokens of `body` as `_split_tokens` finds them, by distinct text: (starts shifted by
+    `start`, ends, per token the index of its text in the distinct texts, the distinct texts).
+    None on a hash collision. No Python work per token."""
+    codes, tok, st, en = _np_spans(np, body)
+    pw, ipw = _powers(np, codes.size)
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    np.cumsum(codes * pw[:codes.size], out=prefix[1:])
+    h = (prefix[en] - prefix[st]) * ipw[st]  # sum of code[st + i] * B**i over the token
+    rep = _same_hash(np, h)
+    if rep is None:
+        return None
+    lengths = en - st
+    if not np.array_equal(lengths, lengths[rep]):
+        return None
+    at = np.flatnonzero(tok)  # the token characters, token by token
+    if not np.array_equal(codes[at], codes[at + np.repeat(st[rep] - st, lengths)]):
+        return None
+    # Number the representatives in text order.
+    is_rep = np.zeros(st.size, dtype=bool)
+    is_rep[rep] = True
+    firsts = np.flatnonzero(is_rep)
+    ids = (np.cumsum(is_rep) - 1)[rep]
+    texts = list(map(body.__getitem__, map(slice, st[firsts].tolist(), en[firsts].tolist())))
+    st += start
+    en += start
     # Machine-integer arrays, not lists: no Python int per token to make (and free later);
     # readers only index and bisect them.
-    return (array("q", starts.astype(np.int64).tobytes()), array("q", ends.astype(np.int64).tobytes()),
-            body.split())
+    return array("q", st.astype(np.int64).tobytes()), array("q", en.astype(np.int64).tobytes()), ids, texts
+
+
+def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
+    """`_split_tokens` with numpy (the texts of equal tokens are one string object)."""
+    got = _np_token_ids(np, body, start)
+    if got is None:
+        return _split_tokens(body, start)
+    starts, ends, ids, texts = got
+    return starts, ends, _gather(np, texts, ids)
+
+
+def _gather(np: Any, values: Sequence[Any], ids: Any) -> list[Any]:
+    """`[values[i] for i in ids]`, in C: `ids` is a numpy array or a list."""
+    if isinstance(ids, list):
+        return list(map(values.__getitem__, ids))
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[ids].tolist()
 
 
 @cache
@@ -138,24 +223,65 @@ def _numpy() -> Any:
     return numpy
 
 
+class _TokenTable(NamedTuple):
+    """A span's tokens as parallel sequences, and the same by distinct text."""
+
+    starts: Sequence[int]
+    ends: Sequence[int]
+    texts: list[str]
+    norms: list[str]  # the folded texts
+    fold_of: dict[str, str]  # distinct text -> folded
+    ids: Any  # per token, the index of its text in `distinct` (a numpy array or a list)
+    distinct: list[str]
+    folds: list[str]  # the folded form of each distinct text
+
+
 @lru_cache(maxsize=8)
-def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
-                                                            dict[str, str]]:
-    """The tokens of `text[start:end]` as parallel sequences (starts, ends, texts, folded texts),
-    and the folded form of each distinct token text.
+def _token_table(text: str, start: int, end: int) -> _TokenTable:
+    """The tokens of `text[start:end]`.
 
     Cached: the agency and task extractors tokenise the same document body. The
     agency matcher works on these lists; only `tokenize` builds `Tok` tuples.
     """
     body = text[start:end]
     np = _numpy() if len(body) > 200 else None  # a short span: numpy's set-up costs more than it saves
-    if np is not None:
-        starts, ends, texts = _np_tokens(np, body, start)
+    got = _np_token_ids(np, body, start) if np is not None else None
+    if got is not None:
+        starts, ends, ids, distinct = got
     else:
         starts, ends, texts = _split_tokens(body, start)
+        distinct = list(dict.fromkeys(texts))
+        index = {t: i for i, t in enumerate(distinct)}
+        ids = list(map(index.__getitem__, texts))
     # A body repeats its few hundred distinct syllables: fold each once.
-    fold_of = {t: fold_syllable(t) for t in set(texts)}
-    return starts, ends, texts, list(map(fold_of.__getitem__, texts)), fold_of
+    folds = list(map(fold_syllable, distinct))
+    if got is not None:
+        texts = _gather(np, distinct, ids)
+    return _TokenTable(starts, ends, texts, _gather(np, folds, ids), dict(zip(distinct, folds)), ids, distinct, folds)
+
+
+def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
+                                                            dict[str, str]]:
+    """The tokens of `text[start:end]` as parallel sequences (starts, ends, texts, folded texts),
+    and the folded form of each distinct token text."""
+    return tuple(_token_table(text, start, end)[:5])  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=8)
+def _tokens_before(text: str, start: int, end: int) -> Sequence[int]:
+    """For each offset `start + k` (k from 0 to `end - start`), how many tokens of `text[start:end]`
+    start before it: `bisect_left(starts, start + k)` as one index (the task extractor asks that
+    ~10^5 times a file, and a bisect over an `array` boxes an int at every probe)."""
+    starts = _token_table(text, start, end).starts
+    np = _numpy() if end - start > 200 else None
+    if np is None:
+        marks = [0] * (end - start + 1)
+        for s in starts:
+            marks[s - start + 1] = 1
+        return list(accumulate(marks))
+    marks = np.zeros(end - start + 1, dtype=np.int32)
+    marks[np.asarray(starts, dtype=np.int64) - (start - 1)] = 1
+    return array("i", np.cumsum(marks, dtype=np.int32).tobytes())
 
 
 @lru_cache(maxsize=8)
@@ -461,7 +587,7 @@ def coordinated(toks: _Tokens, hits: list[Hit]) -> list[Hit]:
     lists = _list_families()
     # Only tokens that end a hit or are a head word can open a list: visit those, in token order.
     at = {bisect_left(ends_, h.end) for h in hits}
-    at.update(i for i in toks.cues if norms[i] in _HEADS)
+    at.update(toks.head_at)
     for i in sorted(at):
         e_i = ends_[i]
         h = by_end.get(e_i)
@@ -511,7 +637,7 @@ def named_committees(toks: _Tokens, province: str | None, text: str) -> list[Hit
     out: list[Hit] = []
     starts, ends, texts, norms = toks.starts, toks.ends, toks.texts, toks.norms
     n = len(texts)
-    for i in toks.cues:
+    for i in toks.committee_at:
         if norms[i] == "ubnd":
             j = i + 1
         elif norms[i] == "ủy" and norms[i:i + 4] == _COMMITTEE:
@@ -561,19 +687,72 @@ class _Tokens(NamedTuple):
     norms: list[str]  # folded, with abbreviation typos repaired
     cues: list[int]  # indices of tokens that can open an alias, a named committee or a list
     fixes: dict[str, str]  # token text -> the abbreviation it is a typo of
+    # The cues by use (each a subset of `cues`, in order): alias starts whose next token can
+    # continue an alias (or that are one-word aliases), `ubnd`/`ủy`, the list heads.
+    alias_at: list[int] = []
+    committee_at: list[int] = []
+    head_at: list[int] = []
+
+
+@cache
+def _second_words() -> frozenset[str]:
+    """The norms that are the second word of some alias."""
+    return frozenset(w for node in _trie().values() for w in node if w is not None)
+
+
+# The roles of a folded token text, as bits (see `_match_tokens`).
+_R_ALIAS, _R_ONE_WORD, _R_SECOND, _R_COMMITTEE, _R_HEAD = 1, 2, 4, 8, 16
+
+
+_ROLES: dict[str, int] = {}  # folded text -> its roles, across bodies (a body's few thousand texts recur)
+
+
+def _role(f: str) -> int:
+    root = _trie()
+    r = (((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
+         | (_R_SECOND if f in _second_words() else 0) | (_R_COMMITTEE if f in ("ubnd", "ủy") else 0)
+         | (_R_HEAD if f in _HEADS else 0))
+    if len(_ROLES) > 200_000:  # bounded: numbers and codes are texts too
+        _ROLES.clear()
+    _ROLES[f] = r
+    return r
 
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
-    starts, ends, texts, norms, norm_of = _token_arrays(text, start, end)
+    tt = _token_table(text, start, end)
+    norms, folds = tt.norms, tt.folds
     # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
-    fixes = {t: r for t in norm_of if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    fixes = {t: r for t in tt.distinct if t.isupper() and (r := repair_abbreviation(t)) is not None}
+    np = _numpy()
     if fixes:
-        norm_of = norm_of | fixes  # copies: the cached lists are shared with `tokenize`
-        norms = list(map(norm_of.__getitem__, texts))
-    cues = _cues()
-    cue_texts = {t for t, n in norm_of.items() if n in cues}
-    return _Tokens(starts, ends, texts, norms, list(compress(range(len(texts)), map(cue_texts.__contains__, texts))),
-                   fixes)
+        # Copies: the cached lists are shared with `tokenize` and the task extractor.
+        folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
+        norms = _gather(np, folds, tt.ids)
+    # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
+    role = list(map(_ROLES.get, folds))
+    if None in role:
+        role = [_role(f) if r is None else r for f, r in zip(folds, role)]
+    cue_roles = _R_ALIAS | _R_COMMITTEE | _R_HEAD  # as `_cues()`
+    ids = tt.ids
+    if isinstance(ids, list):
+        roles = list(map(role.__getitem__, ids))
+        nxt = roles[1:] + [0]
+        cues = [i for i, r in enumerate(roles) if r & cue_roles]
+        alias_at = [i for i in cues if roles[i] & _R_ALIAS and (roles[i] & _R_ONE_WORD or nxt[i] & _R_SECOND)]
+        committee_at = [i for i in cues if roles[i] & _R_COMMITTEE]
+        head_at = [i for i in cues if roles[i] & _R_HEAD]
+    else:
+        roles = np.array(role, dtype=np.uint8)[ids]
+        nxt = np.zeros_like(roles)
+        nxt[:-1] = roles[1:]
+        cues = np.flatnonzero(roles & cue_roles).tolist()
+        # A walk from a cue whose next token is no alias's second word ends at once (unless the
+        # cue alone is an alias): skip those.
+        alias_at = np.flatnonzero((roles & _R_ALIAS).astype(bool)
+                                  & ((roles & _R_ONE_WORD).astype(bool) | (nxt & _R_SECOND).astype(bool))).tolist()
+        committee_at = np.flatnonzero(roles & _R_COMMITTEE).tolist()
+        head_at = np.flatnonzero(roles & _R_HEAD).tolist()
+    return _Tokens(tt.starts, tt.ends, tt.texts, norms, cues, fixes, alias_at, committee_at, head_at)
 
 
 def _alias_matches(norms: Sequence[str], cues: Sequence[int]) -> Iterator[tuple[str, int, int]]:
@@ -605,7 +784,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     ents = entries()
     fixes = toks.fixes
     hits: list[Hit] = []
-    for folded, s, e in _alias_matches(norms, toks.cues):
+    for folded, s, e in _alias_matches(norms, toks.alias_at):
         aid, name, coll = table[folded]
         ent = ents.get(aid)
         if not coll and ent is not None and (

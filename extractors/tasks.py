@@ -29,7 +29,10 @@ from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
+    _numpy,
     _token_arrays,
+    _token_table,
+    _tokens_before,
     Hit,
     document_province,
     find_mentions,
@@ -113,8 +116,28 @@ class _Body:
     dues: list[tuple[int, int, str]] = field(default_factory=list)  # the deadlines extractor's (start, end, due)
     due_starts: list[int] = field(default_factory=list)
 
+    support_at: list[int] = field(default_factory=list)  # the tokens that can start a support cue
+    end: int = 0  # the body's end (`base` its start)
+    # `_non_task_heading` and `_non_task_above` by path (plain keys: asked for every section).
+    non_task: dict[str, bool] = field(default_factory=dict)
+    above: dict[str, bool] = field(default_factory=dict)
+    before: Sequence[int] = ()  # `bisect_left(starts, base + k)` for k in 0..len(body), see `tok`
+    base: int = 0
+
+    def tok(self, pos: int, lo: int = 0, hi: int | None = None) -> int:
+        """`bisect_left(self.starts, pos, lo, hi)` by a table lookup."""
+        k = pos - self.base
+        last = len(self.before) - 1
+        i = self.before[k if 0 <= k <= last else (0 if k < 0 else last)]  # beyond the body: 0 or all
+        # Within lo:hi the sorted search stops at the nearer end.
+        return lo if i < lo else (i if hi is None or i <= hi else hi)
+
     def tok_range(self, start: int, end: int) -> tuple[int, int]:
-        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+        before, base = self.before, self.base
+        last = len(before) - 1
+        ks, ke = start - base, end - base
+        return (before[ks if 0 <= ks <= last else (0 if ks < 0 else last)],
+                before[ke if 0 <= ke <= last else (0 if ke < 0 else last)])
 
     def hits_in(self, start: int, end: int) -> list[Hit]:
         i = bisect_left(self.hit_starts, start)
@@ -124,6 +147,17 @@ class _Body:
                 out.append(self.hits[i])
             i += 1
         return out
+
+
+def _token_positions(text: str, start: int, end: int, words: frozenset[str]) -> list[int]:
+    """The indices of the tokens of `text[start:end]` whose norm is in `words`, in order (by
+    distinct token text, in numpy: no Python step per token)."""
+    tt = _token_table(text, start, end)
+    flags = [f in words for f in tt.folds]
+    if isinstance(tt.ids, list):
+        return [i for i, u in enumerate(tt.ids) if flags[u]]
+    np = _numpy()
+    return np.flatnonzero(np.array(flags, dtype=bool)[tt.ids]).tolist()
 
 
 def _body(ctx: Context) -> _Body:
@@ -137,6 +171,8 @@ def _body(ctx: Context) -> _Body:
     hits.sort(key=attrgetter("start"))
     starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
     body = _Body(starts, ends, hits, [h.start for h in hits], norms)
+    body.before, body.base, body.end = _tokens_before(ctx.text, s0, e0), s0, e0
+    body.support_at = _token_positions(ctx.text, s0, e0, _first_words("support_verbs"))
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -181,27 +217,31 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
     """Agencies listed right after `phối hợp (với)` in `start:end`, up to the next verb or clause end."""
     a, b = body.tok_range(start, end)
     norms = body.norms
-    hit_at = {h.start: h for h in body.hits_in(start, end)}
+    hit_at = None
     out: list[str] = []
-    firsts = _first_words("support_verbs")
-    i = a
-    while i < b:
-        n = cue_at(norms, i, "support_verbs") if norms[i] in firsts else 0
+    # Only a token that can start a support cue can open a list: visit those (found per body).
+    cand = body.support_at
+    k = bisect_left(cand, a)
+    while k < len(cand) and cand[k] < b:
+        i = cand[k]
+        n = cue_at(norms, i, "support_verbs")
         if not n:
-            i += 1
+            k += 1
             continue
+        if hit_at is None:
+            hit_at = {h.start: h for h in body.hits_in(start, end)}
         j = i + n
         while j < b and j - i < 40 and norms[j] not in _CLAUSE_END:
             h = hit_at.get(body.starts[j])
             if h is not None:
                 if h.name != lead and h.name not in out:
                     out.append(h.name)
-                j = bisect_left(body.starts, h.end, a, b)  # h lies in start:end, so in tokens a:b
+                j = body.tok(h.end, a, b)  # h lies in start:end, so in tokens a:b
                 continue
             if cue_at(norms, j, "duty_verbs") and norms[j] != "phối":
                 break  # the list of partners ends where the shared action starts
             j += 1
-        i = j
+        k = bisect_left(cand, j, k + 1)  # the scan goes on from j
     return tuple(out)
 
 
@@ -213,18 +253,18 @@ def lead_from_sentence(body: _Body, start: int, end: int, a: int, b: int) -> Ass
     norms = body.norms
     hits = body.hits_in(start, end)
     for idx, h in enumerate(hits):
-        j = bisect_left(body.starts, h.start, a, b)  # the hits lie in start:end, so in tokens a:b
+        j = body.tok(h.start, a, b)  # the hits lie in start:end, so in tokens a:b
         if j - 1 >= a and norms[j - 1] in _NOT_SUBJECT_BEFORE:
             continue  # an object (`phối hợp với Sở X`, `báo cáo cho Sở X`), not the subject
         # A chain `Sở A, Sở B và Sở C chủ trì`: all named before the verb.
         chain = [h]
-        k = bisect_left(body.starts, h.end, a, b)
+        k = body.tok(h.end, a, b)
         while True:
             k2 = k + 1 if k < b and norms[k] in (",", "và") else k
             nxt = idx + len(chain)
             if nxt < len(hits) and k2 < b and body.starts[k2] == hits[nxt].start:
                 chain.append(hits[nxt])
-                k = bisect_left(body.starts, hits[nxt].end, a, b)
+                k = body.tok(hits[nxt].end, a, b)
                 continue
             break
         if k < b and norms[k] == "(":
@@ -268,7 +308,7 @@ def _colons(body: _Body, text: str) -> list[int]:
     stop = body.ends[-1]
     k = text.find(":", starts[0], stop)
     while k >= 0:
-        out.append(bisect_left(starts, k))
+        out.append(body.tok(k))
         k = text.find(":", k + 1, stop)
     return out
 
@@ -289,8 +329,10 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
     reach = _label_reach()
     words = firsts - frozenset(_BULLETS)
     near = set()
+    at = _token_positions(text, body.base, body.end, words)
     for c in _colons(body, text):
-        near.update(j for j in range(max(0, c - reach), c) if norms[j] in words)
+        lo = bisect_left(at, c - reach)
+        near.update(at[lo:bisect_left(at, c, lo)])
     for j in sorted(near):
         i = j
         while i > 0 and norms[i - 1] in _BULLETS:
@@ -375,13 +417,13 @@ def _heading_lead(ctx: Context, body: _Body, sec: Section) -> tuple[str, ...] | 
         return None
     # `1. Sở Nội vụ:` / `2. Sở Nội vụ có trách nhiệm` / `Nhiệm vụ và trách nhiệm của Sở Tư pháp:`:
     # after the agencies comes a colon, a lead verb or the end of the heading.
-    last = bisect_left(body.starts, hits[0].end)
+    last = body.tok(hits[0].end)
     named = [hits[0]]
     while last < b and (norms[last] in (",", "và") or any(h.start == body.starts[last] for h in hits)):
         h = next((h for h in hits if h.start == body.starts[last]), None)
         if h:
             named.append(h)
-        last = bisect_left(body.starts, h.end) if h else last + 1
+        last = body.tok(h.end) if h else last + 1
     if last >= b or norms[last] == ":" or cue_at(norms, last, "lead_verbs") or n:
         return _names(named)
     return None
@@ -465,6 +507,9 @@ def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
 
 def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     """Whether a heading opens a part that holds no tasks (`Mục tiêu`, `Chỉ tiêu`, `Yêu cầu`)."""
+    got = body.non_task.get(sec.path)
+    if got is not None:
+        return got
     key = ("non_task", sec.path)
     if key not in body.memo:
         head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
@@ -479,20 +524,20 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
         else:
             words = fold_text(rest).split()
             body.memo[key] = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
-    return bool(body.memo[key])
+    got = body.non_task[sec.path] = bool(body.memo[key])
+    return got
 
 
 def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
     """`any(_non_task_heading(x) for x in ancestors_of(path)[1:])`, memoised up the tree."""
-    key = ("non_task_above", path)
-    got = body.memo.get(key)
+    got = body.above.get(path)
     if got is None:
         # `ancestors_of(path)[1]` is the section's parent: look it up instead of walking the chain.
         by_path = ctx.doc._by_path
         sec = by_path.get(path)
         parent = by_path.get(sec.parent) if sec is not None and sec.parent is not None else None
         got = parent is not None and (_non_task_heading(ctx, body, parent) or _non_task_above(ctx, body, parent.path))
-        body.memo[key] = got
+        body.above[path] = got
     return bool(got)
 
 
@@ -631,7 +676,8 @@ def extract(ctx: Context) -> Iterator[Task]:
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
         if got is None:
-            key = ("context_assignment", tuple(x.path for x in ancestors))
+            # The chain of paths is the first one's ancestry (`ancestors_of`): that path stands for it.
+            key = ("context_assignment", ancestors[0].path if ancestors else None)
             if key not in body.memo:
                 body.memo[key] = context_assignment(ctx, body, shared, ancestors)
             got = body.memo[key]

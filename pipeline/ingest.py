@@ -156,6 +156,21 @@ def ingest(
     `on_file(outcome)` after each file is committed (for progress bars).
     """
     t0 = time.monotonic()
+    jobs = jobs or os.cpu_count() or 1
+    # Workers start now and warm up while this process lists and hashes the inputs.
+    pool = _start_pool(jobs) if executor == "process" and (jobs > 1 or timeout) else None
+    try:
+        return _ingest(paths, db_path, jobs, max_bytes, force, on_file, executor, scheduler, on_start, timeout,
+                       pool, t0)
+    finally:
+        if pool is not None:  # unused (nothing to do, or an error before the run): no need to wait for it
+            _shutdown(pool, kill=True)
+
+
+def _ingest(paths: Iterable[str | Path], db_path: str | Path, jobs: int, max_bytes: int, force: bool,
+            on_file: Callable[[Outcome], None] | None, executor: str, scheduler: str | None,
+            on_start: Callable[[int, int], None] | None, timeout: float | None,
+            pool: ProcessPoolExecutor | None, t0: float) -> Summary:
     paths = list(paths)
     db = store.open_db(db_path)
     store.index_pending(db)  # what a crashed run left unindexed
@@ -188,13 +203,12 @@ def ingest(
             _record(db, summary, Outcome(key, "skipped", sha, size=size), run_id, on_file)
             continue
         todo.append(Task(key, sha, size))
-    jobs = jobs or os.cpu_count() or 1
     if executor == "dask":
         from .scale import run_dask
 
         outcomes = run_dask(todo, max_bytes, scheduler=scheduler, workers=jobs)
     elif executor == "process":
-        outcomes = run_processes(todo, jobs, max_bytes, timeout)
+        outcomes = run_processes(todo, jobs, max_bytes, timeout, pool=pool)
     else:
         raise ValueError(f"unknown executor {executor!r}; choose one of: process, dask")
     for n, outcome in enumerate(outcomes, 1):
@@ -225,15 +239,16 @@ def run_serial(todo: Iterable[Task], max_bytes: int) -> Iterator[Outcome]:
         yield _stamp(process_one(t.path, max_bytes), t)
 
 
-def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | None = DEFAULT_TIMEOUT
-                  ) -> Iterator[Outcome]:
+def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | None = DEFAULT_TIMEOUT,
+                  pool: ProcessPoolExecutor | None = None) -> Iterator[Outcome]:
     """Process files in a pool of worker processes, yielding outcomes as they finish.
 
     At most a few tasks per worker are in flight, so results stream to the
     writer instead of piling up. A worker that dies (segfault, OOM kill) or a
     file that exceeds `timeout` seconds breaks the pool; the files that were in
     flight are then retried one at a time in a fresh process, so only the
-    culprit is rejected.
+    culprit is rejected. `pool`, from `_start_pool`, is used for the first round
+    (the caller shuts it down if no round runs).
     """
     if jobs <= 1 and not timeout:
         yield from run_serial(todo, max_bytes)
@@ -242,7 +257,8 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
     window = jobs * 4
     suspects: list[Task] = []
     while pending:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
         # future -> (task, when it was first seen running, or None while queued)
         inflight: dict[Future, tuple[Task, float | None]] = {}
         broken = False
@@ -277,6 +293,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
             raise
         finally:
             _shutdown(pool, kill=broken)
+            pool = None
         # A broken pool names no culprit: rerun each file that was in flight alone.
         for t in sorted(suspects, key=lambda t: t.path):
             yield _isolated(t, max_bytes, timeout)
@@ -289,6 +306,45 @@ def _submit(pool: ProcessPoolExecutor, pending: list[Task], inflight: dict[Futur
     while pending and len(inflight) < window:
         t = pending.pop()
         inflight[pool.submit(process_one, t.path, max_bytes)] = (t, None)
+
+
+# Run once by each worker of an ingest, so its imports and lazily compiled patterns are ready
+# before the first real file (not domain data: any short plan-like text does).
+_WARM_UP_TEXT = """ỦY BAN NHÂN DÂN TỈNH A
+Số: 1/KH-UBND
+KẾ HOẠCH
+Thực hiện chuyển đổi số năm 2025
+Căn cứ Nghị định số 42/2022/NĐ-CP ngày 24/6/2022 của Chính phủ;
+I. MỤC TIÊU
+1. Đến năm 2025, 100% hồ sơ được số hóa; đạt 40 dịch vụ công trực tuyến mức độ 4.
+| STT | Chỉ tiêu | Năm 2025 |
+| 1 | Tỷ lệ hồ sơ trực tuyến | 80% |
+II. NHIỆM VỤ
+- Sở Nội vụ chủ trì, phối hợp với các sở, ngành hoàn thành trước ngày 31/12/2025.
+Nơi nhận:
+- Như trên;
+"""
+
+
+def _start_pool(jobs: int) -> ProcessPoolExecutor:
+    """A worker pool whose workers start at once and warm up (the pool would start each only on demand)."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker_init)
+    for _ in range(jobs):
+        pool.submit(int)
+    return pool
+
+
+def _warm_worker_init() -> None:
+    """`_worker_init`, then the pipeline once over a short text: ~0.5 s of imports and pattern
+    compiles that would otherwise hold up each worker's first file. Never fails: a broken
+    pipeline must reject files one by one, not break the pool."""
+    _worker_init()
+    try:
+        from .run import process_bytes
+
+        process_bytes(_WARM_UP_TEXT.encode(), "txt")
+    except Exception:
+        pass
 
 
 def _worker_init() -> None:
@@ -322,7 +378,7 @@ def _overdue(inflight: dict[Future, tuple[Task, float | None]], timeout: float) 
 def _shutdown(pool: ProcessPoolExecutor, kill: bool) -> None:
     if kill:
         # A hung worker would block shutdown forever; end the pool's own processes.
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):  # None once shut down
             try:
                 proc.kill()
             except Exception:  # already gone

@@ -335,7 +335,10 @@ def legacy_debris(t: Tracked) -> None:
 # not after a word character) or closes it (after a non-space, not before a word character); `* Ghi chú`
 # (a bullet) and `a * b` stay. (One pattern with a constant replacement: no Python call for each `*`.)
 _STARS = re.compile(r"\*(?:\*+|(?<!\w\*)(?=\S)|(?<=\S\*)(?!\w))")  # (the lookbehinds come after the `*`: see _TONE_PAIR)
-_HEADING_MARK = re.compile(r"#(?<![^\n]#)#{0,5}(?:[ \t]+|$)", re.M)  # `^#` as a lookbehind after the `#`
+# `^#` as a lookbehind after the `#`. Line ends are every break the whitespace step later turns into `\n`
+# (it runs after this step), so `#\r\n` is a heading mark here as `#\n` would be: cleaning stays idempotent.
+_BREAKS = r"\n\r\x0b\x0c\x85\u2028\u2029"  # (escapes, read by re)
+_HEADING_MARK = re.compile(rf"#(?<![^{_BREAKS}]#)#{{0,5}}(?:[ \t]+|(?=[{_BREAKS}])|\Z)")
 
 
 @step("control")

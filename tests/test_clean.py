@@ -242,6 +242,8 @@ def test_cleaning_is_idempotent(raw):
 @settings(max_examples=50, deadline=None)
 @given(st.text(max_size=200))
 @example("#\x1f")  # a control character hid a bare heading mark from the markdown step
+@example("#\r")  # so did a line break that only the later whitespace step turns into `\n`
+@example("x\u2028## y")
 def test_any_unicode_cleans_idempotently_with_valid_offsets(raw):
     _check_offsets(raw)
     once = cleaned(raw)

@@ -153,7 +153,7 @@ def _token_positions(text: str, start: int, end: int, words: frozenset[str]) -> 
     """The indices of the tokens of `text[start:end]` whose norm is in `words`, in order (by
     distinct token text, in numpy: no Python step per token)."""
     tt = _token_table(text, start, end)
-    flags = [f in words for f in tt.folds]
+    flags = list(map(words.__contains__, tt.folds))
     if isinstance(tt.ids, list):
         return [i for i, u in enumerate(tt.ids) if flags[u]]
     np = _numpy()
@@ -647,9 +647,13 @@ def extract(ctx: Context) -> Iterator[Task]:
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     norms = body.norms
+    # Most sections lie outside every recipient list's outer bounds: test those bounds first.
+    skip_lo = min((a for a, _ in skip), default=0)
+    skip_hi = max((b for _, b in skip), default=0)
     rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
     for sec in ctx.doc.sections:
-        if sec.kind not in _TASK_KINDS or skip and any(a <= sec.start < b for a, b in skip):
+        if sec.kind not in _TASK_KINDS \
+                or skip_lo <= sec.start < skip_hi and any(a <= sec.start < b for a, b in skip):
             continue
         end = sec.heading_end if sec.path in has_child else sec.end
         s, e = _strip(text, sec.start, end)

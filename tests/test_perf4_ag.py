@@ -103,3 +103,16 @@ def test_same_hash_places_small_values():
     assert rep is not None and (h[rep] == h).all()
     body = " ".join(chr(c) for c in range(0x21, 0x7F)) * 3 + " x" * 100
     assert agencies._np_token_ids(np, body, 0) is not None
+
+
+_LINES = st.sampled_from(["Nơi nhận:", "NƠI NHẬN", "nơi  nhận :", "**Nơi nhận:**", " \t** Nơi\nnhận", "- Lưu: VT",
+                          "\n", "\n\n", " ", "\t", "**", "x", "Nơi", "nhận", ":", "- Sở Y tế;", "./.", "\r"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=30).map("".join), st.data())
+def test_recipient_labels_are_the_line_start_regex(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [m.span() for m in agencies._RECIPIENTS.finditer(text, start, end)]
+    assert list(agencies._recipient_labels(text, start, end)) == want

@@ -1187,7 +1187,8 @@ def rewrap(t: Tracked) -> None:
             cur = _Para(lines, lows, j)
         pos = nxt_start + len(lines[j])
         i = j + 1
-        if join and not (cur.rule if cur.rule is not None else cur.hard()):
+        # (`hard` only when the next line may continue: it starts lower case, so it is not blank.)
+        if join and i < count and lines[i][:1].islower() and not (cur.rule if cur.rule is not None else cur.hard()):
             # The lines right after that start lower case (no quote, no blank line before) continue the
             # paragraph, as `_join` decides, while it is clearly not capitalised (the first test of `_Para._caps`)
             # and they open no list item (`_lower_line_start`): joined here with less work a line.

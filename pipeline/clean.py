@@ -449,30 +449,34 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         # `_SPACES` matches each whole run of spaces that is longer than one or starts with another kind of
         # space; the run becomes one " " that keeps its first character's offset.
         ws = (kinds & (_ODD | _SPACE)) != 0
-        prev_ws = np.concatenate(([False], ws[:-1]))
-        next_ws = np.concatenate((ws[1:], [False]))
-        start = ws & ~prev_ws
-        change = start & (~space | next_ws)
-        # The other spaces of a run go: a run of two or more always changes.
-        keep = ~(ws & prev_ws)
+        inner = ws[1:] & ws[:-1]  # ws[1:] after another space: the other spaces of a run go
+        start = ws.copy()
+        start[1:] &= ~inner
+        change = start & ~space
+        change[:-1] |= start[:-1] & ws[1:]  # a run of two or more always changes
+        keep = np.ones(len(ws), dtype=bool)
+        keep[1:] = ~inner
         codes, kinds = codes.copy(), kinds.copy()
         codes[change], kinds[change] = 32, _SPACE
         codes, kinds, body = codes[keep], kinds[keep], body[keep]
-        space = codes == 32
         changed = True
     if len(codes):
         # `_edge_spaces`: every run of spaces is now one space; it goes when a line break or an edge of the text
-        # is next to it.
-        nl = codes == 10
-        drop = space & (np.append(nl[1:], True) | np.insert(nl[:-1], 0, True))
-        if drop.any():
-            codes, kinds, body, nl = codes[~drop], kinds[~drop], body[~drop], nl[~drop]
-            changed = True
-        # `blank_lines`: the first two line breaks of each run stay, the rest go.
-        drop = np.zeros(len(codes), dtype=bool)
-        drop[2:] = nl[2:] & nl[1:-1] & nl[:-2]
-        if drop.any():
-            codes, kinds, body = codes[~drop], kinds[~drop], body[~drop]
+        # is next to it. Then `blank_lines`: the first two line breaks of each run stay, the rest go. Both are
+        # worked out on the positions of the line breaks (a few in a hundred characters), and dropped at once.
+        n = len(codes)
+        nl = np.flatnonzero(codes == 10)
+        near = np.concatenate((nl - 1, nl + 1, [0, n - 1]))
+        near = near[(near >= 0) & (near < n)]
+        spaces = np.unique(near[codes[near] == 32])
+        # Line break k after the edge spaces go: it is third in a row if break k - 2 is two characters before.
+        moved = nl - np.searchsorted(spaces, nl) if len(spaces) else nl
+        third = nl[2:][(moved[2:] - moved[:-2]) == 2]
+        if len(spaces) or len(third):
+            keep = np.ones(n, dtype=bool)
+            keep[spaces] = False
+            keep[third] = False
+            codes, kinds, body = codes[keep], kinds[keep], body[keep]
             changed = True
     if changed:
         _set_arrays(np, t, codes, body)
@@ -1129,6 +1133,7 @@ def rewrap(t: Tracked) -> None:
     if count < 2:
         return
     edits: list[Edit] = []
+    joins: list[int] = []  # the single line breaks that become a space (the common join: see `_join_lines`)
     lows = _lower_counts(t)
     cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
@@ -1173,13 +1178,17 @@ def rewrap(t: Tracked) -> None:
             glue = " "
             if cur.line[-1] == "-" and _SYMBOL_CUT.search(cur.line) and lines[j][:1].isupper():
                 glue = ""
-            edits.append((pos, nxt_start, glue))
+            if glue == " " and nxt_start == pos + 1:
+                joins.append(pos)
+            else:
+                edits.append((pos, nxt_start, glue))
             cur.extend(j)
         else:
             cur = _Para(lines, lows, j)
         pos = nxt_start + len(lines[j])
         i = j + 1
-        if join and not (cur.rule if cur.rule is not None else cur.hard()):
+        # (`hard` only when the next line may continue: it starts lower case, so it is not blank.)
+        if join and i < count and lines[i][:1].islower() and not (cur.rule if cur.rule is not None else cur.hard()):
             # The lines right after that start lower case (no quote, no blank line before) continue the
             # paragraph, as `_join` decides, while it is clearly not capitalised (the first test of `_Para._caps`)
             # and they open no list item (`_lower_line_start`): joined here with less work a line.
@@ -1191,7 +1200,7 @@ def rewrap(t: Tracked) -> None:
                     break
                 if (not nxt[1:2].isalpha() or c == "k") and _LOWER_LINE_START.match(nxt):
                     break
-                edits.append((pos, pos + 1, " "))
+                joins.append(pos)
                 chars += len(nxt)
                 pos += 1 + len(nxt)
                 k += 1
@@ -1199,6 +1208,23 @@ def rewrap(t: Tracked) -> None:
                 cur.line = (cur.line + " " + " ".join(lines[i:k]))[-60:]  # (what `_Para.extend` keeps)
                 cur.end, cur.chars, cur.known = k - 1, chars, None
                 i = k
+    _join_lines(t, joins, edits)
+
+
+def _join_lines(t: Tracked, joins: list[int], edits: list[Edit]) -> None:
+    """`t.apply` of the edits `(p, p + 1, " ")` for p in `joins` and of `edits` (both in text order), for rewrap.
+
+    A line break that becomes a space keeps the length and the offset map, so those (most of rewrap's edits)
+    are set on the code points at once instead of one by one in `apply`.
+    """
+    np = _numpy(t)
+    if joins and np is not None:
+        codes = _codes_of(np, t).copy()
+        codes[joins] = 32
+        t.text = str(codes, "utf-32-le", "surrogatepass")
+        t.codes_of = (t.text, codes)
+    elif joins:
+        edits = sorted(edits + [(p, p + 1, " ") for p in joins])
     t.apply(edits, "rewrap")
 
 

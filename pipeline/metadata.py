@@ -55,12 +55,33 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+def _old_tone_pairs() -> dict[str, str]:
+    """Old tone placement on a syllable-final oa/oe/uy (`hoà`, `HOÁ`, `Uỷ`) -> new (`hòa`, `HÓA`, `Ủy`),
+    in every letter case; each pair keeps its length and its letters' case."""
+    out = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in "\u0300\u0301\u0309\u0303\u0323":
+            for a in (first, first.upper()):
+                for b in (second, second.upper()):
+                    old = a + unicodedata.normalize("NFC", b + tone)
+                    out[old] = unicodedata.normalize("NFC", a + tone) + b
+    return out
+
+
+_OLD_TONE = _old_tone_pairs()
+# Final only (`toán`, `hoàn` keep their tone where both styles put it). (A pattern that opens with the
+# pairs themselves lets `re` skip to an o/u at C speed; `quý`, which is right, is left alone in _new_tone.)
+_OLD_TONE_RE = re.compile("(?:" + "|".join(_OLD_TONE) + ")(?![\\wÀ-ỹ])")
+
+
+def _new_tone(m: re.Match[str]) -> str:
+    return m.group(0) if m.string[m.start() - 1 : m.start()] in ("q", "Q") and m.start() else _OLD_TONE[m.group(0)]
+
+
 def _fold_tone(s: str) -> str:
-    """Old and new tone placement (`uỷ`/`ủy`, `hoà`/`hòa`) compare equal."""
-    table = {"uỷ": "ủy", "Uỷ": "Ủy", "UỶ": "ỦY", "oà": "òa", "OÀ": "ÒA", "oá": "óa", "oạ": "ọa", "oả": "ỏa", "oã": "õa"}
-    for a, b in table.items():
-        s = s.replace(a, b)
-    return s
+    """Old and new tone placement (`uỷ`/`ủy`, `hoà`/`hòa`) compare equal: the new one, as in the gazetteer
+    (agencies.fold_syllable applies the same rule to its keys). Keeps the length, so positions line up."""
+    return _OLD_TONE_RE.sub(_new_tone, s)
 
 
 # ---------------------------------------------------------------- gazetteer views
@@ -579,6 +600,11 @@ def _lines(s: str, base: int = 0) -> list[tuple[int, int, str]]:
     return out
 
 
+# Capitalised lines that are not a letterhead: list items (`13. XÂY DỰNG ĐẢNG ...` in a page of
+# slogans) and an annex's caption (`BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ ...`).
+_NOT_LETTERHEAD = re.compile(r"(?i)^(?:\d{1,3}[.)][ \t]|[IVXL]{1,5}\.[ \t]|(?:ban[ \t]+hành[ \t]+)?kèm[ \t]+theo\b)")
+
+
 def _letterhead_issuer(head: str) -> str | None:
     """The issuing body named in the letterhead cells before the number line."""
     parts: list[str] = []
@@ -591,8 +617,8 @@ def _letterhead_issuer(head: str) -> str | None:
             continue
         if re.match(r"(?i)^(?:[\wÀ-ỹ]+\s){0,3}số\s*:|^số\b|.*,\s*ngày", s):
             break
-        if not (_mostly_upper(s) or s.isupper()) or len(s) > 90:
-            parts = []  # chrome or a title before the letterhead: start over
+        if not (_mostly_upper(s) or s.isupper()) or len(s) > 90 or _NOT_LETTERHEAD.match(s):
+            parts = []  # chrome, a title or a numbered/annex line before the letterhead: start over
             continue
         if parts and _BODY_START.match(s) and not re.match(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN)\b", s) and len(" ".join(parts)) > 3:
             if collapse(" ".join(parts)).endswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "BỘ",

@@ -427,10 +427,10 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
         prev = _last_before(text, typed, typed_starts, longest, s)
         if prev and (ctype is None or fold(prev.type or "") != fold(ctype) and prev.symbol and symbol_parts(prev.symbol)[1] == tcode):
             ctype = prev.type
-        head = text[max(lo, s - 200) : s]
-        pm = _type_before_rx().search(head)
-        if pm and ctype is None:
-            ctype = canonical_type(_WS.sub(" ", pm.group("type")))
+        if ctype is None:
+            pm = _type_before_rx().search(text[max(lo, s - 200) : s])
+            if pm:
+                ctype = canonical_type(_WS.sub(" ", pm.group("type")))
         r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
         r.symbol = sym
         r.extra["sym_start"] = s

@@ -70,3 +70,38 @@ def test_find_deadlines_with_shared_lower():
     assert deadlines.find_deadlines(text, low) == deadlines.find_deadlines(text)
     assert deadlines._lower_slice(text, 5, 80) == text[5:80].lower()
     assert deadlines._lower_slice("ΑΣ Σ", 0, 2) is None
+
+
+TABLE_TEXTS = [
+    "",
+    "STT\n\n1\n\n  Tên  \n\n\n2\nb\n",
+    " stt \nTT\n\tSố TT\r\nSố thứ tự\nSTTx\n a | b \n|\nx\u2028\n\u00a0STT\u00a0",
+    "a\n \n\x0b\nb c\nd\n\n",
+]
+
+
+def test_head_cell_lines_match_stripped_lines():
+    for t in TABLE_TEXTS:
+        want = [k for k, ln in enumerate(t.split("\n")) if targets._HEAD_CELL.match(ln.strip())]
+        starts = [0]
+        for ln in t.split("\n")[:-1]:
+            starts.append(starts[-1] + len(ln) + 1)
+        got = [starts.index(m.start()) for m in targets._HEAD_CELL_LINE.finditer("\n" + t)]
+        assert got == want
+
+
+def test_paragraphs_are_runs_of_non_blank_lines():
+    for t in TABLE_TEXTS:
+        want, cur = [], None
+        pos = 0
+        for ln in t.split("\n"):
+            if ln.strip():
+                cur = (cur[0] if cur else pos, pos + len(ln))
+            elif cur:
+                want.append(cur)
+                cur = None
+            pos += len(ln) + 1
+        if cur:
+            want.append(cur)
+        got = [(m.start(), m.end()) for m in targets._PARAGRAPH.finditer(t)]
+        assert [targets._cell(t, *g) for g in got] == [targets._cell(t, *w) for w in want]

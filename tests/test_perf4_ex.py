@@ -105,3 +105,13 @@ def test_paragraphs_are_runs_of_non_blank_lines():
             want.append(cur)
         got = [(m.start(), m.end()) for m in targets._PARAGRAPH.finditer(t)]
         assert [targets._cell(t, *g) for g in got] == [targets._cell(t, *w) for w in want]
+
+
+def test_unit_after_any_is_a_necessary_condition():
+    # Whenever `_unit_of` finds a unit, one of its `after` patterns matched: so the filter may say no only then.
+    text = "đạt 95 % hồ sơ; 12/3/2020; 30 ngày; gấp 2 lần; tối thiểu 05 kịch bản; nhóm 10 tỉnh dẫn đầu; xếp thứ 5/63; 7 điểm"
+    low = lowered(text)
+    for m in targets._NUM.finditer(low):
+        s, e = m.span(1)
+        if targets._unit_of(low, s, e, 0) is not None:
+            assert targets._unit_after_any().match(low[e:e + 60])

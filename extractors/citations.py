@@ -659,12 +659,49 @@ def _lead_words() -> tuple[str, ...]:
     return tuple(sorted({w.split()[0].lower() for w in load("doctypes.json")["unnumbered"]["leads"]}))
 
 
+@cache
+def _lead_back_rx() -> re.Pattern[str] | None:
+    """`_unnumbered_rx` up to its type word, read backwards: in the reversed text, from just before
+    a type word, the spaces, an optional `các` and a lead; it ends where the lead starts. None when
+    a lead ends like another one or like `các` (a backward read could then miss a start)."""
+    leads = load("doctypes.json")["unnumbered"]["leads"]
+    low = [" ".join(w.lower().split()) for w in leads]
+    if any(a != b and b.endswith(a) for a in low for b in low) or any(w.endswith("các") for w in low):
+        return None
+
+    def back(phrase: str) -> str:
+        return r"\s+".join(re.escape(w[::-1]) for w in reversed(phrase.split()))
+
+    return re.compile(rf"\s+(?:{back('các')}\s+)?(?i:{'|'.join(back(w) for w in leads)})")
+
+
+@cache
+def _type_first_words() -> tuple[str, ...]:
+    return tuple(sorted({t.split()[0] for t in load("doctypes.json")["unnumbered"]["types"]}))
+
+
+def _unnumbered_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where `_unnumbered_rx` can match. Its type words (case-sensitive) are much rarer than its
+    leads (`về`, `theo`): find them, and read the lead backwards from each."""
+    back = _lead_back_rx()
+    if back is None:
+        return find_all(_lowered(text), _lead_words(), lo, hi)
+    rev, n = _reversed(text), len(text)
+    out = []
+    for t in find_all(text, _type_first_words(), lo, hi):
+        m = back.match(rev, n - t)
+        if m and n - m.end() >= lo:
+            out.append(n - m.end())
+    out.sort()
+    return out
+
+
 def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
     out = []
     claimed = _Taken(taken)
-    for m in match_at(_unnumbered_rx(), text, find_all(_lowered(text), _lead_words(), lo, hi), hi):
+    for m in match_at(_unnumbered_rx(), text, _unnumbered_starts(text, lo, hi), hi):
         s = m.start("type")
         if s in claimed:
             continue

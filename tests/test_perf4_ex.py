@@ -115,3 +115,16 @@ def test_unit_after_any_is_a_necessary_condition():
         s, e = m.span(1)
         if targets._unit_of(low, s, e, 0) is not None:
             assert targets._unit_after_any().match(low[e:e + 60])
+
+
+def test_unnumbered_starts_give_finditer():
+    texts = TEXTS + [
+        "Căn cứ Kế hoạch số 1. Trên  cơ sở các Chương trình hành động giai đoạn 2021-2025 của Chính phủ. THEO\nĐề án x",
+        "thực hiện\tcác Quy hoạch tỉnh; về Nghị quyết Đại hội; nội dung CÁC Kế hoạch; xtheo Chiến lược y; về Kế",
+    ]
+    rx = citations._unnumbered_rx()
+    for t in texts:
+        for lo in (0, 3, 30):
+            want = [m.span() for m in rx.finditer(t, lo, len(t))]
+            got = [m.span() for m in citations.match_at(rx, t, citations._unnumbered_starts(t, lo, len(t)), len(t))]
+            assert got == want

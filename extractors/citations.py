@@ -902,8 +902,13 @@ def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None)
     return None
 
 
+@lru_cache(maxsize=1 << 12)
+def _own_symbol(symbol: str) -> str:
+    return normalize_symbol(symbol)  # memoised: the same documents' symbols, once per document of a file
+
+
 def _own_symbols(documents: Sequence[Document]) -> set[str]:
-    return {normalize_symbol(d.symbol) for d in documents if d.symbol}
+    return {_own_symbol(d.symbol) for d in documents if d.symbol}
 
 
 def _like_own(title: str, own_titles: Sequence[str]) -> bool:

@@ -243,9 +243,9 @@ def _type_starts(text: str) -> list[int]:
 
 
 def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
-    """Where `_BARE` can match: `số`/`sổ`, or a digit run that ends (after a letter and spaces) at
-    a separator, as the number of a symbol does."""
-    out = find_all(_lowered(text), ("số", "sổ"), lo, hi)
+    """Where `_BARE` can match: `số`/`sổ` before a number, or a digit run that ends (after a letter
+    and spaces) at a separator, as the number of a symbol does."""
+    out = [m.start() for m in _SO_NUMBER.finditer(_lowered(text), lo, hi)]
     # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
     n = len(text)
     out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
@@ -258,6 +258,8 @@ def _reversed(text: str) -> str:
     return text[::-1]
 
 
+# `số`/`sổ` where `_BARE` can open with it: a number follows (the `số` of `một số` does not).
+_SO_NUMBER = re.compile(r"s[ốổ]\s*[:.]?\s*\d")
 _NUM_BEFORE_SEP = re.compile(r"[/\-–][ \t*]*\n?[ \t*]*[a-zA-Z]?\d+")
 
 
@@ -904,7 +906,8 @@ def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None)
 
 @lru_cache(maxsize=1 << 12)
 def _own_symbol(symbol: str) -> str:
-    return normalize_symbol(symbol)  # memoised: the same documents' symbols, once per document of a file
+    # Memoised: a file's documents' symbols come back once per document of the file.
+    return normalize_symbol(symbol)
 
 
 def _own_symbols(documents: Sequence[Document]) -> set[str]:

@@ -128,3 +128,11 @@ def test_unnumbered_starts_give_finditer():
             want = [m.span() for m in rx.finditer(t, lo, len(t))]
             got = [m.span() for m in citations.match_at(rx, t, citations._unnumbered_starts(t, lo, len(t)), len(t))]
             assert got == want
+
+
+def test_bare_starts_give_finditer():
+    texts = TEXTS + ["một số 12/QĐ-UBND; Số: 05 /KH-UBND và sổ 3/2020/NĐ-CP, số lượng 4; SỐ\n7/TB-VP"]
+    for t in texts:
+        want = [m.span() for m in citations._BARE.finditer(t)]
+        got = [m.span() for m in citations.match_at(citations._BARE, t, citations._bare_starts(t, 0, len(t)))]
+        assert got == want

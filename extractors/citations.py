@@ -243,9 +243,9 @@ def _type_starts(text: str) -> list[int]:
 
 
 def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
-    """Where `_BARE` can match: `số`/`sổ`, or a digit run that ends (after a letter and spaces) at
-    a separator, as the number of a symbol does."""
-    out = find_all(_lowered(text), ("số", "sổ"), lo, hi)
+    """Where `_BARE` can match: `số`/`sổ` before a number, or a digit run that ends (after a letter
+    and spaces) at a separator, as the number of a symbol does."""
+    out = [m.start() for m in _SO_NUMBER.finditer(_lowered(text), lo, hi)]
     # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
     n = len(text)
     out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
@@ -258,6 +258,8 @@ def _reversed(text: str) -> str:
     return text[::-1]
 
 
+# `số`/`sổ` where `_BARE` can open with it: a number follows (the `số` of `một số` does not).
+_SO_NUMBER = re.compile(r"s[ốổ]\s*[:.]?\s*\d")
 _NUM_BEFORE_SEP = re.compile(r"[/\-–][ \t*]*\n?[ \t*]*[a-zA-Z]?\d+")
 
 
@@ -427,10 +429,10 @@ def _bare(text: str, lo: int, hi: int, taken: list[tuple[int, int]], typed: list
         prev = _last_before(text, typed, typed_starts, longest, s)
         if prev and (ctype is None or fold(prev.type or "") != fold(ctype) and prev.symbol and symbol_parts(prev.symbol)[1] == tcode):
             ctype = prev.type
-        head = text[max(lo, s - 200) : s]
-        pm = _type_before_rx().search(head)
-        if pm and ctype is None:
-            ctype = canonical_type(_WS.sub(" ", pm.group("type")))
+        if ctype is None:
+            pm = _type_before_rx().search(text[max(lo, s - 200) : s])
+            if pm:
+                ctype = canonical_type(_WS.sub(" ", pm.group("type")))
         r = Raw(m.start(), m.end(), "citation.bare", ctype or "Văn bản")
         r.symbol = sym
         r.extra["sym_start"] = s
@@ -659,12 +661,49 @@ def _lead_words() -> tuple[str, ...]:
     return tuple(sorted({w.split()[0].lower() for w in load("doctypes.json")["unnumbered"]["leads"]}))
 
 
+@cache
+def _lead_back_rx() -> re.Pattern[str] | None:
+    """`_unnumbered_rx` up to its type word, read backwards: in the reversed text, from just before
+    a type word, the spaces, an optional `các` and a lead; it ends where the lead starts. None when
+    a lead ends like another one or like `các` (a backward read could then miss a start)."""
+    leads = load("doctypes.json")["unnumbered"]["leads"]
+    low = [" ".join(w.lower().split()) for w in leads]
+    if any(a != b and b.endswith(a) for a in low for b in low) or any(w.endswith("các") for w in low):
+        return None
+
+    def back(phrase: str) -> str:
+        return r"\s+".join(re.escape(w[::-1]) for w in reversed(phrase.split()))
+
+    return re.compile(rf"\s+(?:{back('các')}\s+)?(?i:{'|'.join(back(w) for w in leads)})")
+
+
+@cache
+def _type_first_words() -> tuple[str, ...]:
+    return tuple(sorted({t.split()[0] for t in load("doctypes.json")["unnumbered"]["types"]}))
+
+
+def _unnumbered_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where `_unnumbered_rx` can match. Its type words (case-sensitive) are much rarer than its
+    leads (`về`, `theo`): find them, and read the lead backwards from each."""
+    back = _lead_back_rx()
+    if back is None:
+        return find_all(_lowered(text), _lead_words(), lo, hi)
+    rev, n = _reversed(text), len(text)
+    out = []
+    for t in find_all(text, _type_first_words(), lo, hi):
+        m = back.match(rev, n - t)
+        if m and n - m.end() >= lo:
+            out.append(n - m.end())
+    out.sort()
+    return out
+
+
 def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
     out = []
     claimed = _Taken(taken)
-    for m in match_at(_unnumbered_rx(), text, find_all(_lowered(text), _lead_words(), lo, hi), hi):
+    for m in match_at(_unnumbered_rx(), text, _unnumbered_starts(text, lo, hi), hi):
         s = m.start("type")
         if s in claimed:
             continue
@@ -865,8 +904,14 @@ def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None)
     return None
 
 
+@lru_cache(maxsize=1 << 12)
+def _own_symbol(symbol: str) -> str:
+    # Memoised: a file's documents' symbols come back once per document of the file.
+    return normalize_symbol(symbol)
+
+
 def _own_symbols(documents: Sequence[Document]) -> set[str]:
-    return {normalize_symbol(d.symbol) for d in documents if d.symbol}
+    return {_own_symbol(d.symbol) for d in documents if d.symbol}
 
 
 def _like_own(title: str, own_titles: Sequence[str]) -> bool:

@@ -452,6 +452,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
     quoting = bool(re.fullmatch(_part("quoting_types"), fold(ctx.doc.type or ""), re.IGNORECASE))
     last: tuple[Citation, str, str] | None = None
     nested_all = {id(allc[i]) for i in nested}
+    body_rx = [(rel, rx) for rel, rx in _before_rx() if rel in body_rels]
     for c in cits:
         if quoting:
             break  # a consolidated text quotes its amending documents' `bãi bỏ`: not its own act
@@ -460,8 +461,7 @@ def extract(ctx: Context) -> Iterator[Relation]:
         cs = _clause_start(text, s0, c.start)
         clause = text[cs : c.start]
         found = None
-        got = first_cue(clause, [(rel, rx) for rel, rx in _before_rx() if rel in body_rels],
-                        flow[cs : c.start] if flow is not None else None)
+        got = first_cue(clause, body_rx, flow[cs : c.start] if flow is not None else None)
         if got:
             rel, cm = got
             if rel == "repeals" and re.search(r"(?i:điều|khoản|điểm|chương|mục)\s", cm.group(0)):

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from operator import add
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -202,10 +205,21 @@ class Candidate:
     comparator: str
 
 
+@cache
+def _unit_after_any() -> re.Pattern[str]:
+    """Matches `after` whenever one of the unit patterns `_unit_of` tries on it does: every unit
+    needs one of them, so a number it fails on (about half) has no unit."""
+    u = cues()["units"]
+    keys = ("rank_after", "percent", "points", "days", "times", "count_nouns", "count_any_noun")
+    return re.compile("|".join(f"(?:{p})" for p in [*(u[k].pattern for k in keys), _RANK_OF.pattern]))
+
+
 def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     """The unit of the number at text[s:e] and where the target's phrase ends, or None."""
     u = cues()["units"]
     after = text[e:e + 60]
+    if not _unit_after_any().match(after):
+        return None
     before = text[max(lo, s - 80):s]
     if u["rank_before"].search(before) and u["rank_after"].match(after):
         return "rank", e + (m.end() if (m := _RANK_OF.match(after)) else 0)
@@ -219,22 +233,25 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
         return "times", e + m.end()
     if (m := u["count_nouns"].match(after)) and not re.match(r"\s*(?:/|tháng|năm)", after):
         return "count", e + m.end()
-    if u["count_cue"].search(before) and (m := u["count_any_noun"].match(after)):
+    # The match on `after` first: it is cheaper than a search of `before` and fails far more often.
+    if (m := u["count_any_noun"].match(after)) and u["count_cue"].search(before):
         return "count", e + m.end()  # "tối thiểu 05 kịch bản": an at-least number counts whatever follows
-    if u["rank_ordinal"].search(before) and _RANK_OF.match(after):
-        return "rank", e + _RANK_OF.match(after).end()
+    if (m := _RANK_OF.match(after)) and u["rank_ordinal"].search(before):
+        return "rank", e + m.end()
     return None
 
 
 _SECTION_NO_END = re.compile(r"[.)]?\s")
+_LEAD_SPACE = re.compile(r"\s*")
 
 
 def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
     """Numbers in text[lo:hi] that carry a target unit."""
     out = []
+    first = _LEAD_SPACE.match(text, lo, hi).end()  # where the line's text starts
     for m in _NUM.finditer(text, lo, hi):
         s, e = m.span(1)
-        if not text[lo:s].strip() and _SECTION_NO_END.match(text, e, e + 2):
+        if s <= first and _SECTION_NO_END.match(text, e, e + 2):
             continue  # a section number at the start of a line ("7.6 Tổ chức ...")
         got = _unit_of(text, s, e, lo)
         if got is None:
@@ -403,10 +420,10 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
     for ls, le in _number_lines(text, low, s0, e0):
         if any(a <= ls < b for a, b in skip) or text.find("|", ls, le) >= 0:
             continue
-        basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         cands = candidates(low, ls, le)
         if not cands:
             continue
+        basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
         n_num = len(_NUM.findall(low, ls, le))
         if n_num >= 6 and n_num > 0.25 * len(low[ls:le].split()):
             continue  # a table row flattened into a line of bare numbers: statistics, not a sentence
@@ -561,15 +578,25 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
     seg = text[lo:hi].split("\n")
     if not seg[-1]:
         seg.pop()  # no line after a final line break (nor in an empty span)
-    lines: list[tuple[int, int]] = []
-    p = lo
-    for ln in seg:
-        lines.append((p, p + len(ln)))
-        p += len(ln) + 1
-    # Only a line with a `|` or a header cell (`STT`, at most 9 letters once stripped) opens a table:
-    # the walk jumps from one such line to the next.
-    opens = [k for k, ln in enumerate(seg)
-             if "|" in ln or (len(ln) <= 9 or ln[:1].isspace() or ln[-1:].isspace()) and _HEAD_CELL.match(ln.strip())]
+    # (start, end) of each line, built with C-level maps (a document has thousands of lines).
+    lens = list(map(len, seg))
+    line_starts = list(accumulate(map((1).__add__, lens[:-1]), initial=lo)) if seg else []
+    lines: list[tuple[int, int]] = list(zip(line_starts, map(add, line_starts, lens)))
+    # Only a line with a `|` or a header cell (`STT` alone on its line) opens a table: the walk
+    # jumps from one such line to the next. Both kinds are found by searching the text (one
+    # `find` per line with a bar, one regex scan for header lines), not by visiting every line.
+    opens_set = set()
+    b = text.find("|", lo, hi)
+    while b >= 0:
+        k = bisect_right(line_starts, b) - 1
+        opens_set.add(k)
+        b = text.find("|", lines[k][1], hi)
+    if seg:
+        # `_HEAD_CELL_LINE` opens with a line break (so `re` skips from one to the next): one is put
+        # in front of the span, and a match at `j` is the line starting at `lo + j`.
+        heads = _HEAD_CELL_LINE.finditer("\n" + text[lo:hi])
+        opens_set.update(bisect_right(line_starts, lo + m.start()) - 1 for m in heads)
+    opens = sorted(opens_set)
     nxt = 0  # index into `opens`
     i = 0
     while i < len(lines):
@@ -587,10 +614,12 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
                     and text[lines[j][0]:lines[j][1]].strip() != "|":
                 ls, le = lines[j]
                 cells, q = [], ls
-                for k in range(ls, le + 1):
-                    if k == le or text[k] == "|":
-                        cells.append(_cell(text, q, k))
-                        q = k + 1
+                k = text.find("|", q, le)
+                while k >= 0:
+                    cells.append(_cell(text, q, k))
+                    q = k + 1
+                    k = text.find("|", q, le)
+                cells.append(_cell(text, q, le))
                 rows.append(cells)
                 j += 1
             runs.append((rows, True, lines[i][0], lines[j - 1][1]))
@@ -599,24 +628,14 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
         if _HEAD_CELL.match(ln.strip()) and i + 1 < len(lines) and not text[lines[i + 1][0]:lines[i + 1][1]].strip():
             # Cells as paragraphs separated by blank lines (how the cleaner leaves irregular tables).
             cells = []
-            j = i
-            while j < len(lines):
-                while j < len(lines) and not text[lines[j][0]:lines[j][1]].strip():
-                    j += 1
-                if j >= len(lines):
-                    break
-                k = j
-                while k < len(lines) and text[lines[k][0]:lines[k][1]].strip():
-                    k += 1
-                cell = _cell(text, lines[j][0], lines[k - 1][1])
+            for m in _PARAGRAPH.finditer(text, lines[i][0], hi):  # each run of non-blank lines
+                cell = _cell(text, m.start(), m.end())
                 if len(cell.text) > 400 or _TABLE_END.match(cell.text):
                     break
                 cells.append(cell)
-                j = k
             if len(cells) > 4:
                 runs.append((cells, False, lines[i][0], cells[-1].end))
-                while i < len(lines) and lines[i][0] < cells[-1].end:
-                    i += 1
+                i = bisect_left(line_starts, cells[-1].end)  # the first line after the last cell
                 continue
         if ln.strip() == "|":
             # A flattened table: cells are the text between lone "|" lines.
@@ -653,6 +672,10 @@ def _has_head_line(text: str, lo: int, hi: int) -> bool:
         return True
     return _HEAD_LINE_NL.search(text, lo, hi) is not None
 _HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
+# A line that is `_HEAD_CELL` once stripped (`str.strip` and `\s` agree on what is whitespace).
+_HEAD_CELL_LINE = re.compile(r"\n[^\S\n]*(?:STT|TT|Số TT|Số thứ tự)[^\S\n]*(?=\n|$)", re.I)
+# Non-blank lines (a non-space character each) joined by single line breaks: one paragraph.
+_PARAGRAPH = re.compile(r"[^\n]*?\S[^\n]*(?:\n[^\n]*?\S[^\n]*)*")
 _TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
 _CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")
 _VALUE = re.compile(r"^\s*[<>≥≤]?\s*=?\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*(?:\(.*\))?\s*$|^\s*-\s*$")

@@ -70,3 +70,69 @@ def test_find_deadlines_with_shared_lower():
     assert deadlines.find_deadlines(text, low) == deadlines.find_deadlines(text)
     assert deadlines._lower_slice(text, 5, 80) == text[5:80].lower()
     assert deadlines._lower_slice("ΑΣ Σ", 0, 2) is None
+
+
+TABLE_TEXTS = [
+    "",
+    "STT\n\n1\n\n  Tên  \n\n\n2\nb\n",
+    " stt \nTT\n\tSố TT\r\nSố thứ tự\nSTTx\n a | b \n|\nx\u2028\n\u00a0STT\u00a0",
+    "a\n \n\x0b\nb c\nd\n\n",
+]
+
+
+def test_head_cell_lines_match_stripped_lines():
+    for t in TABLE_TEXTS:
+        want = [k for k, ln in enumerate(t.split("\n")) if targets._HEAD_CELL.match(ln.strip())]
+        starts = [0]
+        for ln in t.split("\n")[:-1]:
+            starts.append(starts[-1] + len(ln) + 1)
+        got = [starts.index(m.start()) for m in targets._HEAD_CELL_LINE.finditer("\n" + t)]
+        assert got == want
+
+
+def test_paragraphs_are_runs_of_non_blank_lines():
+    for t in TABLE_TEXTS:
+        want, cur = [], None
+        pos = 0
+        for ln in t.split("\n"):
+            if ln.strip():
+                cur = (cur[0] if cur else pos, pos + len(ln))
+            elif cur:
+                want.append(cur)
+                cur = None
+            pos += len(ln) + 1
+        if cur:
+            want.append(cur)
+        got = [(m.start(), m.end()) for m in targets._PARAGRAPH.finditer(t)]
+        assert [targets._cell(t, *g) for g in got] == [targets._cell(t, *w) for w in want]
+
+
+def test_unit_after_any_is_a_necessary_condition():
+    # Whenever `_unit_of` finds a unit, one of its `after` patterns matched: so the filter may say no only then.
+    text = "đạt 95 % hồ sơ; 12/3/2020; 30 ngày; gấp 2 lần; tối thiểu 05 kịch bản; nhóm 10 tỉnh dẫn đầu; xếp thứ 5/63; 7 điểm"
+    low = lowered(text)
+    for m in targets._NUM.finditer(low):
+        s, e = m.span(1)
+        if targets._unit_of(low, s, e, 0) is not None:
+            assert targets._unit_after_any().match(low[e:e + 60])
+
+
+def test_unnumbered_starts_give_finditer():
+    texts = TEXTS + [
+        "Căn cứ Kế hoạch số 1. Trên  cơ sở các Chương trình hành động giai đoạn 2021-2025 của Chính phủ. THEO\nĐề án x",
+        "thực hiện\tcác Quy hoạch tỉnh; về Nghị quyết Đại hội; nội dung CÁC Kế hoạch; xtheo Chiến lược y; về Kế",
+    ]
+    rx = citations._unnumbered_rx()
+    for t in texts:
+        for lo in (0, 3, 30):
+            want = [m.span() for m in rx.finditer(t, lo, len(t))]
+            got = [m.span() for m in citations.match_at(rx, t, citations._unnumbered_starts(t, lo, len(t)), len(t))]
+            assert got == want
+
+
+def test_bare_starts_give_finditer():
+    texts = TEXTS + ["một số 12/QĐ-UBND; Số: 05 /KH-UBND và sổ 3/2020/NĐ-CP, số lượng 4; SỐ\n7/TB-VP"]
+    for t in texts:
+        want = [m.span() for m in citations._BARE.finditer(t)]
+        got = [m.span() for m in citations.match_at(citations._BARE, t, citations._bare_starts(t, 0, len(t)))]
+        assert got == want

@@ -163,8 +163,9 @@ def _token_positions(text: str, start: int, end: int, words: frozenset[str]) -> 
 def _body(ctx: Context) -> _Body:
     s0, e0 = ctx.body
     prior = ctx.prior.get("agencies")
-    if prior:
-        # The mentions serve as hits as they are: tasks read only their start, end and name.
+    if prior is not None:
+        # The mentions serve as hits as they are: tasks read only their start, end and name. (None found
+        # is an answer too: the agencies extractor leaves out the `Nơi nhận` list, a second search would not.)
         hits = [m for m in prior if isinstance(m, AgencyMention)]
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))

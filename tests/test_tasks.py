@@ -193,3 +193,24 @@ Quy định về một số nội dung
 """
     tasks = [f for f in process_bytes(text.encode("utf-8"), "txt").facts if isinstance(f, Task)]
     assert [(t.lead, t.support) for t in tasks] == [("Bộ Nội vụ", ("Bộ Tư pháp",))]
+
+
+def test_tasks_take_the_agencies_answer_even_when_it_is_none(monkeypatch):
+    """Agencies found nothing (its only names sit in the `Nơi nhận` list, which it skips): tasks must not
+    search the body again, recipients included."""
+    import vnplan.extractors.tasks as tasks_mod
+    from vnplan.models import AgencyMention
+    from vnplan.run import process_bytes
+
+    def no_second_search(*args, **kwargs):
+        raise AssertionError("tasks searched for agencies again")
+
+    monkeypatch.setattr(tasks_mod, "find_mentions", no_second_search)
+    text = ("KẾ HOẠCH\nTriển khai công tác năm 2025\nI. NHIỆM VỤ\n"
+            "1. Tổ chức tập huấn cho cán bộ, hoàn thành trước ngày 30/6/2025.\n"
+            "2. Rà soát quy trình, báo cáo kết quả trước ngày 31/12/2025.\n"
+            "Nơi nhận:\n- Sở Nội vụ;\n- Sở Tài chính;\n- Lưu: VT.\n")
+    r = process_bytes(text.encode(), "txt")
+    assert not [f for f in r.facts if isinstance(f, AgencyMention)]
+    tasks = [f for f in r.facts if isinstance(f, Task)]
+    assert len(tasks) == 2 and all(t.lead is None for t in tasks)

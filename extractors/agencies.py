@@ -534,7 +534,7 @@ def _trie() -> dict[str | None, Any]:
 @cache
 def _cues() -> frozenset[str]:
     """Norms a match can start at: first words of the aliases, `ubnd`/`ủy` and the list heads."""
-    return frozenset(_trie()) | {"ubnd", "ủy"} | set(_HEADS)
+    return frozenset(_trie()) | _COMMITTEE_WORDS | set(_HEADS)
 
 
 # ---------------------------------------------------------------- matching strategies
@@ -557,6 +557,7 @@ def first_longest(hits: list[Hit]) -> list[Hit]:
 
 _LIST_SEP = {",", "và"}
 _HEADS = {"sở": "so", "bộ": "bo"}
+_COMMITTEE_WORDS = frozenset({"ubnd", "ủy"})  # where a people's committee name can start
 
 
 def _stem_at(norms: Sequence[str], i: int, family: str) -> tuple[int, str] | None:
@@ -712,7 +713,7 @@ _ROLES: dict[str, int] = {}  # folded text -> its roles, across bodies (a body's
 def _role(f: str) -> int:
     root = _trie()
     r = (((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
-         | (_R_SECOND if f in _second_words() else 0) | (_R_COMMITTEE if f in ("ubnd", "ủy") else 0)
+         | (_R_SECOND if f in _second_words() else 0) | (_R_COMMITTEE if f in _COMMITTEE_WORDS else 0)
          | (_R_HEAD if f in _HEADS else 0))
     if len(_ROLES) > 200_000:  # bounded: numbers and codes are texts too
         _ROLES.clear()

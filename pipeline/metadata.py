@@ -75,7 +75,7 @@ _OLD_TONE_RE = re.compile("(?:" + "|".join(_OLD_TONE) + ")(?![\\wÀ-ỹ])")
 
 
 def _new_tone(m: re.Match[str]) -> str:
-    return m.group(0) if m.string[m.start() - 1 : m.start()] in ("q", "Q") and m.start() else _OLD_TONE[m.group(0)]
+    return m.group(0) if m.string[m.start() - 1 : m.start()] in ("q", "Q") else _OLD_TONE[m.group(0)]  # ([-1:0] is "")
 
 
 def _fold_tone(s: str) -> str:

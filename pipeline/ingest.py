@@ -206,7 +206,7 @@ def _ingest(paths: Iterable[str | Path], db_path: str | Path, jobs: int, max_byt
     if executor == "dask":
         from .scale import run_dask
 
-        outcomes = run_dask(todo, max_bytes, scheduler=scheduler, workers=jobs)
+        outcomes = run_dask(todo, max_bytes, scheduler=scheduler, workers=jobs, timeout=timeout)
     elif executor == "process":
         outcomes = run_processes(todo, jobs, max_bytes, timeout, pool=pool)
     else:

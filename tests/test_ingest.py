@@ -242,6 +242,36 @@ def test_dask_executor_writes_the_same_database(small_corpus, tmp_path):
     assert checksum(dask_db) == checksum(local_db)
 
 
+def _hangs_on_marked_files(path: str, max_bytes: int):
+    """`process_one`, except that a file whose name holds `hang` never finishes (on a Dask worker)."""
+    if "hang" in Path(path).name:
+        time.sleep(3600)
+    return ingest_mod.process_one(path, max_bytes)
+
+
+def test_dask_executor_rejects_a_hung_file_and_restarts_its_worker(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    from vnplan.scale import run_dask
+
+    paths = []
+    for name in ("a.txt", "hang.txt", "b.txt", "c.txt", "d.txt"):
+        (tmp_path / name).write_text(SEEDS[0].read_text(encoding="utf-8")[:3000], encoding="utf-8")
+        paths.append(tmp_path / name)
+    tasks = [Task(str(p), "sha-" + p.stem, p.stat().st_size) for p in paths]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        t0 = time.monotonic()
+        outcomes = list(run_dask(tasks, 10_000_000, scheduler=cluster.scheduler_address, timeout=3,
+                                 fn=_hangs_on_marked_files))
+        elapsed = time.monotonic() - t0
+    by_name = {Path(o.path).name: o for o in outcomes}
+    assert sorted(by_name) == ["a.txt", "b.txt", "c.txt", "d.txt", "hang.txt"]
+    assert by_name["hang.txt"].status == "rejected" and by_name["hang.txt"].code == ingest_mod.E_TIMEOUT
+    assert by_name["hang.txt"].sha256 == "sha-hang"
+    assert all(by_name[n].status == "ingested" for n in ("a.txt", "b.txt", "c.txt", "d.txt"))
+    assert elapsed < 60
+
+
 def test_status_reports_rejects_checksum_and_integrity(small_corpus, tmp_path):
     db_path = tmp_path / "kb.sqlite"
     runner = CliRunner()

@@ -247,9 +247,10 @@ def _bare_starts(text: str, lo: int, hi: int) -> list[int]:
     and spaces) at a separator, as the number of a symbol does."""
     out = [m.start() for m in _SO_NUMBER.finditer(_lowered(text), lo, hi)]
     # In the reversed text: a separator, spaces (one line break at most), a letter, the digits.
-    n = len(text)
-    out += [n - m.end() for m in _NUM_BEFORE_SEP.finditer(_reversed(text), n - hi, n - lo)]
-    out.sort()
+    n, rev = len(text), _reversed(text)
+    for rx in _NUM_BEFORE_SEP:
+        out += [n - m.end() for m in rx.finditer(rev, n - hi, n - lo)]
+    out.sort()  # a match holds one separator: the three patterns never find the same start
     return out
 
 
@@ -260,7 +261,9 @@ def _reversed(text: str) -> str:
 
 # `số`/`sổ` where `_BARE` can open with it: a number follows (the `số` of `một số` does not).
 _SO_NUMBER = re.compile(r"s[ốổ]\s*[:.]?\s*\d")
-_NUM_BEFORE_SEP = re.compile(r"[/\-–][ \t*]*\n?[ \t*]*[a-zA-Z]?\d+")
+# One pattern per separator: one that opens with a literal lets `re` jump from one to the next
+# with a fast string search, where `[/\-–]` would be tested at every position (2.5x slower).
+_NUM_BEFORE_SEP = tuple(re.compile(re.escape(sep) + r"[ \t*]*\n?[ \t*]*[a-zA-Z]?\d+") for sep in "/-–")
 
 
 class _Taken:
@@ -455,6 +458,7 @@ _LAW_STOP_WORDS = {
 }
 # Two-word stops: `quy` starts `quy phạm` (in a name) but also `quy định` (after one).
 _LAW_STOP_PAIRS = {("quy", "định"), ("về", "việc"), ("thi", "hành"), ("về", "các"), ("về", "những")}
+_LAW_STOP_FIRST = {a for a, _ in _LAW_STOP_PAIRS}
 _LAW_BAD_FIRST = {"này", "định", "sư", "mới", "hóa", "hoá", "pháp", "và", "các", "hoặc", "số", "hiện", "đã", "của", "về", "trong", "thì", "là", "được", "có", "gia", "lệ", "sư,", "chơi", "học", "quy", "nên"}
 _WORD = re.compile(r"[\wà-ỹÀ-ỸđĐ&\-–]+|[,;.:()\"“”]|\n\s*\n", re.UNICODE)
 
@@ -486,8 +490,9 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
         if low == "của" and amending:
             words.append((w, m.start(), m.end()))
             continue
-        nxt_word = fold(text[m.end() : m.end() + 12].strip().split(" ")[0]) if words else ""
-        if words and (low, nxt_word) in _LAW_STOP_PAIRS and not (low == "thi" and fold(words[-1][0]) == "luật"):
+        # The next word is read only for the first word of a stop pair (it is no pair otherwise).
+        if words and low in _LAW_STOP_FIRST and (low, fold(text[m.end() : m.end() + 12].strip().split(" ")[0])) in _LAW_STOP_PAIRS \
+                and not (low == "thi" and fold(words[-1][0]) == "luật"):
             break
         if low == "về" and words:
             # `Luật Tương trợ tư pháp về dân sự số ...` vs `Luật Giao dịch điện tử về chữ ký số và ...`.

@@ -117,14 +117,32 @@ def first_cue(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]],
             if where is None:
                 m = rx.search(text)
             else:
-                m = None
-                for p in find_all(where, heads[0]):
-                    m = rx.match(text, p)
-                    if m:
-                        break
+                # A later cue counts only if it starts before the best so far: look no further.
+                m = _first_match(rx, text, where, heads[0], best[1].start() if best else len(text))
         if m and (best is None or m.start() < best[1].start()):
             best = (rel, m)
     return best
+
+
+def _first_match(rx: re.Pattern[str], text: str, where: str, words: tuple[str, ...], hi: int) -> re.Match[str] | None:
+    """`rx.match(text, p)` at the first of the sorted starts `p < hi` of `words` in `where` where it
+    matches. One word (most cues): its starts are found one by one, up to the first match, not all
+    of them (`ban` of the promulgation cue occurs hundreds of times in a body)."""
+    if len(words) == 1:
+        w, find, match = words[0], where.find, rx.match
+        end = hi + len(w) - 1  # `find` wants the whole word before its end
+        p = find(w, 0, end)
+        while p >= 0:
+            m = match(text, p)
+            if m:
+                return m
+            p = find(w, p + 1, end)
+        return None
+    for p in find_all(where, words, 0, min(len(where), hi + max(map(len, words)) - 1)):
+        m = rx.match(text, p)
+        if m:
+            return m
+    return None
 
 
 @lru_cache(maxsize=8)

@@ -635,30 +635,84 @@ def site_chrome(t: Tracked) -> None:
 
 
 @cache
-def _running_re() -> re.Pattern[str]:
+def _required_literal(pattern: str) -> str:
+    """The longest run of literal characters that every match of `pattern` (compiled without re.I) holds, or ""
+    when none is worked out (then the pattern is never ruled out by it)."""
+    try:
+        from re import _constants as sre, _parser  # (private modules: any surprise means no literal)
+
+        tree = _parser.parse(pattern)
+        if tree.state.flags & re.IGNORECASE:
+            return ""
+        runs, run = [], []
+
+        def walk(seq) -> None:  # the top-level items in order, through groups without local flags
+            for op, av in seq:
+                if op is sre.LITERAL:
+                    run.append(chr(av))
+                elif op is sre.SUBPATTERN and not av[1] and not av[2]:
+                    walk(av[3])
+                else:
+                    runs.append("".join(run))
+                    run.clear()
+
+        walk(tree)
+        runs.append("".join(run))
+    except Exception:
+        return ""
+    return max(runs, key=len)
+
+
+def _possible(alternatives: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The alternatives whose required literal (`_required_literal`) is in `text`: the only ones that can match
+    anywhere in it. (A `str` search costs a fraction of a regex trying the alternative at every line start.)"""
+    return tuple(a for a in alternatives if _required_literal(a) in text)
+
+
+@cache
+def _running_re(alternatives: tuple[str, ...] | None = None) -> re.Pattern[str]:
     # A running header, the page number printed under it, and the blank lines around.
+    alternatives = _chrome("running") if alternatives is None else alternatives
     return re.compile(
-        r"(?m)^[ \t]*(?:" + "|".join(_chrome("running")) + r")[ \t]*(?:\n[ \t]*\d{1,4}[ \t]*(?=\n|\Z))?(?:\n[ \t]*(?=\n))*\n?"
+        r"(?m)^[ \t]*(?:" + "|".join(alternatives) + r")[ \t]*(?:\n[ \t]*\d{1,4}[ \t]*(?=\n|\Z))?(?:\n[ \t]*(?=\n))*\n?"
     )
 
 
 @step("running_headers")
 def running_headers(t: Tracked) -> None:
     """Drop gazette running headers (`CÔNG BÁO/Số .../Ngày ...`), their page numbers and signing stamps."""
-    t.apply([(s, e, "") for s, e in _line_spans(_running_re(), t.text)], "running_headers", record=True)
+    # Only the header forms that can occur in this text are looked for (none: no scan).
+    possible = _possible(_chrome("running"), t.text)
+    if possible:
+        t.apply([(s, e, "") for s, e in _line_spans(_running_re(possible), t.text)], "running_headers", record=True)
 
 
 @cache
-def _tail_re() -> re.Pattern[str]:
-    return re.compile(r"(?m)^(?:" + "|".join(_chrome("tail")) + r")")
+def _tail_re(alternatives: tuple[str, ...] | None = None) -> re.Pattern[str]:
+    return re.compile(r"(?m)^(?:" + "|".join(_chrome("tail") if alternatives is None else alternatives) + r")")
+
+
+@cache
+def _tail_groups(alternatives: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The panel forms searched together: those whose first characters are worked out in one pattern (its guard
+    is their union), each other one on its own (one with no guard would make the engine try all at every line)."""
+    guarded = tuple(a for a in alternatives if _first_class(a) is not None)
+    return ((guarded,) if guarded else ()) + tuple((a,) for a in alternatives if a not in guarded)
 
 
 @step("site_tail")
 def site_tail(t: Tracked) -> None:
     """Drop everything from a portal's related-documents panel to the end."""
-    start = _line_search_start(_tail_re(), t.text)
+    # `_line_search_start(_tail_re(), text)` is the first line start where any panel form matches: the least of
+    # the first ones of groups of the forms (`_tail_groups`), searched only for the forms that can occur here.
+    text = t.text
+    start = -1
+    for group in _tail_groups(_possible(_chrome("tail"), text)):
+        found = _line_search_start(_tail_re(group), text)
+        if found >= 0 and (start < 0 or found < start):
+            start = found
     if start > 0:
-        t.apply([(start, len(t.text), "")], "site_tail", record=True)
+        t.apply([(start, len(text), "")], "site_tail", record=True)
 
 
 _FOOTER_WINDOW = 4000

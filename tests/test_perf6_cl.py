@@ -46,3 +46,21 @@ def test_running_headers_equal_the_one_pattern_spans():
         out = c.clean_text(text, ["running_headers"]).text
         expected = "".join(text[e:s] for (_, e), (s, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)]))
         assert out == expected, text
+
+
+def test_delete_on_arrays_equals_apply():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(st.text(alphabet="ab*\nđ ", min_size=1, max_size=80), st.lists(st.integers(0, 80), max_size=40),
+           st.integers(0, 5))
+    def check(text, cuts, base):
+        cuts = sorted({min(c, len(text)) for c in cuts})
+        spans = list(zip(cuts[0::2], cuts[1::2]))
+        fast, slow = c.Tracked.of(text, base), c.Tracked.of(text, base)
+        fast.delete(spans, "markdown", record=True)  # (300 * spans >= len(text): on arrays whenever spans exist)
+        slow.apply([(s, e, "") for s, e in spans], "markdown", record=True)
+        assert (fast.text, list(fast.offsets), fast.removed) == (slow.text, list(slow.offsets), slow.removed)
+
+    check()

@@ -1190,7 +1190,11 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
         return False
     caps = cur.known
     if caps is None:
-        caps = cur.caps()
+        # `cur.caps()`, its first test inline (see rewrap).
+        if 10 * (cur.lows[cur.end + 1] - cur.lows[cur.start]) > cur.chars:
+            caps = cur.known = False
+        else:
+            caps = cur.caps()
     if caps:
         return False
     if lower:
@@ -1201,8 +1205,10 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
         return False
     if end in _TERMINAL:
         return False
-    if not gap and (nxt[0].isdigit() or _REF_START.match(nxt) or _REF_END.search(line[-30:])
-                    or (_SYMBOL_CUT.search(line) and nxt[:1].isupper())):
+    # (`_REF_END` ends in a digit or a digit and a letter, `_SYMBOL_CUT` in `-`: tested only where they can.)
+    if not gap and (nxt[0].isdigit() or _REF_START.match(nxt)
+                    or ((end.isdigit() or line[-2:-1].isdigit()) and _REF_END.search(line[-30:]))
+                    or (end == "-" and _SYMBOL_CUT.search(line) and nxt[:1].isupper())):
         return True
     if end == "," or line.endswith((" -", " –")):
         return not gap
@@ -1236,6 +1242,7 @@ def rewrap(t: Tracked) -> None:
     edits: list[Edit] = []
     joins: list[int] = []  # the single line breaks that become a space (the common join: see `_join_lines`)
     lows = _lower_counts(t)
+    wrap_words = _wrap_words()
     cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
     i = 1
@@ -1261,7 +1268,7 @@ def rewrap(t: Tracked) -> None:
             if not (c.isalpha() and c.islower()):
                 if line[-1] in _TERMINAL:
                     join = False
-                elif j > i and _last_word(line) not in _wrap_words():
+                elif j > i and _last_word(line) not in wrap_words:
                     join = False  # across a blank line `_join` joins such a line only after a wrap word
                 else:
                     join = _join(cur, j, j > i)
@@ -1271,7 +1278,11 @@ def rewrap(t: Tracked) -> None:
                     rule = cur.hard()
                 caps = cur.known
                 if caps is None and not rule:
-                    caps = cur.caps()
+                    # `cur.caps()`, its first test inline (it decides most paragraphs: prose is not capitalised).
+                    if 10 * (lows[cur.end + 1] - lows[cur.start]) > cur.chars:
+                        caps = cur.known = False
+                    else:
+                        caps = cur.caps()
                 join = (not rule and not caps and not _lower_line_start(nxt)
                         and (j == i or line[-1] not in _TERMINAL))
         if join:

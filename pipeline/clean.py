@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from .errors import VnplanError
 from .models import Cleaned, Flag, Removed, Source
@@ -47,8 +47,19 @@ def _removed(step: str, raw_start: int, raw_end: int, text: str) -> Removed:
     """`Removed(step, raw_start, raw_end, text)`, made without the frozen dataclass's `__init__` (which sets each
     field through `object.__setattr__`): half the cost, and markdown and cells make tens of thousands."""
     r = object.__new__(Removed)
-    r.__dict__.update(step=step, raw_start=raw_start, raw_end=raw_end, text=text)
+    object.__setattr__(r, "__dict__", {"step": step, "raw_start": raw_start, "raw_end": raw_end, "text": text})
     return r
+
+
+def _removed_all(step: str, offsets: array, text: str, spans: list[tuple[int, int]]) -> list[Removed]:
+    """`[_removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]) for s, e in spans]` with no call a span, the
+    instance dict set at once (about a third less time)."""
+    new, put, out = object.__new__, object.__setattr__, []
+    for s, e in spans:
+        r = new(Removed)
+        put(r, "__dict__", {"step": step, "raw_start": offsets[s], "raw_end": offsets[e - 1] + 1, "text": text[s:e]})
+        out.append(r)
+    return out
 
 
 @dataclass
@@ -125,9 +136,38 @@ class Tracked:
             fn = repl
         elif "\\" in repl:
             fn = lambda m: m.expand(repl)  # noqa: E731 - a template with group references
+        elif not repl:
+            self.delete([m.span() for m in pattern.finditer(self.text)], step, record)
+            return
         else:
             fn = lambda m: repl  # noqa: E731 - a constant replacement
         self.apply(((m.start(), m.end(), fn(m)) for m in pattern.finditer(self.text)), step, record)
+
+    def delete(self, spans: list[tuple[int, int]], step: str, record: bool = False) -> None:
+        """`apply` of the edits `(s, e, "")` for sorted, non-overlapping `spans`.
+
+        Many deletions (markdown drops tens of thousands of `**`) are made at once on the code points: a kept
+        character keeps its offset, as in `apply`, and the text and map are rebuilt in one pass each.
+        """
+        np = _numpy(self)
+        if np is None or 300 * len(spans) < len(self.text):  # (few: `apply`'s loop costs less than a pass)
+            self.apply([(s, e, "") for s, e in spans], step, record)
+            return
+        spans = [span for span in spans if span[0] < span[1]]
+        if not spans:
+            return
+        text, offsets = self.text, self.offsets
+        if record:
+            self.removed.extend(_removed_all(step, offsets, text, spans))
+        codes = _codes_of(np, self)
+        bounds = np.fromiter(chain.from_iterable(spans), dtype=np.intp, count=2 * len(spans))
+        starts, ends = bounds[0::2], bounds[1::2]
+        # The positions of all dropped characters: each span's start repeated over its length, plus 0, 1, ... within.
+        lengths = ends - starts
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        keep = np.ones(len(codes), dtype=bool)
+        keep[np.repeat(starts, lengths) + within] = False
+        _rebuild(np, self, codes, keep)
 
     def map_chars(self, fn: Callable[[str], str]) -> None:
         """Apply a length-preserving character mapping."""
@@ -412,7 +452,7 @@ def _kinds(np, t: Tracked):  # -> the kind bits of each character of `t.text`
     codes = _codes_of(np, t)
     cached = t.codes_of
     if len(cached) < 3:
-        t.codes_of = cached = (*cached, _kind_table(np)[codes])
+        t.codes_of = cached = (*cached, _kind_table(np).take(codes))  # (take: twice as fast as [codes])
     return cached[2]
 
 
@@ -466,9 +506,16 @@ def _whitespace_arrays(np, t: Tracked) -> None:
         # worked out on the positions of the line breaks (a few in a hundred characters), and dropped at once.
         n = len(codes)
         nl = np.flatnonzero(codes == 10)
-        near = np.concatenate((nl - 1, nl + 1, [0, n - 1]))
-        near = near[(near >= 0) & (near < n)]
-        spaces = np.unique(near[codes[near] == 32])
+        # The spaces before and after line breaks are two sorted runs (a space between two breaks is in both):
+        # a stable sort merges them in linear time, and equal neighbours go (np.unique hashes every one).
+        before = nl[nl > 0] - 1
+        after = nl[nl < n - 1] + 1
+        edges = np.array([0, n - 1], dtype=nl.dtype)
+        spaces = np.concatenate((edges[:1], before[codes[before] == 32], after[codes[after] == 32], edges[1:]))
+        spaces = spaces[codes[spaces] == 32]  # (the text's edges are spaces here only if they are spaces)
+        spaces.sort(kind="stable")
+        if len(spaces) > 1:
+            spaces = spaces[np.concatenate(([True], spaces[1:] != spaces[:-1]))]
         # Line break k after the edge spaces go: it is third in a row if break k - 2 is two characters before.
         moved = nl - np.searchsorted(spaces, nl) if len(spaces) else nl
         third = nl[2:][(moved[2:] - moved[:-2]) == 2]
@@ -635,30 +682,84 @@ def site_chrome(t: Tracked) -> None:
 
 
 @cache
-def _running_re() -> re.Pattern[str]:
+def _required_literal(pattern: str) -> str:
+    """The longest run of literal characters that every match of `pattern` (compiled without re.I) holds, or ""
+    when none is worked out (then the pattern is never ruled out by it)."""
+    try:
+        from re import _constants as sre, _parser  # (private modules: any surprise means no literal)
+
+        tree = _parser.parse(pattern)
+        if tree.state.flags & re.IGNORECASE:
+            return ""
+        runs, run = [], []
+
+        def walk(seq) -> None:  # the top-level items in order, through groups without local flags
+            for op, av in seq:
+                if op is sre.LITERAL:
+                    run.append(chr(av))
+                elif op is sre.SUBPATTERN and not av[1] and not av[2]:
+                    walk(av[3])
+                else:
+                    runs.append("".join(run))
+                    run.clear()
+
+        walk(tree)
+        runs.append("".join(run))
+    except Exception:
+        return ""
+    return max(runs, key=len)
+
+
+def _possible(alternatives: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The alternatives whose required literal (`_required_literal`) is in `text`: the only ones that can match
+    anywhere in it. (A `str` search costs a fraction of a regex trying the alternative at every line start.)"""
+    return tuple(a for a in alternatives if _required_literal(a) in text)
+
+
+@cache
+def _running_re(alternatives: tuple[str, ...] | None = None) -> re.Pattern[str]:
     # A running header, the page number printed under it, and the blank lines around.
+    alternatives = _chrome("running") if alternatives is None else alternatives
     return re.compile(
-        r"(?m)^[ \t]*(?:" + "|".join(_chrome("running")) + r")[ \t]*(?:\n[ \t]*\d{1,4}[ \t]*(?=\n|\Z))?(?:\n[ \t]*(?=\n))*\n?"
+        r"(?m)^[ \t]*(?:" + "|".join(alternatives) + r")[ \t]*(?:\n[ \t]*\d{1,4}[ \t]*(?=\n|\Z))?(?:\n[ \t]*(?=\n))*\n?"
     )
 
 
 @step("running_headers")
 def running_headers(t: Tracked) -> None:
     """Drop gazette running headers (`CÔNG BÁO/Số .../Ngày ...`), their page numbers and signing stamps."""
-    t.apply([(s, e, "") for s, e in _line_spans(_running_re(), t.text)], "running_headers", record=True)
+    # Only the header forms that can occur in this text are looked for (none: no scan).
+    possible = _possible(_chrome("running"), t.text)
+    if possible:
+        t.apply([(s, e, "") for s, e in _line_spans(_running_re(possible), t.text)], "running_headers", record=True)
 
 
 @cache
-def _tail_re() -> re.Pattern[str]:
-    return re.compile(r"(?m)^(?:" + "|".join(_chrome("tail")) + r")")
+def _tail_re(alternatives: tuple[str, ...] | None = None) -> re.Pattern[str]:
+    return re.compile(r"(?m)^(?:" + "|".join(_chrome("tail") if alternatives is None else alternatives) + r")")
+
+
+@cache
+def _tail_groups(alternatives: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The panel forms searched together: those whose first characters are worked out in one pattern (its guard
+    is their union), each other one on its own (one with no guard would make the engine try all at every line)."""
+    guarded = tuple(a for a in alternatives if _first_class(a) is not None)
+    return ((guarded,) if guarded else ()) + tuple((a,) for a in alternatives if a not in guarded)
 
 
 @step("site_tail")
 def site_tail(t: Tracked) -> None:
     """Drop everything from a portal's related-documents panel to the end."""
-    start = _line_search_start(_tail_re(), t.text)
+    # `_line_search_start(_tail_re(), text)` is the first line start where any panel form matches: the least of
+    # the first ones of groups of the forms (`_tail_groups`), searched only for the forms that can occur here.
+    text = t.text
+    start = -1
+    for group in _tail_groups(_possible(_chrome("tail"), text)):
+        found = _line_search_start(_tail_re(group), text)
+        if found >= 0 and (start < 0 or found < start):
+            start = found
     if start > 0:
-        t.apply([(start, len(t.text), "")], "site_tail", record=True)
+        t.apply([(start, len(text), "")], "site_tail", record=True)
 
 
 _FOOTER_WINDOW = 4000
@@ -1089,7 +1190,11 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
         return False
     caps = cur.known
     if caps is None:
-        caps = cur.caps()
+        # `cur.caps()`, its first test inline (see rewrap).
+        if 10 * (cur.lows[cur.end + 1] - cur.lows[cur.start]) > cur.chars:
+            caps = cur.known = False
+        else:
+            caps = cur.caps()
     if caps:
         return False
     if lower:
@@ -1100,8 +1205,10 @@ def _join(cur: _Para, j: int, gap: bool) -> bool:
         return False
     if end in _TERMINAL:
         return False
-    if not gap and (nxt[0].isdigit() or _REF_START.match(nxt) or _REF_END.search(line[-30:])
-                    or (_SYMBOL_CUT.search(line) and nxt[:1].isupper())):
+    # (`_REF_END` ends in a digit or a digit and a letter, `_SYMBOL_CUT` in `-`: tested only where they can.)
+    if not gap and (nxt[0].isdigit() or _REF_START.match(nxt)
+                    or ((end.isdigit() or line[-2:-1].isdigit()) and _REF_END.search(line[-30:]))
+                    or (end == "-" and _SYMBOL_CUT.search(line) and nxt[:1].isupper())):
         return True
     if end == "," or line.endswith((" -", " –")):
         return not gap
@@ -1135,6 +1242,7 @@ def rewrap(t: Tracked) -> None:
     edits: list[Edit] = []
     joins: list[int] = []  # the single line breaks that become a space (the common join: see `_join_lines`)
     lows = _lower_counts(t)
+    wrap_words = _wrap_words()
     cur = _Para(lines, lows, 0)
     pos = len(lines[0])  # the "\n" after the current line
     i = 1
@@ -1160,7 +1268,7 @@ def rewrap(t: Tracked) -> None:
             if not (c.isalpha() and c.islower()):
                 if line[-1] in _TERMINAL:
                     join = False
-                elif j > i and _last_word(line) not in _wrap_words():
+                elif j > i and _last_word(line) not in wrap_words:
                     join = False  # across a blank line `_join` joins such a line only after a wrap word
                 else:
                     join = _join(cur, j, j > i)
@@ -1170,7 +1278,11 @@ def rewrap(t: Tracked) -> None:
                     rule = cur.hard()
                 caps = cur.known
                 if caps is None and not rule:
-                    caps = cur.caps()
+                    # `cur.caps()`, its first test inline (it decides most paragraphs: prose is not capitalised).
+                    if 10 * (lows[cur.end + 1] - lows[cur.start]) > cur.chars:
+                        caps = cur.known = False
+                    else:
+                        caps = cur.caps()
                 join = (not rule and not caps and not _lower_line_start(nxt)
                         and (j == i or line[-1] not in _TERMINAL))
         if join:

@@ -148,6 +148,32 @@ def _agency_prechecks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], 
     return tuple(out)
 
 
+_GROUP_NAME = re.compile(r"\(\?P(<|=)(\w+)")
+
+
+@cache
+def _agency_any() -> re.Pattern[str] | None:
+    """One pattern that matches where any `_agency_prechecks` entry could (its cheaper pattern, else its
+    own), or None. Fewer than 1% of headings name an agency: one failed match rules the rest out instead
+    of three or four. (Group names get a prefix per entry: the union may not define a name twice.)"""
+    alts, names = [], set()
+    for i, e in enumerate(_gaz()["agency_heads"]):
+        if r"\(?P" in e["pattern"]:
+            return None  # (a literal `(?P` the renaming below could mistake for a group)
+        pattern = _after_lookahead(e["pattern"]) or e["pattern"]
+        try:
+            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
+        except re.error:
+            pattern = e["pattern"]  # (as `_agency_prechecks`: no cheaper pattern)
+            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
+        alts.append("(?:" + _GROUP_NAME.sub(lambda m, i=i: f"(?P{m.group(1)}a{i}_{m.group(2)}", pattern) + ")")
+    try:
+        union = re.compile("|".join(alts))
+    except re.error:  # patterns that cannot share one regex (a global flag inside): no shortcut
+        return None
+    return union if set(union.groupindex) == names else None
+
+
 @lru_cache(maxsize=4096)
 def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
@@ -211,7 +237,8 @@ def heading_scopes(text: str, start: int, end: int,
                 out.append(Scope("period", f"{te.period_start}/{te.period_end}", s, e, text[s:e]))
             else:
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
-    if flat is None or len(flat) <= 260:
+    union = _agency_any()
+    if (flat is None or len(flat) <= 260) and (union is None or union.match(head) is not None):
         for pre, pat, req in _agency_prechecks():
             if pre is not None and pre.match(head) is None:
                 continue
@@ -572,8 +599,11 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         # The heading is collapsed once: its text after the marker is a tail of that (see `_collapsed_tail`).
         ms = ls + mk[2]
         o.heading = collapse(text[ls:he])
-        marker = text[ls:ms]
-        tail = _collapsed_tail(o.heading, collapse(marker)) if ms <= he and not marker.endswith("*") else None
+        if he - ms > 60:
+            marker = text[ls:ms]
+            tail = _collapsed_tail(o.heading, collapse(marker)) if not marker.endswith("*") else None
+        else:
+            tail = None  # (`heading_scopes` reads no collapsed text of a heading this short)
         o.scopes = heading_scopes(text, ms, he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]], tail)
     close_to(0, end)
     return tuple(sorted(done, key=lambda s: (s.start, s.depth)))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnplan.metadata import _OLD_TONE, _OLD_TONE_RE, _new_tone, _whole_word_starts
-from vnplan.segment import _agency_any, _agency_prechecks, heading_scopes
+from vnplan.metadata import _OLD_TONE, _OLD_TONE_RE, _mixed_lines, _new_tone, _whole_word_starts
+from vnplan.segment import _agency_any, _agency_prechecks, _mostly_upper, heading_scopes
 
 # Letters that matter to the patterns: o/u/y/a/e with and without tones, word and non-word neighbours.
 _ALPHABET = "oOuUqQaAeEyYàáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ ._-1×÷\u0300İ\u212aĐđ"
@@ -61,3 +61,21 @@ def test_agency_union(head: str) -> None:
         assert not any(pat.match(head) for _, pat, _ in _agency_prechecks())
     text = "1. " + head
     assert heading_scopes(text, 3, len(text), ["para|Tổ chức thực hiện"]) is not None
+
+
+def _mixed_plain(body: str) -> str:
+    return "\n".join(ln for ln in body.split("\n") if len(ln) < 3 or not _mostly_upper(ln))
+
+
+@given(st.text(alphabet="aAbBĐđỦủ \n1-.*Σσǅ\U0001d400", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_mixed_lines(body: str) -> None:
+    assert _mixed_lines(body) == _mixed_plain(body)
+
+
+@pytest.mark.parametrize("body", [
+    "", "\n", "ỦY BAN NHÂN DÂN\nTỈNH X\n\nSố: 1/QĐ\nNội dung văn bản.\nKẾ HOẠCH", "abc\nDEF", "DEF\n", "DEF\nabc",
+    "QUYẾT ĐỊNH " * 40 + "\n" + "tiếp theo là chữ thường " * 10, "A" * 200 + "a" * 10, "x\nAB\nyz",
+])
+def test_mixed_lines_examples(body: str) -> None:
+    assert _mixed_lines(body) == _mixed_plain(body)

@@ -322,6 +322,7 @@ class _Open:
     cells: tuple[str, ...] = ()
     scopes: tuple[Scope, ...] = field(default_factory=tuple)
     heading: str | None = None  # collapse(text[start:heading_end]), once asked for
+    slot: int = 0  # its index in the tree (sections are listed in the order they open)
 
 
 _SECTION_FIELDS = tuple(f.name for f in fields(Section))
@@ -361,13 +362,16 @@ def _seg(kind: str, label: str, parent: _Open | None) -> str:
 
 
 def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tuple[int, int]],
-                    mk: tuple[str, str, int] | None | bool = False) -> int:
+                    mk: tuple[str, str, int] | None | bool = False, head: str | None = None,
+                    seen: dict[int, tuple[str, tuple[str, str, int] | None]] | None = None) -> int:
     """Where a heading stops: its line, plus wrapped continuation lines (at most three).
 
     `mk` is `match_marker(text[ls:le])` when the caller has it (with or without the previous line: for a
-    line that is a heading, both give the same answer).
+    line that is a heading, both give the same answer); `head` is `text[ls:le].strip()` when it has that.
+    Into `seen` go the `match_marker(line, prev)` answers it finds for whole lines: line start -> (prev, answer).
     """
-    head = text[ls:le].strip()
+    if head is None:
+        head = text[ls:le].strip()
     he = le
     caps_of = head  # the line whose capitals decide whether capitalised lines continue the heading
     caps: bool | None = None  # _mostly_upper(caps_of), computed when first needed
@@ -386,7 +390,12 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
             continue
         if head.endswith(_END_PUNCT):
             break
-        if not nxt or _is_row(nxt) or match_marker(nxt, head):
+        if not nxt or _is_row(nxt):
+            break
+        found = match_marker(nxt, head)
+        if seen is not None and len(nxt) == e - s:
+            seen[s] = (head, found)  # (the tree's loop asks the same of this line, after the same line)
+        if found:
             break
         wrapped_dash = nxt[:1] in "-–" and nxt[1:].strip()[:1].isdigit()  # `giai đoạn 2026\n- 2030`
         if not (nxt[:1].islower() or wrapped_dash):
@@ -430,7 +439,10 @@ def _collapsed_tail(whole: str, flat_head: str) -> str:
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     """The section tree of `text[start:end]`, root first, in text order."""
     root = Section("", "root", "", "", start, start, end, 0, None)
-    done: list[Section] = [root]
+    # Sections in the order they open, which is text order (each opens at its line, lines come in order;
+    # a table and its first row share a line, the table first): `(start, depth)` order without a sort.
+    # A section's slot is filled when it closes.
+    done: list[Section | None] = [root]
     stack: list[_Open] = []
     used: set[str] = {""}
     counters: dict[str, int] = {}
@@ -444,8 +456,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         while len(stack) > n:
             o = stack.pop()
             heading = flat(o)
-            done.append(_section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
-                                 o.depth, o.parent, o.scopes, o.cells))
+            done[o.slot] = _section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
+                                    o.depth, o.parent, o.scopes, o.cells)
 
     def unique(path: str) -> str:
         base, n = path, 2
@@ -459,7 +471,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         parent = stack[-1] if stack else None
         ppath = parent.path if parent else ""
         path = unique(f"{ppath}.{seg}" if ppath else seg)
-        o = _Open(kind, label, path, ls, he, len(stack) + 1, ppath, cells)
+        o = _Open(kind, label, path, ls, he, len(stack) + 1, ppath, cells, (), None, len(done))
+        done.append(None)
         stack.append(o)
         return o
 
@@ -472,6 +485,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     prev = ""
     prev_heading = prev_structural = False
     in_quote = False
+    seen: dict[int, tuple[str, tuple[str, str, int] | None]] = {}  # see `_heading_extent`
     skip_until = -1
     for i, (ls, le) in enumerate(spans):
         line = lines[i]
@@ -522,7 +536,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             continue
         c0 = line[0]
         if c0 in " \t*#>" or c0.isdecimal() or line.startswith(_LINE_STARTS.get(c0, ())):
-            mk = match_marker(line, prev)
+            known = seen.get(ls)
+            mk = known[1] if known is not None and known[0] == prev else match_marker(line, prev)
         else:
             mk = None  # (no marker starts the line: `match_marker` would try none, or none would match)
         split_le = None
@@ -585,7 +600,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             he = split_le
             skip_until = he
         else:
-            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4], mk)
+            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4], mk, stripped, seen)
         if he > le:
             skip_until = he
         parent = stack[-1] if stack else None
@@ -606,7 +621,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             tail = None  # (`heading_scopes` reads no collapsed text of a heading this short)
         o.scopes = heading_scopes(text, ms, he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]], tail)
     close_to(0, end)
-    return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
+    return tuple(done)  # type: ignore[arg-type]  (every slot is filled: close_to(0) closed them all)
 
 
 # ---------------------------------------------------------------- documents

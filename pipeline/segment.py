@@ -148,6 +148,32 @@ def _agency_prechecks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], 
     return tuple(out)
 
 
+_GROUP_NAME = re.compile(r"\(\?P(<|=)(\w+)")
+
+
+@cache
+def _agency_any() -> re.Pattern[str] | None:
+    """One pattern that matches where any `_agency_prechecks` entry could (its cheaper pattern, else its
+    own), or None. Fewer than 1% of headings name an agency: one failed match rules the rest out instead
+    of three or four. (Group names get a prefix per entry: the union may not define a name twice.)"""
+    alts, names = [], set()
+    for i, e in enumerate(_gaz()["agency_heads"]):
+        if r"\(?P" in e["pattern"]:
+            return None  # (a literal `(?P` the renaming below could mistake for a group)
+        pattern = _after_lookahead(e["pattern"]) or e["pattern"]
+        try:
+            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
+        except re.error:
+            pattern = e["pattern"]  # (as `_agency_prechecks`: no cheaper pattern)
+            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
+        alts.append("(?:" + _GROUP_NAME.sub(lambda m, i=i: f"(?P{m.group(1)}a{i}_{m.group(2)}", pattern) + ")")
+    try:
+        union = re.compile("|".join(alts))
+    except re.error:  # patterns that cannot share one regex (a global flag inside): no shortcut
+        return None
+    return union if set(union.groupindex) == names else None
+
+
 @lru_cache(maxsize=4096)
 def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
@@ -211,7 +237,8 @@ def heading_scopes(text: str, start: int, end: int,
                 out.append(Scope("period", f"{te.period_start}/{te.period_end}", s, e, text[s:e]))
             else:
                 out.append(Scope("deadline", te.due, s, e, text[s:e]))
-    if flat is None or len(flat) <= 260:
+    union = _agency_any()
+    if (flat is None or len(flat) <= 260) and (union is None or union.match(head) is not None):
         for pre, pat, req in _agency_prechecks():
             if pre is not None and pre.match(head) is None:
                 continue
@@ -295,6 +322,7 @@ class _Open:
     cells: tuple[str, ...] = ()
     scopes: tuple[Scope, ...] = field(default_factory=tuple)
     heading: str | None = None  # collapse(text[start:heading_end]), once asked for
+    slot: int = 0  # its index in the tree (sections are listed in the order they open)
 
 
 _SECTION_FIELDS = tuple(f.name for f in fields(Section))
@@ -334,13 +362,16 @@ def _seg(kind: str, label: str, parent: _Open | None) -> str:
 
 
 def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tuple[int, int]],
-                    mk: tuple[str, str, int] | None | bool = False) -> int:
+                    mk: tuple[str, str, int] | None | bool = False, head: str | None = None,
+                    seen: dict[int, tuple[str, tuple[str, str, int] | None]] | None = None) -> int:
     """Where a heading stops: its line, plus wrapped continuation lines (at most three).
 
     `mk` is `match_marker(text[ls:le])` when the caller has it (with or without the previous line: for a
-    line that is a heading, both give the same answer).
+    line that is a heading, both give the same answer); `head` is `text[ls:le].strip()` when it has that.
+    Into `seen` go the `match_marker(line, prev)` answers it finds for whole lines: line start -> (prev, answer).
     """
-    head = text[ls:le].strip()
+    if head is None:
+        head = text[ls:le].strip()
     he = le
     caps_of = head  # the line whose capitals decide whether capitalised lines continue the heading
     caps: bool | None = None  # _mostly_upper(caps_of), computed when first needed
@@ -359,7 +390,12 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
             continue
         if head.endswith(_END_PUNCT):
             break
-        if not nxt or _is_row(nxt) or match_marker(nxt, head):
+        if not nxt or _is_row(nxt):
+            break
+        found = match_marker(nxt, head)
+        if seen is not None and len(nxt) == e - s:
+            seen[s] = (head, found)  # (the tree's loop asks the same of this line, after the same line)
+        if found:
             break
         wrapped_dash = nxt[:1] in "-–" and nxt[1:].strip()[:1].isdigit()  # `giai đoạn 2026\n- 2030`
         if not (nxt[:1].islower() or wrapped_dash):
@@ -403,7 +439,10 @@ def _collapsed_tail(whole: str, flat_head: str) -> str:
 def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     """The section tree of `text[start:end]`, root first, in text order."""
     root = Section("", "root", "", "", start, start, end, 0, None)
-    done: list[Section] = [root]
+    # Sections in the order they open, which is text order (each opens at its line, lines come in order;
+    # a table and its first row share a line, the table first): `(start, depth)` order without a sort.
+    # A section's slot is filled when it closes.
+    done: list[Section | None] = [root]
     stack: list[_Open] = []
     used: set[str] = {""}
     counters: dict[str, int] = {}
@@ -417,8 +456,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         while len(stack) > n:
             o = stack.pop()
             heading = flat(o)
-            done.append(_section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
-                                 o.depth, o.parent, o.scopes, o.cells))
+            done[o.slot] = _section(o.path, o.kind, o.label, heading, o.start, o.heading_end, max(at, o.heading_end),
+                                    o.depth, o.parent, o.scopes, o.cells)
 
     def unique(path: str) -> str:
         base, n = path, 2
@@ -432,7 +471,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         parent = stack[-1] if stack else None
         ppath = parent.path if parent else ""
         path = unique(f"{ppath}.{seg}" if ppath else seg)
-        o = _Open(kind, label, path, ls, he, len(stack) + 1, ppath, cells)
+        o = _Open(kind, label, path, ls, he, len(stack) + 1, ppath, cells, (), None, len(done))
+        done.append(None)
         stack.append(o)
         return o
 
@@ -445,6 +485,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     prev = ""
     prev_heading = prev_structural = False
     in_quote = False
+    seen: dict[int, tuple[str, tuple[str, str, int] | None]] = {}  # see `_heading_extent`
     skip_until = -1
     for i, (ls, le) in enumerate(spans):
         line = lines[i]
@@ -495,7 +536,8 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             continue
         c0 = line[0]
         if c0 in " \t*#>" or c0.isdecimal() or line.startswith(_LINE_STARTS.get(c0, ())):
-            mk = match_marker(line, prev)
+            known = seen.get(ls)
+            mk = known[1] if known is not None and known[0] == prev else match_marker(line, prev)
         else:
             mk = None  # (no marker starts the line: `match_marker` would try none, or none would match)
         split_le = None
@@ -558,7 +600,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
             he = split_le
             skip_until = he
         else:
-            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4], mk)
+            he = _heading_extent(text, ls, le, end, spans[i + 1:i + 4], mk, stripped, seen)
         if he > le:
             skip_until = he
         parent = stack[-1] if stack else None
@@ -572,11 +614,14 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
         # The heading is collapsed once: its text after the marker is a tail of that (see `_collapsed_tail`).
         ms = ls + mk[2]
         o.heading = collapse(text[ls:he])
-        marker = text[ls:ms]
-        tail = _collapsed_tail(o.heading, collapse(marker)) if ms <= he and not marker.endswith("*") else None
+        if he - ms > 60:
+            marker = text[ls:ms]
+            tail = _collapsed_tail(o.heading, collapse(marker)) if not marker.endswith("*") else None
+        else:
+            tail = None  # (`heading_scopes` reads no collapsed text of a heading this short)
         o.scopes = heading_scopes(text, ms, he, lambda: [s.kind + "|" + flat(s) for s in stack[:-1]], tail)
     close_to(0, end)
-    return tuple(sorted(done, key=lambda s: (s.start, s.depth)))
+    return tuple(done)  # type: ignore[arg-type]  (every slot is filled: close_to(0) closed them all)
 
 
 # ---------------------------------------------------------------- documents

@@ -30,7 +30,6 @@ from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
     _numpy,
-    _token_arrays,
     _token_table,
     _tokens_before,
     Hit,
@@ -170,8 +169,8 @@ def _body(ctx: Context) -> _Body:
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=attrgetter("start"))
-    starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
-    body = _Body(starts, ends, hits, [h.start for h in hits], norms)
+    tt = _token_table(ctx.text, s0, e0)
+    body = _Body(tt.starts, tt.ends, hits, [h.start for h in hits], tt.norms)
     body.before, body.base, body.end = _tokens_before(ctx.text, s0, e0), s0, e0
     body.support_at = _token_positions(ctx.text, s0, e0, _first_words("support_verbs"))
     if "deadlines" in ctx.prior:

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
+from operator import is_
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -201,7 +202,7 @@ def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequen
         # Numbered by text, with the top bit set: every other key leaves its top byte 0.
         index: dict[str, int] = {}
         got = [index.setdefault(body[a:b], len(index))
-               for a, b in zip(st[long_].tolist(), en[long_].tolist())]
+               for a, b in zip(st[long_].tolist(), en[long_].tolist(), strict=True)]
         keys[long_] = np.array(got, dtype=np.uint64) | np.uint64(1 << 63)
     rep = _same_hash(np, keys)
     if rep is None or not np.array_equal(np.take(keys, rep), keys):
@@ -211,12 +212,70 @@ def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequen
     is_rep[rep] = True
     firsts = np.flatnonzero(is_rep)
     ids = np.take(np.cumsum(is_rep) - 1, rep)
-    texts = list(map(body.__getitem__, map(slice, st[firsts].tolist(), en[firsts].tolist())))
+    rkeys = np.take(keys, firsts)
+    # The dict looks keys up by their low bits first, and those are a token's first letters:
+    # spread them (an odd multiplier is a bijection mod 2**64, so the keys stay exact).
+    vids = _vocab_ids(body, (rkeys * np.uint64(_MULTIPLIERS[0])).tolist(), rkeys, np.take(st, firsts),
+                      np.take(en, firsts), fixed if other.size else None)
+    texts = list(map(_V_TEXT.__getitem__, vids))
     st += start
     en += start
     # Machine-integer arrays, not lists: no Python int per token to make (and free later);
     # readers only index and bisect them.
-    return array("q", st.astype(np.int64).tobytes()), array("q", en.astype(np.int64).tobytes()), ids, texts
+    return array("q", st.astype(np.int64).tobytes()), array("q", en.astype(np.int64).tobytes()), ids, texts, vids
+
+
+# The token vocabulary, across bodies: a body's distinct token keys (exact, see `_np_token_ids`)
+# mostly recur, and an int lookup is all a known one costs (no slice, no str hash, no fold, no
+# role test). Keys with body-numbered bytes (rare letters, long tokens) are not kept by key:
+# their entries serve their body only.
+_VOCAB: dict[int, int] = {}  # key (mixed, see `_np_token_ids`) -> vocabulary id
+_VOCAB_TEXT: dict[str, int] = {}  # text -> vocabulary id, for the tokens whose keys are not kept
+_V_TEXT: list[str] = []  # per vocabulary id: the token text,
+_V_FOLD: list[str] = []  # its folded form (`fold_syllable`),
+_V_NORM: list[str] = []  # the matching norm (the fold, or the abbreviation a typo repairs to),
+_V_ROLE: list[int] = []  # the norm's matcher roles (`_role`)
+_V_FIXED: set[int] = set()  # the ids whose text is a repaired abbreviation typo
+
+
+def _vocab_ids(body: str, keys: list[int], raw: Any, starts: Any, ends: Any, rare_above: int | None) -> list[int]:
+    """The vocabulary ids of a body's distinct tokens (`keys` their mixed keys, `raw` the keys,
+    spans `starts`/`ends` in `body`); `rare_above`: the highest fixed character byte when the body
+    has body-numbered letters."""
+    if len(_V_TEXT) > 300_000:  # bounded: numbers and codes are tokens too
+        _VOCAB.clear()
+        _VOCAB_TEXT.clear()
+        for v in (_V_TEXT, _V_FOLD, _V_NORM, _V_ROLE):
+            v.clear()
+        _V_FIXED.clear()
+    vids = list(map(_VOCAB.get, keys))
+    if None not in vids:
+        return vids
+    for k in compress(range(len(vids)), map(is_, vids, repeat(None))):  # the unknown keys
+        t = body[int(starts[k]):int(ends[k])]
+        key = int(raw[k])
+        if key >> 63 or rare_above is not None and any(
+                rare_above < (key >> s) & 0xFF < _PUNCT for s in range(0, 64, 8)):
+            # A body-numbered key (a one-character token's code bytes may look so too): by text.
+            v = _VOCAB_TEXT.get(t)
+            if v is not None:
+                vids[k] = v
+                continue
+            _VOCAB_TEXT[t] = v = len(_V_TEXT)
+        else:
+            _VOCAB[keys[k]] = v = len(_V_TEXT)
+        vids[k] = v
+        f = fold_syllable(t)
+        fix = repair_abbreviation(t) if t.isupper() else None
+        norm = f if fix is None else fix
+        r = _ROLES.get(norm)
+        _V_TEXT.append(t)
+        _V_FOLD.append(f)
+        _V_NORM.append(norm)
+        _V_ROLE.append(_role(norm) if r is None else r)
+        if fix is not None:
+            _V_FIXED.add(v)
+    return vids
 
 
 def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
@@ -224,7 +283,7 @@ def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[
     got = _np_token_ids(np, body, start)
     if got is None:
         return _split_tokens(body, start)
-    starts, ends, ids, texts = got
+    starts, ends, ids, texts, _ = got
     return starts, ends, _gather(np, texts, ids)
 
 
@@ -256,6 +315,7 @@ class _TokenTable(NamedTuple):
     ids: Any  # per token, the index of its text in `distinct` (a numpy array or a list)
     distinct: list[str]
     folds: list[str]  # the folded form of each distinct text
+    vids: list[int] | None = None  # the vocabulary id of each distinct text (numpy tables)
 
     # Built on demand: the matchers read a token's text only here and there (`_Texts`), and a
     # list of ~10^5 references per body costs as much as the norms.
@@ -267,7 +327,7 @@ class _TokenTable(NamedTuple):
     @property
     def fold_of(self) -> dict[str, str]:
         """Distinct text -> folded."""
-        return dict(zip(self.distinct, self.folds))
+        return dict(zip(self.distinct, self.folds, strict=True))
 
 
 class _Texts:
@@ -283,7 +343,7 @@ class _Texts:
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
-            return [self.text[s:e] for s, e in zip(self.starts[i], self.ends[i])]
+            return [self.text[s:e] for s, e in zip(self.starts[i], self.ends[i], strict=True)]
         return self.text[self.starts[i]:self.ends[i]]
 
 
@@ -296,7 +356,8 @@ def _folds(texts: list[str]) -> list[str]:
     if None in out:
         if len(_FOLDED) > 200_000:  # bounded: numbers and codes are texts too
             _FOLDED.clear()
-        out = [_FOLDED.setdefault(t, fold_syllable(t)) if f is None else f for t, f in zip(texts, out)]
+        out = [_FOLDED.setdefault(t, fold_syllable(t)) if f is None else f
+               for t, f in zip(texts, out, strict=True)]
     return out
 
 
@@ -311,16 +372,17 @@ def _token_table(text: str, start: int, end: int) -> _TokenTable:
     np = _numpy() if len(body) > 200 else None  # a short span: numpy's set-up costs more than it saves
     got = _np_token_ids(np, body, start) if np is not None else None
     if got is not None:
-        starts, ends, ids, distinct = got
+        starts, ends, ids, distinct, vids = got
+        folds = list(map(_V_FOLD.__getitem__, vids))
     else:
-        np = None
+        np = vids = None
         starts, ends, texts = _split_tokens(body, start)
         distinct = list(dict.fromkeys(texts))
         index = {t: i for i, t in enumerate(distinct)}
         ids = list(map(index.__getitem__, texts))
-    # A body repeats its few hundred distinct syllables: fold each once.
-    folds = _folds(distinct)
-    return _TokenTable(starts, ends, _gather(np, folds, ids), ids, distinct, folds)
+        # A body repeats its few hundred distinct syllables: fold each once.
+        folds = _folds(distinct)
+    return _TokenTable(starts, ends, _gather(np, folds, ids), ids, distinct, folds, vids)
 
 
 def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
@@ -791,18 +853,26 @@ def _role(f: str) -> int:
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
     tt = _token_table(text, start, end)
-    norms, folds = tt.norms, tt.folds
-    # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
-    fixes = {t: r for t in filter(str.isupper, tt.distinct) if (r := repair_abbreviation(t)) is not None}
+    norms, folds, vids = tt.norms, tt.folds, tt.vids
     np = _numpy()
-    if fixes:
-        # Copies: the cached lists are shared with `tokenize` and the task extractor.
-        folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
-        norms = _gather(np, folds, tt.ids)
-    # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
-    role = list(map(_ROLES.get, folds))
-    if None in role:
-        role = [_role(f) if r is None else r for f, r in zip(folds, role)]
+    if vids is not None:
+        # The vocabulary knows each text's repair and roles.
+        fixed = _V_FIXED.intersection(vids) if _V_FIXED else ()
+        fixes = {_V_TEXT[v]: _V_NORM[v] for v in fixed}
+        if fixes:
+            norms = _gather(np, list(map(_V_NORM.__getitem__, vids)), tt.ids)
+        role = list(map(_V_ROLE.__getitem__, vids))
+    else:
+        # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
+        fixes = {t: r for t in filter(str.isupper, tt.distinct) if (r := repair_abbreviation(t)) is not None}
+        if fixes:
+            # Copies: the cached lists are shared with `tokenize` and the task extractor.
+            folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
+            norms = _gather(np, folds, tt.ids)
+        # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
+        role = list(map(_ROLES.get, folds))
+        if None in role:
+            role = [_role(f) if r is None else r for f, r in zip(folds, role)]
     cue_roles = _R_ALIAS | _R_COMMITTEE | _R_HEAD  # as `_cues()`
     ids = tt.ids
     if isinstance(ids, list):
@@ -813,7 +883,7 @@ def _match_tokens(text: str, start: int, end: int) -> _Tokens:
         committee_at = [i for i in cues if roles[i] & _R_COMMITTEE]
         head_at = [i for i in cues if roles[i] & _R_HEAD]
     else:
-        roles = np.array(role, dtype=np.uint8)[ids]
+        roles = np.take(np.array(role, dtype=np.uint8), ids)
         nxt = np.zeros_like(roles)
         nxt[:-1] = roles[1:]
         cues = np.flatnonzero(roles & cue_roles).tolist()

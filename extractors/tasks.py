@@ -677,19 +677,24 @@ def extract(ctx: Context) -> Iterator[Task]:
     label_at = [lab.start for lab in labels]
     # Only a label that is an item of its own (`- Đơn vị chủ trì: ...`) speaks for the items
     # around it; one written inside a task's paragraph belongs to that task alone.
-    sec_starts = {_lstrip(text, x.start, x.end) for x in ctx.doc.sections}
+    # (`_lstrip` called only where a section starts with a blank: a call per section costs more than the test.)
+    sec_starts = {x.start if x.start >= x.end or not text[x.start].isspace() else _lstrip(text, x.start, x.end)
+                  for x in ctx.doc.sections}
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
     # Most sections lie outside every recipient list's outer bounds: test those bounds first.
     skip_lo = min((a for a, _ in skip), default=0)
     skip_hi = max((b for _, b in skip), default=0)
     rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
+    hit_starts, n_hits = body.hit_starts, len(body.hit_starts)
     for sec in ctx.doc.sections:
         if sec.kind not in _TASK_KINDS \
                 or skip_lo <= sec.start < skip_hi and any(a <= sec.start < b for a, b in skip):
             continue
         end = sec.heading_end if sec.path in has_child else sec.end
-        s, e = _strip(text, sec.start, end)
+        s, e = sec.start, end
+        if s < e and (text[s].isspace() or text[e - 1].isspace()):
+            s, e = _strip(text, s, e)
         if e - s < 15 or s in label_starts:
             continue
         if _non_task_above(ctx, body, sec.path):
@@ -708,7 +713,9 @@ def extract(ctx: Context) -> Iterator[Task]:
                 continue
             content, ancestors = s, [sec, *ancestors_of(ctx, body, sec.path)[1:]]
         a, b = body.tok_range(content, e)
-        own = lead_from_sentence(body, content, e, a, b)
+        # No hit starts in content:e: no lead in a sentence (`lead_from_sentence` would find none).
+        h = bisect_left(hit_starts, content)
+        own = lead_from_sentence(body, content, e, a, b) if h < n_hits and hit_starts[h] < e else None
         if sec.path in has_child and (own is None or heading_lead(ctx, body, sec)):
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
         got = own

@@ -150,6 +150,9 @@ class _Body:
         return out
 
 
+_FLAGS: dict[tuple[frozenset[str], ...], dict[str, int]] = {}  # see `_token_positions`
+
+
 def _token_positions(text: str, start: int, end: int, *word_sets: frozenset[str]) -> list[list[int]]:
     """For each of `word_sets`, the indices of the tokens of `text[start:end]` whose norm is in
     it, in order (by distinct token text, in numpy: no Python step per token, one gather for all)."""
@@ -161,12 +164,16 @@ def _token_positions(text: str, start: int, end: int, *word_sets: frozenset[str]
             out.append([i for i, u in enumerate(tt.ids) if flags[u]])
         return out
     np = _numpy()
-    # One bit per set, per distinct text; then one gather for the tokens.
-    n = len(tt.folds)
-    flags = np.zeros(n, dtype=np.uint8)
-    for k, words in enumerate(word_sets):
-        flags |= np.fromiter(map(words.__contains__, tt.folds), dtype=bool, count=n).view(np.uint8) << k
-    per_token = np.take(flags, tt.ids)
+    # One bit per set, per distinct text (kept across bodies by folded text: one lookup a
+    # text instead of a test per set); then one gather for the tokens.
+    memo = _FLAGS.get(word_sets)
+    if memo is None or len(memo) > 200_000:  # bounded: numbers and codes are texts too
+        memo = _FLAGS[word_sets] = {}
+    bits = list(map(memo.get, tt.folds))
+    if None in bits:
+        bits = [memo.setdefault(f, sum(1 << k for k, words in enumerate(word_sets) if f in words))
+                if b is None else b for f, b in zip(tt.folds, bits, strict=True)]
+    per_token = np.take(np.array(bits, dtype=np.uint8), tt.ids)
     return [np.flatnonzero(per_token & (1 << k)).tolist() for k in range(len(word_sets))]
 
 

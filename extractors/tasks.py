@@ -30,7 +30,6 @@ from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
     _numpy,
-    _token_arrays,
     _token_table,
     _tokens_before,
     Hit,
@@ -117,6 +116,8 @@ class _Body:
     due_starts: list[int] = field(default_factory=list)
 
     support_at: list[int] = field(default_factory=list)  # the tokens that can start a support cue
+    duty_at: list[int] = field(default_factory=list)  # ... a duty or lead verb cue
+    label_at: list[int] = field(default_factory=list)  # ... a label cue (bullets aside)
     end: int = 0  # the body's end (`base` its start)
     # `_non_task_heading` and `_non_task_above` by path (plain keys: asked for every section).
     non_task: dict[str, bool] = field(default_factory=dict)
@@ -149,15 +150,31 @@ class _Body:
         return out
 
 
-def _token_positions(text: str, start: int, end: int, words: frozenset[str]) -> list[int]:
-    """The indices of the tokens of `text[start:end]` whose norm is in `words`, in order (by
-    distinct token text, in numpy: no Python step per token)."""
+_FLAGS: dict[tuple[frozenset[str], ...], dict[str, int]] = {}  # see `_token_positions`
+
+
+def _token_positions(text: str, start: int, end: int, *word_sets: frozenset[str]) -> list[list[int]]:
+    """For each of `word_sets`, the indices of the tokens of `text[start:end]` whose norm is in
+    it, in order (by distinct token text, in numpy: no Python step per token, one gather for all)."""
     tt = _token_table(text, start, end)
-    flags = list(map(words.__contains__, tt.folds))
     if isinstance(tt.ids, list):
-        return [i for i, u in enumerate(tt.ids) if flags[u]]
+        out = []
+        for words in word_sets:
+            flags = list(map(words.__contains__, tt.folds))
+            out.append([i for i, u in enumerate(tt.ids) if flags[u]])
+        return out
     np = _numpy()
-    return np.flatnonzero(np.array(flags, dtype=bool)[tt.ids]).tolist()
+    # One bit per set, per distinct text (kept across bodies by folded text: one lookup a
+    # text instead of a test per set); then one gather for the tokens.
+    memo = _FLAGS.get(word_sets)
+    if memo is None or len(memo) > 200_000:  # bounded: numbers and codes are texts too
+        memo = _FLAGS[word_sets] = {}
+    bits = list(map(memo.get, tt.folds))
+    if None in bits:
+        bits = [memo.setdefault(f, sum(1 << k for k, words in enumerate(word_sets) if f in words))
+                if b is None else b for f, b in zip(tt.folds, bits, strict=True)]
+    per_token = np.take(np.array(bits, dtype=np.uint8), tt.ids)
+    return [np.flatnonzero(per_token & (1 << k)).tolist() for k in range(len(word_sets))]
 
 
 def _body(ctx: Context) -> _Body:
@@ -170,10 +187,12 @@ def _body(ctx: Context) -> _Body:
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=attrgetter("start"))
-    starts, ends, _, norms, _ = _token_arrays(ctx.text, s0, e0)
-    body = _Body(starts, ends, hits, [h.start for h in hits], norms)
+    tt = _token_table(ctx.text, s0, e0)
+    body = _Body(tt.starts, tt.ends, hits, [h.start for h in hits], tt.norms)
     body.before, body.base, body.end = _tokens_before(ctx.text, s0, e0), s0, e0
-    body.support_at = _token_positions(ctx.text, s0, e0, _first_words("support_verbs"))
+    body.support_at, body.duty_at, body.label_at = _token_positions(
+        ctx.text, s0, e0, _first_words("support_verbs"), _first_words("duty_verbs", "lead_verbs"),
+        _first_words("lead_labels", "support_labels", "deadline_columns") - frozenset(_BULLETS))
     if "deadlines" in ctx.prior:
         # Reuse the deadline facts (same parser) instead of parsing every item again.
         body.dues = sorted((d.start, d.end, d.due) for d in ctx.prior["deadlines"]
@@ -328,9 +347,8 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
     out = []
     # A label's cue (and up to four more words) runs up to a colon: look only before colons.
     reach = _label_reach()
-    words = firsts - frozenset(_BULLETS)
     near = set()
-    at = _token_positions(text, body.base, body.end, words)
+    at = body.label_at  # the tokens whose norm is in `firsts`, bullets aside (found per body)
     for c in _colons(body, text):
         lo = bisect_left(at, c - reach)
         near.update(at[lo:bisect_left(at, c, lo)])
@@ -497,12 +515,17 @@ def task_deadline(ctx: Context, own: str | None, ancestors: Sequence[Section],
 # ---------------------------------------------------------------- which items are tasks
 
 
-def _starts_with_duty(norms: Sequence[str], a: int, b: int) -> bool:
-    """A duty verb among the first few words (`Thường xuyên, chủ động rà soát ...`)."""
-    firsts = _first_words("duty_verbs", "lead_verbs")
-    for i in range(a, min(b, a + 8)):
-        if norms[i] in firsts and (cue_at(norms, i, "duty_verbs") or cue_at(norms, i, "lead_verbs")):
+def _starts_with_duty(body: _Body, a: int, b: int) -> bool:
+    """A duty verb among the first few words (`Thường xuyên, chủ động rà soát ...`) of tokens a:b."""
+    # Only the tokens that can start such a cue (found per body) are tried.
+    at, norms = body.duty_at, body.norms
+    stop = min(b, a + 8)
+    k = bisect_left(at, a)
+    while k < len(at) and at[k] < stop:
+        i = at[k]
+        if cue_at(norms, i, "duty_verbs") or cue_at(norms, i, "lead_verbs"):
             return True
+        k += 1
     return False
 
 
@@ -511,22 +534,28 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     got = body.non_task.get(sec.path)
     if got is not None:
         return got
-    key = ("non_task", sec.path)
-    if key not in body.memo:
-        head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
-        m = _MARKER.match(head)
-        rest = head[m.end() if m else 0:]
-        # Cheap first: the heading's first folded word must open one of the cues.
-        first = _TOKEN.search(rest)
-        w0 = fold_syllable(first.group()) if first else ""
-        if sec.kind == "root" or not first or (w0 and not any(c.isspace() for c in w0)
-                                               and w0 not in _first_words("non_task_sections")):
-            body.memo[key] = False
-        else:
-            words = fold_text(rest).split()
-            body.memo[key] = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
-    got = body.non_task[sec.path] = bool(body.memo[key])
+    head = ctx.text[sec.start:min(sec.heading_end, sec.start + 80)]
+    m = _MARKER.match(head)
+    rest = head[m.end() if m else 0:]
+    # Cheap first: the heading's first folded word must open one of the cues.
+    first = _TOKEN.search(rest)
+    w0 = fold_syllable(first.group()) if first else ""
+    if sec.kind == "root" or not first or (w0 and not any(c.isspace() for c in w0)
+                                           and w0 not in _first_words("non_task_sections")):
+        got = False
+    else:
+        words = fold_text(rest).split()
+        got = any(tuple(words[:len(p)]) == p for p in cues()["non_task_sections"])
+    body.non_task[sec.path] = got
     return got
+
+
+def _parent_path(ctx: Context, path: str) -> str | None:
+    """`ancestors_of(ctx, body, path)[1].path`, or None when the section has no parent."""
+    by_path = ctx.doc._by_path
+    sec = by_path.get(path)
+    parent = sec.parent if sec is not None else None
+    return parent if parent is not None and parent in by_path else None
 
 
 def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
@@ -537,7 +566,17 @@ def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
         by_path = ctx.doc._by_path
         sec = by_path.get(path)
         parent = by_path.get(sec.parent) if sec is not None and sec.parent is not None else None
-        got = parent is not None and (_non_task_heading(ctx, body, parent) or _non_task_above(ctx, body, parent.path))
+        if parent is None:
+            got = False
+        else:
+            # The parent's entries are mostly known (its other children came first): read them in place.
+            got = body.non_task.get(parent.path)
+            if got is None:
+                got = _non_task_heading(ctx, body, parent)
+            if not got:
+                got = body.above.get(parent.path)
+                if got is None:
+                    got = _non_task_above(ctx, body, parent.path)
         body.above[path] = got
     return bool(got)
 
@@ -640,29 +679,34 @@ def extract(ctx: Context) -> Iterator[Task]:
     text = ctx.text
     s0, e0 = ctx.body
     skip = recipient_spans(text, s0, e0)
-    labels = find_labels(body, text)
+    labels = find_labels(body, text)  # in text order
     label_starts = {lab.start for lab in labels}
+    label_at = [lab.start for lab in labels]
     # Only a label that is an item of its own (`- Đơn vị chủ trì: ...`) speaks for the items
     # around it; one written inside a task's paragraph belongs to that task alone.
-    sec_starts = {_lstrip(text, x.start, x.end) for x in ctx.doc.sections}
+    # (`_lstrip` called only where a section starts with a blank: a call per section costs more than the test.)
+    sec_starts = {x.start if x.start >= x.end or not text[x.start].isspace() else _lstrip(text, x.start, x.end)
+                  for x in ctx.doc.sections}
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
-    norms = body.norms
     # Most sections lie outside every recipient list's outer bounds: test those bounds first.
     skip_lo = min((a for a, _ in skip), default=0)
     skip_hi = max((b for _, b in skip), default=0)
     rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
+    hit_starts, n_hits = body.hit_starts, len(body.hit_starts)
     for sec in ctx.doc.sections:
         if sec.kind not in _TASK_KINDS \
                 or skip_lo <= sec.start < skip_hi and any(a <= sec.start < b for a, b in skip):
             continue
         end = sec.heading_end if sec.path in has_child else sec.end
-        s, e = _strip(text, sec.start, end)
+        s, e = sec.start, end
+        if s < e and (text[s].isspace() or text[e - 1].isspace()):
+            s, e = _strip(text, s, e)
         if e - s < 15 or s in label_starts:
             continue
         if _non_task_above(ctx, body, sec.path):
             continue
-        ancestors = ancestors_of(ctx, body, sec.path)[1:]
+        ancestors = None  # `ancestors_of(ctx, body, sec.path)[1:]`, built when needed (most sections are no task)
         m = _MARKER_AT.match(text, s, e)
         content = m.end() if m else s
         if sec.path in has_child and text[e - 1] == ":":  # s:e is stripped
@@ -674,21 +718,34 @@ def extract(ctx: Context) -> Iterator[Task]:
             s, e = _strip(text, sec.heading_end, sec.end)
             if e - s < 15:
                 continue
-            content, ancestors = s, [sec, *ancestors]
+            content, ancestors = s, [sec, *ancestors_of(ctx, body, sec.path)[1:]]
         a, b = body.tok_range(content, e)
-        own = lead_from_sentence(body, content, e, a, b)
+        # No hit starts in content:e: no lead in a sentence (`lead_from_sentence` would find none).
+        h = bisect_left(hit_starts, content)
+        own = lead_from_sentence(body, content, e, a, b) if h < n_hits and hit_starts[h] < e else None
         if sec.path in has_child and (own is None or heading_lead(ctx, body, sec)):
             continue  # a heading over its items (`1. Cải cách thể chế`, `2. Sở Nội vụ có trách nhiệm`)
-        got = own or _label_assignment([lab for lab in labels if s <= lab.start < e])
+        got = own
+        if got is None:
+            lo = bisect_left(label_at, s)
+            hi = bisect_left(label_at, e, lo)
+            if hi > lo:
+                got = _label_assignment(labels[lo:hi])
         if got is None:
             # The chain of paths is the first one's ancestry (`ancestors_of`): that path stands for it.
-            key = ("context_assignment", ancestors[0].path if ancestors else None)
-            if key not in body.memo:
-                body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+            if ancestors is None:
+                key = ("context_assignment", _parent_path(ctx, sec.path))
+                if key not in body.memo:
+                    ancestors = ancestors_of(ctx, body, sec.path)[1:]
+                    body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+            else:
+                key = ("context_assignment", ancestors[0].path if ancestors else None)
+                if key not in body.memo:
+                    body.memo[key] = context_assignment(ctx, body, shared, ancestors)
             got = body.memo[key]
         # An item is a task when it names its lead, starts with a verb of duty, or sits
         # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).
-        if not (own or _starts_with_duty(norms, a, b) or (got and got.source == "heading")):
+        if not (own or _starts_with_duty(body, a, b) or (got and got.source == "heading")):
             continue
         if got is not None and got.source == "heading" or got is None:
             lead = got.lead if got else None
@@ -697,6 +754,8 @@ def extract(ctx: Context) -> Iterator[Task]:
         if got.lead is None and rules_doc:
             continue  # a provision of a decree or circular, not an assigned task
         own_due = own_deadline(ctx, body, content, e)
+        if ancestors is None:
+            ancestors = ancestors_of(ctx, body, sec.path)[1:]
         due, due_src = task_deadline(ctx, own_due, ancestors, body.memo, shared)
         yield Task(**ctx.fact_args(s, e, f"task.{got.source or 'none'}"), lead=got.lead,
                    support=got.support, lead_source=got.source, deadline=due, deadline_source=due_src)

@@ -44,6 +44,9 @@ _MOTTO_WORDS = re.compile(
     r"VĂN\s+BẢN\s+QUY\s+PHẠM\s+PHÁP\s+LUẬT|VĂN\s+BẢN\s+PHÁP\s+LUẬT\s+KHÁC|VĂN\s+BẢN\s+HỢP\s+NHẤT\s*-?", re.I)
 _BODY_START = re.compile(
     r"^(?:ỦY|UỶ|BAN|SỞ|BỘ|CHÍNH|VĂN|HỘI|CỤC|TỔNG|THỦ|QUỐC|TRUNG|TỈNH ỦY|THÀNH ỦY|ĐẢNG|KIỂM|TÒA|NGÂN|CÔNG AN|ĐẠI HỌC|VIỆN)\b")
+# An authority names an office, never a document: a line with a document number, or one that
+# opens with the verb `ban hành` (not the noun `Ban`, a board), belongs to the title.
+_NOT_AUTHORITY = re.compile(r"\d\s*/|^BAN HÀNH\b|\bSỐ\s+\d")
 _VBHN = re.compile(r"(?m)^[ \t|*]*Số[ \t]*:[ \t]*\d+[ \t]*/[ \t]*VBHN")
 _VV = re.compile(r"(?m)^[ \t|*]*V/v[ \t.:]*([^\n|]+)")
 _PAREN_STOP = re.compile(r"^\(\s*(?:\*\*)?(?:Ban hành|BAN HÀNH|[Kk]èm|KÈM|Đã ký|Dự thảo|DỰ THẢO|Áp dụng|Văn bản|Tiếp theo)")
@@ -709,6 +712,8 @@ def _authority_line(after_title: str) -> str | None:
     zone = after_title[:cc.start()] if cc else after_title[:600]
     for _, _, line in _lines(zone):
         s = collapse(line.replace("*", ""))
+        if _NOT_AUTHORITY.search(s):
+            continue  # a wrapped title's line (`BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ 55/2014/...`): it names a document
         if s and _mostly_upper(s) and _BODY_START.match(s) and len(s) <= 120:
             return s
         if s.startswith("CHỦ TỊCH") or s.startswith("BỘ TRƯỞNG") or s.startswith("THỦ TƯỚNG"):

@@ -231,6 +231,14 @@ HEAD_CASES = [
      "Căn cứ Luật tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n",
      {"type": "Quyết định", "issuer": "Chủ tịch UBND tỉnh Bạc Liêu", "province": "Bạc Liêu",
       "title": "Về việc công bố thủ tục hành chính"}),
+    # a capitalised subject wrapped over many lines, one opening with `BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ ...`:
+    # a title line, not the authority (`Ban` the board): the issuer comes from the letterhead
+    ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 7/2025/QĐ-UBND\n\nLạng Sơn, "
+     "ngày 3 tháng 3 năm 2025\n\nQUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH SỐ 12/2016/QĐ-UBND NGÀY 1/2/2016 CỦA UBND TỈNH LẠNG SƠN "
+     + "QUY ĐỊNH VỀ QUẢN LÝ CHỢ TRÊN ĐỊA BÀN TỈNH LẠNG SƠN VÀ CÁC QUY ĐỊNH SỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU CỦA QUY ĐỊNH " * 6
+     + "\nBAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ 12/2016/QĐ-UBND QUY ĐỊNH VỀ QUẢN LÝ CHỢ\nTRÊN ĐỊA BÀN TỈNH LẠNG SƠN\n"
+     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n",
+     {"type": "Quyết định", "symbol": "7/2025/QĐ-UBND", "issuer": "UBND tỉnh Lạng Sơn", "province": "Lạng Sơn"}),
     # a two-level letterhead: the issuer is the lower body
     ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-SNV\n"
      "Quảng Ngãi, ngày 5 tháng 1 năm 2018\n\nKẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2018\n\nI. MỤC ĐÍCH\n",

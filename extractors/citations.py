@@ -125,7 +125,8 @@ def province_in(text: str) -> str | None:
 # ---------------------------------------------------------------- patterns
 
 _UP = "A-ZĐƯƠÂÊÔĂ"
-_CODE = rf"[{_UP}][{_UP}0-9&]*(?:[a-zđ][{_UP}0-9&]*)?(?![a-zà-ỹđ])"
+# (`QLN& TTBĐS`: a code never ends with `&`; a space typed after one does not end the symbol.)
+_CODE = rf"[{_UP}][{_UP}0-9&]*(?:(?<=&)[ \t]+[{_UP}][{_UP}0-9]*)?(?:[a-zđ][{_UP}0-9&]*)?(?![a-zà-ỹđ])"
 _SEP = r"[ \t*]*\n?[ \t*]*[/\-–][ \t*]*\n?[ \t*]*"
 _NUM = r"\d{1,5}[a-zA-Z]?(?![\d])"
 _YEAR = r"(?:19|20) ?\d ?\d"

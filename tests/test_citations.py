@@ -37,6 +37,9 @@ CASES = [
     ("Quyết định số 306-QĐ/TU ngày 25/5/2016 của Ban Thường vụ Tỉnh ủy", [("Quyết định", "306-QĐ/TU", 2016, "2016-05-25")]),
     ("Thông tư số 02/2017/TT-VPCP ngày\n31/10/2017 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ", [("Thông tư", "02/2017/TT-VPCP", 2017, "2017-10-31")]),
     ("nghị quyết số 16-NQ/TU của Tỉnh ủy", [("Nghị quyết", "16-NQ/TU", None, None)]),
+    # a space typed after the `&` of a code does not end the symbol (a code never ends with `&`)
+    ("tại Công văn số 15972/SXD-QLN& TTBĐS ngày 14 tháng 11 năm 2025 về rà soát",
+     [("Công văn", "15972/SXD-QLN&TTBĐS", 2025, "2025-11-14")]),
     # Not citations: generic phrases, numbers that are not symbols, lower-case `luật`.
     ("theo quy định của pháp luật và các văn bản hướng dẫn; xếp thứ 15/63 tỉnh; TCVN ISO 9001:2015", []),
     ("Luật này có hiệu lực; luật pháp; COVID-19", []),

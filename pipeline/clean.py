@@ -358,8 +358,9 @@ def _debris(m: re.Match[str]) -> str:
     s, e, text = m.start(), m.end(), m.string
     before = text[s - 1 : s]
     after = text[e : e + 1]
-    # Only inside a word (or a symbol such as `QÐ-UBND`): a lone `ñ` may be Spanish.
-    if before.isalpha() or after.isalpha() or (m.group(0) == "Ð" and after in "-/"):
+    # Only inside a word (or a symbol such as `QÐ-UBND`): a lone `ñ` may be Spanish. (Not `after in "-/"`:
+    # the empty string at the end of the text is in every string, and cleaning again would differ.)
+    if before.isalpha() or after.isalpha() or (m.group(0) == "Ð" and after in ("-", "/")):
         return _DEBRIS[m.group(0)]
     return m.group(0)
 

@@ -244,6 +244,7 @@ def test_cleaning_is_idempotent(raw):
 @example("#\x1f")  # a control character hid a bare heading mark from the markdown step
 @example("#\r")  # so did a line break that only the later whitespace step turns into `\n`
 @example("x\u2028## y")
+@example("Ð\x85")  # a lone `Ð` that ends the text once its line break is gone is not debris either
 def test_any_unicode_cleans_idempotently_with_valid_offsets(raw):
     _check_offsets(raw)
     once = cleaned(raw)

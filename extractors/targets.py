@@ -219,6 +219,8 @@ def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     """The unit of the number at text[s:e] and where the target's phrase ends, or None."""
     u = cues()["units"]
     after = text[e:e + 60]
+    if "\n" in after:  # the unit is on the number's line: `cơ sở 2` / `Bệnh viện ...` counts no hospitals
+        after = after[:after.index("\n")]
     if not _unit_after_any().match(after):
         return None
     before = text[max(lo, s - 80):s]

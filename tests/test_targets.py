@@ -275,3 +275,16 @@ def test_consolidated_rule_text_has_no_targets() -> None:
             "THÔNG TƯ\nQuy định tiêu chí hộ nghèo\n")
     body = "Điều 3. Mục tiêu và chỉ tiêu\n1. Phấn đấu hộ có từ 5 người trở lên.\n2. Tỷ lệ người phụ thuộc lớn hơn 50%.\n"
     assert targets_of(body, head) == []
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("Phấn đấu đạt 95% hồ sơ được số hóa", "percent"),
+    # the unit must be on the number's line: a line break ends what the number measures
+    ("Phấn đấu đạt 95\n% hồ sơ được số hóa", None),
+])
+def test_a_unit_is_read_on_the_numbers_line(text, unit):
+    from vnplan.extractors.targets import _unit_of
+
+    s = text.index("95")
+    got = _unit_of(text, s, s + 2, 0)
+    assert (got[0] if got else None) == unit

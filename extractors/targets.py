@@ -28,11 +28,12 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
-from operator import add
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import accumulate
+from operator import add
 
+from vnplan.clean import TABLE_NUMBER_HEADS
 from vnplan.extract import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
 from vnplan.gazetteer import load
@@ -218,9 +219,8 @@ def _unit_after_any() -> re.Pattern[str]:
 def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
     """The unit of the number at text[s:e] and where the target's phrase ends, or None."""
     u = cues()["units"]
-    after = text[e:e + 60]
-    if "\n" in after:  # the unit is on the number's line: `cơ sở 2` / `Bệnh viện ...` counts no hospitals
-        after = after[:after.index("\n")]
+    # The unit is on the number's line: `cơ sở 2` / `Bệnh viện ...` counts no hospitals.
+    after = text[e:e + 60].partition("\n")[0]
     if not _unit_after_any().match(after):
         return None
     before = text[max(lo, s - 80):s]
@@ -584,7 +584,7 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
     # (start, end) of each line, built with C-level maps (a document has thousands of lines).
     lens = list(map(len, seg))
     line_starts = list(accumulate(map((1).__add__, lens[:-1]), initial=lo)) if seg else []
-    lines: list[tuple[int, int]] = list(zip(line_starts, map(add, line_starts, lens)))
+    lines: list[tuple[int, int]] = list(zip(line_starts, map(add, line_starts, lens), strict=True))
     # Only a line with a `|` or a header cell (`STT` alone on its line) opens a table: the walk
     # jumps from one such line to the next. Both kinds are found by searching the text (one
     # `find` per line with a bar, one regex scan for header lines), not by visiting every line.
@@ -665,8 +665,8 @@ def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | lis
     return runs
 
 
-_HEAD_LINE = re.compile(r"(?mi)^(?:STT|TT|Số TT|Số thứ tự)$")
-_HEAD_LINE_NL = re.compile(r"(?m)\n(?i:STT|TT|Số TT|Số thứ tự)$")  # after its line break: `re` skips to line breaks
+_HEAD_LINE = re.compile(rf"(?mi)^(?:{TABLE_NUMBER_HEADS})$")
+_HEAD_LINE_NL = re.compile(rf"(?m)\n(?i:{TABLE_NUMBER_HEADS})$")  # after its line break: `re` skips to line breaks
 
 
 def _has_head_line(text: str, lo: int, hi: int) -> bool:
@@ -674,9 +674,9 @@ def _has_head_line(text: str, lo: int, hi: int) -> bool:
     if (lo == 0 or text[lo - 1] == "\n") and _HEAD_LINE.match(text, lo, hi):
         return True
     return _HEAD_LINE_NL.search(text, lo, hi) is not None
-_HEAD_CELL = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.I)
+_HEAD_CELL = re.compile(rf"^(?:{TABLE_NUMBER_HEADS})$", re.I)
 # A line that is `_HEAD_CELL` once stripped (`str.strip` and `\s` agree on what is whitespace).
-_HEAD_CELL_LINE = re.compile(r"\n[^\S\n]*(?:STT|TT|Số TT|Số thứ tự)[^\S\n]*(?=\n|$)", re.I)
+_HEAD_CELL_LINE = re.compile(rf"\n[^\S\n]*(?:{TABLE_NUMBER_HEADS})[^\S\n]*(?=\n|$)", re.I)
 # Non-blank lines (a non-space character each) joined by single line breaks: one paragraph.
 _PARAGRAPH = re.compile(r"[^\n]*?\S[^\n]*(?:\n[^\n]*?\S[^\n]*)*")
 _TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")

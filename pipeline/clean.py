@@ -202,7 +202,8 @@ def _first_class(pattern: str, flags: int = 0) -> str | None:
     """The inside of a character class that the first character of every match of `pattern` is in, or None
     (the pattern can match the empty string, or starts with something this does not work out)."""
     try:
-        from re import _constants as sre, _parser  # (private modules: any surprise means no class)
+        from re import _constants as sre  # (private modules: any surprise means no class)
+        from re import _parser
 
         tree = _parser.parse(pattern, flags)
     except Exception:
@@ -687,7 +688,8 @@ def _required_literal(pattern: str) -> str:
     """The longest run of literal characters that every match of `pattern` (compiled without re.I) holds, or ""
     when none is worked out (then the pattern is never ruled out by it)."""
     try:
-        from re import _constants as sre, _parser  # (private modules: any surprise means no literal)
+        from re import _constants as sre  # (private modules: any surprise means no literal)
+        from re import _parser
 
         tree = _parser.parse(pattern)
         if tree.state.flags & re.IGNORECASE:
@@ -871,7 +873,9 @@ _PIPE_LINE = re.compile(r"\|(?<![^\n]\|)(?=\n|\Z)")
 # Blank lines before or after a lone `|` (literal prefixes keep these scans fast).
 _PIPE_BLANKS_BEFORE = re.compile(r"\n\n+(?=\|(?:\n|\Z))")
 _PIPE_BLANKS_AFTER = re.compile(r"\|(?<![^\n]\|)\n\n+")
-_HEADER_CELL = re.compile(r"(?i)^(?:STT|TT|Số TT|Số thứ tự)$")
+# The words a table's row-number column is headed with (also read by the targets extractor).
+TABLE_NUMBER_HEADS = "STT|TT|Số TT|Số thứ tự"
+_HEADER_CELL = re.compile(rf"(?i)^(?:{TABLE_NUMBER_HEADS})$")
 _ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
 
 

@@ -248,6 +248,9 @@ def _vocab_ids(body: str, keys: list[int], raw: Any, starts: Any, ends: Any, rar
         for v in (_V_TEXT, _V_FOLD, _V_NORM, _V_ROLE):
             v.clear()
         _V_FIXED.clear()
+        # Cached tables hold ids of the old vocabulary: read with the new one they would name other
+        # texts, or none at all.
+        _token_table.cache_clear()
     vids = list(map(_VOCAB.get, keys))
     if None not in vids:
         return vids

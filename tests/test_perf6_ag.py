@@ -77,3 +77,18 @@ def test_texts_view_reads_the_text():
     assert len(toks.texts) == 7
     assert toks.texts[0] == "Sở" and toks.texts[3] == ","
     assert toks.texts[1:3] == ["Nội", "vụ"]
+
+
+def test_vocabulary_reset_does_not_leave_stale_cached_tables():
+    # A table cached before the vocabulary resets (another body's tokens overflowed it) must not be
+    # read with the new vocabulary's ids.
+    body = "Ủy ban nhân dân tỉnh Quảng Ngãi, Sở Tư pháp; UBDN huyện Lý Sơn. " * 5
+    other = "Sở Nội vụ phối hợp với Sở Tài chính và Ban Dân tộc tỉnh Gia Lai. " * 5
+    agencies._token_table.cache_clear()
+    want = agencies._match_tokens(body, 0, len(body))
+    agencies._V_TEXT.extend([""] * 300_001)
+    agencies._match_tokens(other, 0, len(other))  # resets the vocabulary
+    got = agencies._match_tokens(body, 0, len(body))
+    assert (got.norms, got.alias_at, got.committee_at, got.fixes) == (
+        want.norms, want.alias_at, want.committee_at, want.fixes)
+    agencies._token_table.cache_clear()

@@ -563,9 +563,8 @@ def _non_task_above(ctx: Context, body: _Body, path: str) -> bool:
     got = body.above.get(path)
     if got is None:
         # `ancestors_of(path)[1]` is the section's parent: look it up instead of walking the chain.
-        by_path = ctx.doc._by_path
-        sec = by_path.get(path)
-        parent = by_path.get(sec.parent) if sec is not None and sec.parent is not None else None
+        parent_path = _parent_path(ctx, path)
+        parent = ctx.doc._by_path[parent_path] if parent_path is not None else None
         if parent is None:
             got = False
         else:
@@ -732,16 +731,17 @@ def extract(ctx: Context) -> Iterator[Task]:
             if hi > lo:
                 got = _label_assignment(labels[lo:hi])
         if got is None:
-            # The chain of paths is the first one's ancestry (`ancestors_of`): that path stands for it.
+            # The chain of paths is the first one's ancestry (`ancestors_of`): that path stands for it
+            # (not built yet, the first one is the section's parent).
             if ancestors is None:
-                key = ("context_assignment", _parent_path(ctx, sec.path))
-                if key not in body.memo:
-                    ancestors = ancestors_of(ctx, body, sec.path)[1:]
-                    body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+                first = _parent_path(ctx, sec.path)
             else:
-                key = ("context_assignment", ancestors[0].path if ancestors else None)
-                if key not in body.memo:
-                    body.memo[key] = context_assignment(ctx, body, shared, ancestors)
+                first = ancestors[0].path if ancestors else None
+            key = ("context_assignment", first)
+            if key not in body.memo:
+                if ancestors is None:
+                    ancestors = ancestors_of(ctx, body, sec.path)[1:]
+                body.memo[key] = context_assignment(ctx, body, shared, ancestors)
             got = body.memo[key]
         # An item is a task when it names its lead, starts with a verb of duty, or sits
         # under a heading that assigns it (`Nhiệm vụ và trách nhiệm của Sở Tư pháp:`).

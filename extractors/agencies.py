@@ -24,7 +24,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
@@ -1034,6 +1034,16 @@ def recipient_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(_recipient_spans(text, start, end))
 
 
+def in_recipients(text: str, start: int, end: int) -> Callable[[int], bool]:
+    """Whether a position of `text[start:end]` lies in one of its `recipient_spans`. Most positions
+    lie outside the lists' outer bounds: two comparisons rule them out."""
+    spans = _recipient_spans(text, start, end)
+    if not spans:
+        return lambda pos: False
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    return lambda pos: lo <= pos < hi and any(a <= pos < b for a, b in spans)
+
+
 @lru_cache(maxsize=8)
 def _recipient_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     # Cached: the agency and task extractors both skip the recipient lists of the same body.
@@ -1089,15 +1099,12 @@ def extract(ctx: Context) -> Iterator[AgencyMention]:
     """Every agency (and collective) mention in the document body, outside the recipient list."""
     s0, e0 = ctx.body
     province = document_province(ctx)
-    skip = recipient_spans(ctx.text, s0, e0)
+    skipped = in_recipients(ctx.text, s0, e0)
     hits = find_mentions(ctx.text, s0, e0, province)
     if wordseg_enabled():
         hits = word_aligned(ctx.text, hits)
-    # Most hits lie outside every recipient list's outer bounds: test those bounds first.
-    lo = min((a for a, _ in skip), default=0)
-    hi = max((b for _, b in skip), default=0)
     for h in hits:
-        if lo <= h.start < hi and any(a <= h.start < b for a, b in skip):
+        if skipped(h.start):
             continue
         yield AgencyMention(**ctx.fact_args(h.start, h.end, h.rule), name=h.name,
                             agency_id=h.agency_id, province=province, collective=h.collective)

@@ -37,7 +37,7 @@ from vnplan.extractors.agencies import (
     find_mentions,
     fold_syllable,
     fold_text,
-    recipient_spans,
+    in_recipients,
 )
 from vnplan.extractors.deadlines import parse_deadline
 from vnplan.models import AgencyMention, Deadline, Section, Task
@@ -677,7 +677,7 @@ def extract(ctx: Context) -> Iterator[Task]:
         return
     text = ctx.text
     s0, e0 = ctx.body
-    skip = recipient_spans(text, s0, e0)
+    skipped = in_recipients(text, s0, e0)
     labels = find_labels(body, text)  # in text order
     label_starts = {lab.start for lab in labels}
     label_at = [lab.start for lab in labels]
@@ -688,14 +688,10 @@ def extract(ctx: Context) -> Iterator[Task]:
                   for x in ctx.doc.sections}
     shared = [lab for lab in labels if lab.start in sec_starts]
     has_child = {s.parent for s in ctx.doc.sections if s.parent is not None}
-    # Most sections lie outside every recipient list's outer bounds: test those bounds first.
-    skip_lo = min((a for a, _ in skip), default=0)
-    skip_hi = max((b for _, b in skip), default=0)
     rules_doc = bool(ctx.doc.type) and tuple(fold_text(ctx.doc.type or "").split()) in cues()["rule_document_types"]
     hit_starts, n_hits = body.hit_starts, len(body.hit_starts)
     for sec in ctx.doc.sections:
-        if sec.kind not in _TASK_KINDS \
-                or skip_lo <= sec.start < skip_hi and any(a <= sec.start < b for a, b in skip):
+        if sec.kind not in _TASK_KINDS or skipped(sec.start):
             continue
         end = sec.heading_end if sec.path in has_child else sec.end
         s, e = sec.start, end

@@ -9,6 +9,7 @@ from tests.conftest import SEEDS
 from vnplan.extractors.agencies import (
     find_mentions,
     fold_syllable,
+    in_recipients,
     recipient_spans,
     repair_abbreviation,
 )
@@ -86,6 +87,9 @@ def test_recipient_list_is_skipped() -> None:
     spans = recipient_spans(text, 0, len(text))
     assert spans and text[spans[0][0]:spans[0][1]].startswith("Nơi nhận")
     assert "Bộ Nội vụ" in text[spans[0][0]:spans[0][1]] and "Sở Nội vụ" not in text[spans[0][0]:spans[0][1]]
+    inside = in_recipients(text, 0, len(text))
+    assert inside(text.index("Bộ Nội vụ")) and not inside(text.index("Sở Nội vụ"))
+    assert not inside(len(text) - 1) and not in_recipients("Sở Nội vụ thi hành.", 0, 19)(0)
 
 
 def test_unlabelled_recipient_fragment_after_closing_mark() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -159,11 +160,12 @@ _MULTIPLIERS = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6
 _MASKS = [(1 << (8 * k)) - 1 for k in range(_LONG + 1)]  # the low k bytes
 
 
-def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], Any, list[str]] | None:
+def _np_token_ids(np: Any, body: str, start: int, vocab: _Vocabulary | None = None
+                  ) -> tuple[Sequence[int], Sequence[int], Any, list[str], list[int]] | None:
     """The tokens of `body` as `_split_tokens` finds them, by distinct text: (starts shifted by
-    `start`, ends, per token the index of its text in the distinct texts, the distinct texts).
-    None when numpy cannot tell (an astral character, too many rare letters). No Python work
-    per token."""
+    `start`, ends, per token the index of its text in the distinct texts, the distinct texts,
+    their ids in `vocab`, by default this thread's vocabulary). None when numpy cannot tell (an
+    astral character, too many rare letters). No Python work per token."""
     data = body.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(body):
         return None  # an astral character (two UTF-16 units): rare, the str way
@@ -215,9 +217,10 @@ def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequen
     rkeys = np.take(keys, firsts)
     # The dict looks keys up by their low bits first, and those are a token's first letters:
     # spread them (an odd multiplier is a bijection mod 2**64, so the keys stay exact).
-    vids = _vocab_ids(body, (rkeys * np.uint64(_MULTIPLIERS[0])).tolist(), rkeys, np.take(st, firsts),
-                      np.take(en, firsts), fixed if other.size else None)
-    texts = list(map(_V_TEXT.__getitem__, vids))
+    vocab = vocab or _vocabulary()
+    vids = vocab.ids(body, (rkeys * np.uint64(_MULTIPLIERS[0])).tolist(), rkeys, np.take(st, firsts),
+                     np.take(en, firsts), fixed if other.size else None)
+    texts = list(map(vocab.text.__getitem__, vids))
     st += start
     en += start
     # Machine-integer arrays, not lists: no Python int per token to make (and free later);
@@ -225,60 +228,71 @@ def _np_token_ids(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequen
     return array("q", st.astype(np.int64).tobytes()), array("q", en.astype(np.int64).tobytes()), ids, texts, vids
 
 
-# The token vocabulary, across bodies: a body's distinct token keys (exact, see `_np_token_ids`)
-# mostly recur, and an int lookup is all a known one costs (no slice, no str hash, no fold, no
-# role test). Keys with body-numbered bytes (rare letters, long tokens) are not kept by key:
-# their entries serve their body only.
-_VOCAB: dict[int, int] = {}  # key (mixed, see `_np_token_ids`) -> vocabulary id
-_VOCAB_TEXT: dict[str, int] = {}  # text -> vocabulary id, for the tokens whose keys are not kept
-_V_TEXT: list[str] = []  # per vocabulary id: the token text,
-_V_FOLD: list[str] = []  # its folded form (`fold_syllable`),
-_V_NORM: list[str] = []  # the matching norm (the fold, or the abbreviation a typo repairs to),
-_V_ROLE: list[int] = []  # the norm's matcher roles (`_role`)
-_V_FIXED: set[int] = set()  # the ids whose text is a repaired abbreviation typo
+class _Vocabulary:
+    """The token texts met across bodies, numbered: a body's distinct token keys (exact, see
+    `_np_token_ids`) mostly recur, and an int lookup is all a known one costs (no slice, no str
+    hash, no fold, no role test). Keys with body-numbered bytes (rare letters, long tokens) are not
+    kept by key: their entries serve their body only.
 
+    One per thread (`_vocabulary`): ids are handed out in order, and two threads adding at once
+    (a Dask worker with several threads) would give one id two texts. A token table keeps the
+    vocabulary that numbered it, so a table cached before a reset still reads its own."""
 
-def _vocab_ids(body: str, keys: list[int], raw: Any, starts: Any, ends: Any, rare_above: int | None) -> list[int]:
-    """The vocabulary ids of a body's distinct tokens (`keys` their mixed keys, `raw` the keys,
-    spans `starts`/`ends` in `body`); `rare_above`: the highest fixed character byte when the body
-    has body-numbered letters."""
-    if len(_V_TEXT) > 300_000:  # bounded: numbers and codes are tokens too
-        _VOCAB.clear()
-        _VOCAB_TEXT.clear()
-        for v in (_V_TEXT, _V_FOLD, _V_NORM, _V_ROLE):
-            v.clear()
-        _V_FIXED.clear()
-        # Cached tables hold ids of the old vocabulary: read with the new one they would name other
-        # texts, or none at all.
-        _token_table.cache_clear()
-    vids = list(map(_VOCAB.get, keys))
-    if None not in vids:
+    __slots__ = ("by_key", "by_text", "text", "fold", "norm", "role", "fixed")
+
+    def __init__(self) -> None:
+        self.by_key: dict[int, int] = {}  # key (mixed, see `_np_token_ids`) -> id
+        self.by_text: dict[str, int] = {}  # text -> id, for the tokens whose keys are not kept
+        self.text: list[str] = []  # per id: the token text,
+        self.fold: list[str] = []  # its folded form (`fold_syllable`),
+        self.norm: list[str] = []  # the matching norm (the fold, or the abbreviation a typo repairs to),
+        self.role: list[int] = []  # the norm's matcher roles (`_role`)
+        self.fixed: set[int] = set()  # the ids whose text is a repaired abbreviation typo
+
+    def ids(self, body: str, keys: list[int], raw: Any, starts: Any, ends: Any, rare_above: int | None) -> list[int]:
+        """The ids of a body's distinct tokens (`keys` their mixed keys, `raw` the keys, spans
+        `starts`/`ends` in `body`); `rare_above`: the highest fixed character byte when the body
+        has body-numbered letters."""
+        vids = list(map(self.by_key.get, keys))
+        if None not in vids:
+            return vids
+        for k in compress(range(len(vids)), map(is_, vids, repeat(None))):  # the unknown keys
+            t = body[int(starts[k]):int(ends[k])]
+            key = int(raw[k])
+            if key >> 63 or rare_above is not None and any(
+                    rare_above < (key >> s) & 0xFF < _PUNCT for s in range(0, 64, 8)):
+                # A body-numbered key (a one-character token's code bytes may look so too): by text.
+                v = self.by_text.get(t)
+                if v is not None:
+                    vids[k] = v
+                    continue
+                self.by_text[t] = v = len(self.text)
+            else:
+                self.by_key[keys[k]] = v = len(self.text)
+            vids[k] = v
+            f = fold_syllable(t)
+            fix = repair_abbreviation(t) if t.isupper() else None
+            norm = f if fix is None else fix
+            r = _ROLES.get(norm)
+            self.text.append(t)
+            self.fold.append(f)
+            self.norm.append(norm)
+            self.role.append(_role(norm) if r is None else r)
+            if fix is not None:
+                self.fixed.add(v)
         return vids
-    for k in compress(range(len(vids)), map(is_, vids, repeat(None))):  # the unknown keys
-        t = body[int(starts[k]):int(ends[k])]
-        key = int(raw[k])
-        if key >> 63 or rare_above is not None and any(
-                rare_above < (key >> s) & 0xFF < _PUNCT for s in range(0, 64, 8)):
-            # A body-numbered key (a one-character token's code bytes may look so too): by text.
-            v = _VOCAB_TEXT.get(t)
-            if v is not None:
-                vids[k] = v
-                continue
-            _VOCAB_TEXT[t] = v = len(_V_TEXT)
-        else:
-            _VOCAB[keys[k]] = v = len(_V_TEXT)
-        vids[k] = v
-        f = fold_syllable(t)
-        fix = repair_abbreviation(t) if t.isupper() else None
-        norm = f if fix is None else fix
-        r = _ROLES.get(norm)
-        _V_TEXT.append(t)
-        _V_FOLD.append(f)
-        _V_NORM.append(norm)
-        _V_ROLE.append(_role(norm) if r is None else r)
-        if fix is not None:
-            _V_FIXED.add(v)
-    return vids
+
+
+_VOCABULARY_LIMIT = 300_000  # entries; then a fresh one (numbers and codes are tokens too)
+_LOCAL = threading.local()
+
+
+def _vocabulary() -> _Vocabulary:
+    """This thread's token vocabulary (a fresh one once it holds `_VOCABULARY_LIMIT` entries)."""
+    vocab = getattr(_LOCAL, "vocab", None)
+    if vocab is None or len(vocab.text) > _VOCABULARY_LIMIT:
+        vocab = _LOCAL.vocab = _Vocabulary()
+    return vocab
 
 
 def _np_tokens(np: Any, body: str, start: int) -> tuple[Sequence[int], Sequence[int], list[str]]:
@@ -319,6 +333,7 @@ class _TokenTable(NamedTuple):
     distinct: list[str]
     folds: list[str]  # the folded form of each distinct text
     vids: list[int] | None = None  # the vocabulary id of each distinct text (numpy tables)
+    vocab: _Vocabulary | None = None  # the vocabulary of those ids
 
     # Built on demand: the matchers read a token's text only here and there (`_Texts`), and a
     # list of ~10^5 references per body costs as much as the norms.
@@ -373,19 +388,20 @@ def _token_table(text: str, start: int, end: int) -> _TokenTable:
     """
     body = text[start:end]
     np = _numpy() if len(body) > 200 else None  # a short span: numpy's set-up costs more than it saves
-    got = _np_token_ids(np, body, start) if np is not None else None
+    vocab = _vocabulary() if np is not None else None
+    got = _np_token_ids(np, body, start, vocab) if np is not None else None
     if got is not None:
         starts, ends, ids, distinct, vids = got
-        folds = list(map(_V_FOLD.__getitem__, vids))
+        folds = list(map(vocab.fold.__getitem__, vids))
     else:
-        np = vids = None
+        np = vids = vocab = None
         starts, ends, texts = _split_tokens(body, start)
         distinct = list(dict.fromkeys(texts))
         index = {t: i for i, t in enumerate(distinct)}
         ids = list(map(index.__getitem__, texts))
         # A body repeats its few hundred distinct syllables: fold each once.
         folds = _folds(distinct)
-    return _TokenTable(starts, ends, _gather(np, folds, ids), ids, distinct, folds, vids)
+    return _TokenTable(starts, ends, _gather(np, folds, ids), ids, distinct, folds, vids, vocab)
 
 
 def _token_arrays(text: str, start: int, end: int) -> tuple[Sequence[int], Sequence[int], list[str], list[str],
@@ -856,15 +872,15 @@ def _role(f: str) -> int:
 
 def _match_tokens(text: str, start: int, end: int) -> _Tokens:
     tt = _token_table(text, start, end)
-    norms, folds, vids = tt.norms, tt.folds, tt.vids
+    norms, folds, vids, vocab = tt.norms, tt.folds, tt.vids, tt.vocab
     np = _numpy()
     if vids is not None:
         # The vocabulary knows each text's repair and roles.
-        fixed = _V_FIXED.intersection(vids) if _V_FIXED else ()
-        fixes = {_V_TEXT[v]: _V_NORM[v] for v in fixed}
+        fixed = vocab.fixed.intersection(vids) if vocab.fixed else ()
+        fixes = {vocab.text[v]: vocab.norm[v] for v in fixed}
         if fixes:
-            norms = _gather(np, list(map(_V_NORM.__getitem__, vids)), tt.ids)
-        role = list(map(_V_ROLE.__getitem__, vids))
+            norms = _gather(np, list(map(vocab.norm.__getitem__, vids)), tt.ids)
+        role = list(map(vocab.role.__getitem__, vids))
     else:
         # Only an all-capital token can be a mistyped abbreviation; check each distinct text once.
         fixes = {t: r for t in filter(str.isupper, tt.distinct) if (r := repair_abbreviation(t)) is not None}

@@ -25,8 +25,9 @@ def _check(body):
     assert (list(starts), list(ends)) == (want_starts, want_ends)
     assert [texts[i] for i in ids.tolist()] == want_texts
     assert len(set(texts)) == len(texts)
-    assert [agencies._V_TEXT[v] for v in vids] == texts
-    assert [agencies._V_FOLD[v] for v in vids] == [agencies.fold_syllable(t) for t in texts]
+    vocab = agencies._vocabulary()
+    assert [vocab.text[v] for v in vids] == texts
+    assert [vocab.fold[v] for v in vids] == [agencies.fold_syllable(t) for t in texts]
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,10 +63,10 @@ def test_vocabulary_reset_keeps_answers():
     body = "Ủy ban nhân dân tỉnh Quảng Ngãi, Sở Tư pháp; UBDN huyện Lý Sơn. " * 5
     agencies._token_table.cache_clear()
     want = agencies._match_tokens(body, 0, len(body))
-    agencies._V_TEXT.extend([""] * 300_001)
+    agencies._vocabulary().text.extend([""] * 300_001)
     agencies._token_table.cache_clear()
     got = agencies._match_tokens(body, 0, len(body))
-    assert len(agencies._V_TEXT) < 1000
+    assert len(agencies._vocabulary().text) < 1000
     assert (got.norms, got.alias_at, got.fixes) == (want.norms, want.alias_at, want.fixes)
     assert got.fixes == {"UBDN": "ubnd"}
     agencies._token_table.cache_clear()
@@ -86,9 +87,34 @@ def test_vocabulary_reset_does_not_leave_stale_cached_tables():
     other = "Sở Nội vụ phối hợp với Sở Tài chính và Ban Dân tộc tỉnh Gia Lai. " * 5
     agencies._token_table.cache_clear()
     want = agencies._match_tokens(body, 0, len(body))
-    agencies._V_TEXT.extend([""] * 300_001)
+    agencies._vocabulary().text.extend([""] * 300_001)
     agencies._match_tokens(other, 0, len(other))  # resets the vocabulary
     got = agencies._match_tokens(body, 0, len(body))
     assert (got.norms, got.alias_at, got.committee_at, got.fixes) == (
         want.norms, want.alias_at, want.committee_at, want.fixes)
     agencies._token_table.cache_clear()
+
+
+def test_threads_keep_their_own_vocabulary():
+    # Ids are handed out in order: threads adding tokens at once (a Dask worker with several
+    # threads) must not give one id two texts. Forced task switches make the race likely.
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [" ".join(f"Sở{k}x{i} ban{i} UBND tỉnh{k}" for i in range(60)) for k in range(16)]
+
+    def tokens(body):
+        agencies._token_table.cache_clear()
+        tt = agencies._token_table(body, 0, len(body))
+        return tt.texts, tt.norms
+
+    want = [(agencies._split_tokens(b, 0)[2], [agencies.fold_syllable(t) for t in agencies._split_tokens(b, 0)[2]])
+            for b in bodies]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(tokens, bodies * 4))
+    finally:
+        sys.setswitchinterval(old)
+    assert got == want * 4

@@ -421,6 +421,12 @@ def _common(f: Any, file_sha: str) -> dict[str, Any]:
             "quote": f.quote, "rule": f.rule}
 
 
+def _json_list(items: Iterable[Any]) -> str:
+    """A sequence as JSON text; most are empty, and `"[]"` needs no encoder."""
+    items = list(items)
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
 def _own_text(text: str, sec: Section, children_start: int | None) -> str:
     return text[sec.start : children_start if children_start is not None else sec.end]
 
@@ -437,7 +443,7 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
             "symbol": d.symbol, "number": d.number, "date": d.date,
             "year": int(d.date[:4]) if d.date else None, "place": d.place, "issuer": d.issuer,
             "province": d.province, "province_new": _new_province(after_2025, d.province), "title": d.title, "signer": d.signer,
-            "signer_title": d.signer_title, "recipients": json.dumps(list(d.recipients), ensure_ascii=False),
+            "signer_title": d.signer_title, "recipients": _json_list(d.recipients),
             "promulgated_by": f"{sha[:16]}:{d.promulgated_by}" if d.promulgated_by is not None else None,
             "start": d.start, "end": d.end,
         })
@@ -450,7 +456,7 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
                 "doc_id": d.doc_id, "path": s.path, "file_sha": sha, "kind": s.kind, "label": s.label,
                 "heading": s.heading, "parent": s.parent, "depth": s.depth, "start": s.start,
                 "heading_end": s.heading_end, "end": s.end,
-                "scopes": json.dumps([vars(x) for x in s.scopes], ensure_ascii=False),
+                "scopes": _json_list(map(vars, s.scopes)),
                 "text": _own_text(text, s, first_child.get(s.path)),
             })
     counts: dict[str, int] = {}
@@ -484,7 +490,7 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
                                     "criterion": f.criterion, "agency": f.agency})
         elif isinstance(f, Task):
             rows["tasks"].append({**c, "id": fid("task", f), "lead": f.lead,
-                                  "support": json.dumps(list(f.support), ensure_ascii=False),
+                                  "support": _json_list(f.support),
                                   "lead_source": f.lead_source, "deadline": f.deadline,
                                   "deadline_source": f.deadline_source})
         elif isinstance(f, Deadline):

@@ -347,3 +347,24 @@ def test_a_file_the_store_refuses_is_rejected_not_fatal(tmp_path, monkeypatch):
     assert [(Path(p).name, c) for p, c, _r in summary.rejected] == [("1.txt", "E099")]
     assert "cannot store the results: OverflowError" in summary.rejected[0][2]
     assert integrity_problems(tmp_path / "kb.sqlite") == []
+
+
+def test_pipeline_gives_the_same_facts_in_threads():
+    # A Dask worker may run several threads: no state shared across files may mix them up.
+    # Forced task switches make a race likely where there is one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vnplan.outputs.facts_json import facts_json
+    from vnplan.run import process_file
+
+    def facts(path):
+        return facts_json(process_file(path))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:  # first, while the threads still meet new words
+            got = list(pool.map(facts, SEEDS * 3))
+    finally:
+        sys.setswitchinterval(old)
+    assert got == [facts(p) for p in SEEDS] * 3

@@ -497,8 +497,7 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
             if use_nlp and codes[0][0] == "other":
                 phrase = nlp_phrase(ctx.text[cs:ce], c.end - cs)
                 if phrase:
-                    code, ph = classify(phrase.lower())
-                    codes = [(code, phrase if ph else phrase)]
+                    codes = [(classify(phrase.lower())[0], phrase)]
             due, source = deadline_for(ctx, c.start)
             agency = _agency_for(ctx, c.start)
             qs, qe = _quote_span(text, cs, ce, c.start, c.end)
@@ -815,7 +814,6 @@ _RANK_CELL = re.compile(r"(?:xếp|đứng)\s*thứ\s*(\d+)\s*/\s*\d+", re.I)
 def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
     text = ctx.text
     plan = is_plan(ctx)
-    c = cues()["table"]
     for data, is_lines, rs, _re in runs:
         if is_lines:
             rows = [r for r in data if any(x.text for x in r)]
@@ -934,7 +932,6 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                              unit="rank", comparator="=", indicator=code or "other", indicator_phrase=name or None,
                              scope="province", deadline=due, deadline_source=source,
                              baseline=float(brk.group(1)) if brk else None, criterion=crit, agency=agency)
-    _ = c
 
 
 def vals_in(cells: Sequence[Cell]) -> bool:

@@ -1018,6 +1018,9 @@ _WORD_START = re.compile(r"\w+")
 def _last_word(line: str) -> str:
     """`_WORD_END.search(line[-30:]).group(1)` (or ""): the leading word of the reversed tail, reversed back."""
     tail = line[-30:]
+    word = tail[tail.rfind(" ") + 1 :]
+    if word.isalnum():  # (the common case: `\w` is `isalnum()` or `_`, and a space or the tail's start is before it)
+        return word
     if "\n" in tail:  # (`$` also matches before a final line break; rewrap's lines have none)
         m = _WORD_END.search(tail)
         return m.group(1) if m else ""
@@ -1123,7 +1126,7 @@ class _Para:
         if self.rule is None:
             # Footer lines stay apart so that portal_footer finds them again on a second pass.
             first = self.first
-            self.rule = " | " in first or first.endswith("|") or bool(_hard_re().match(first))
+            self.rule = ("|" in first and (" | " in first or first.endswith("|"))) or bool(_hard_re().match(first))
         return self.rule
 
     def caps(self) -> bool:

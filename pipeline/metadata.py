@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache, lru_cache
-from operator import methodcaller
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -572,9 +573,10 @@ class _BodyCasing:
             mixed = self.mixed
             joined = mixed.replace("\n", " ")
             if (joined.isprintable() and "  " not in mixed and " \n" not in mixed and "\n " not in mixed
-                    and "**" not in mixed and joined[:1] != " " and joined[-1:] != " "):
+                    and "**" not in mixed and mixed[:1] != " " and mixed[-1:] != " "):
                 # Every line is collapsed already (no `**`, no white space but single inner spaces: all other
                 # white space is unprintable): that is the lines joined by spaces, and the fold lines up.
+                # (An empty line is collapsed too: a body that ends with a line break ends with a space either way.)
                 self._joined = (joined, folded.replace("\n", " "))
             else:
                 joined = " ".join(map(" ".join, map(str.split, mixed.replace("**", "").split("\n"))))
@@ -927,25 +929,84 @@ def _running_title(head: str, out: dict[str, Any]) -> None:
 
 
 _SIGN_FOR = re.compile(r"^(?:TM|KT|TL|TUQ)\.")
+_SIGN_FOR_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.")  # `_SIGN_FOR.match(s)` is `s.startswith(_SIGN_FOR_PREFIXES)`
+# What `_signature` strips off a line's start (`.strip().strip("*").strip()`), without leaving the line.
+_LINE_LEAD = r"[^\S\n]*\**[^\S\n]*"
+
+
+@cache
+def _signature_line_res() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """Where a line can start that `_signature` may take a title from (or that makes the next line such a
+    one): its stripped text opens with `TM.`/`KT.`/... or with a signer title (the union's head and
+    alternatives without its line end; a superset, each line found is checked as before). The first pattern
+    finds them at the line break before them, the second tries the body's first line. None when the
+    patterns cannot be joined."""
+    head = _SIGNER_HEAD.removeprefix("^")
+    alts = "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"])
+    opens = _LINE_LEAD + r"(?:(?:TM|KT|TL|TUQ)\.|" + head + alts + "))"
+    try:
+        # (A literal `\n` first lets the engine jump from line break to line break; the look-ahead
+        # consumes nothing, so every line is tried.)
+        return re.compile(r"\n(?=" + opens + ")"), re.compile(opens)
+    except re.error:
+        return None
 
 
 def _signature(body: str) -> tuple[str | None, str | None]:
     """The signer's name and title from the last signature block (`KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name`)."""
-    # `[ln.strip().strip("*").strip() for ln in body.split("\n")]`, in C (without `*` in the body, one strip).
-    lines = list(map(str.strip, body.split("\n")))
-    if "*" in body:
-        lines = list(map(str.strip, map(methodcaller("strip", "*"), lines)))
+    # A line reads as `line.strip().strip("*").strip()` (without `*` in the body, one strip).
+    star, n = "*" in body, len(body)
+
+    def stripped(a: int, b: int) -> str:
+        s = body[a:b].strip()
+        return s.strip("*").strip() if star else s
+
+    def lines_from(p: int) -> Iterator[str]:
+        """The lines from the one that starts at `p` to the end of the body."""
+        while True:
+            e = body.find("\n", p)
+            if e < 0:
+                yield stripped(p, n)
+                return
+            yield stripped(p, e)
+            p = e + 1
+
+    # Only three kinds of line can give a title: one a title pattern matches, one that opens with
+    # `TM.`/`KT.`/..., and the first non-blank line after such a line (every other line has no title and
+    # no `TM.` line before it). They are found with one pattern over the body instead of splitting and
+    # stripping its ~50k lines (a gazette) and trying each: a few hundred lines, read where they are.
+    res = _signature_line_res()
+    if res is None:
+        starts = [0] + [m.end() for m in re.finditer("\n", body)]  # every line
+    else:
+        starts = [m.end() for m in res[0].finditer(body)]
+        if res[1].match(body):
+            starts.insert(0, 0)
+        more = []
+        for p in starts:
+            e = body.find("\n", p)
+            if e >= 0 and stripped(p, e).startswith(_SIGN_FOR_PREFIXES):
+                q = e + 1  # the first non-blank line after it
+                while True:
+                    e = body.find("\n", q)
+                    if stripped(q, e if e >= 0 else n) or e < 0:
+                        break
+                    q = e + 1
+                more.append(q)
+        if more:
+            starts = sorted(set(starts).union(more))
     best: tuple[str | None, str | None] = (None, None)
-    prev = ""
-    union = _signer_any()
-    for i, s in enumerate(lines):
+    for p in starts:
+        e = body.find("\n", p)
+        if e < 0:
+            e = n
+        s = stripped(p, e)
         if not s or len(s) > 60:
-            prev = s or prev
             continue
-        if union is not None and union.match(s) is None and s[0] not in "TK" and prev[:1] not in "TK":
-            # No title, and neither this line nor the one before opens with `TM.`/`KT.`/...: nothing below applies.
-            prev = s
-            continue
+        prev, q = "", p  # the last non-blank line before this one
+        while q > 0 and not prev:
+            r = body.rfind("\n", 0, q - 1) + 1
+            prev, q = stripped(r, q - 1), r
         title = _signer_title(s)
         unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
         after_tm = _SIGN_FOR.match(prev) is not None
@@ -955,11 +1016,10 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         if title is None and after_tm and _mostly_upper(s):
             title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
             unit = title is not None
-        prev = s
         if title is None:
             continue
         name = None
-        for nxt in lines[i + 1:i + 6]:
+        for nxt in islice(lines_from(e + 1), 5) if e < n else ():
             if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
                 continue
             if _signer_title(nxt) is not None:
@@ -969,8 +1029,9 @@ def _signature(body: str) -> tuple[str | None, str | None]:
             nxt = _rank_re().sub("", nxt)
             if _NAME.match(nxt):
                 name = nxt
-                k = next(j for j in range(i + 1, len(lines)) if lines[j].endswith(nxt))
-                after = lines[k + 1] if k + 1 < len(lines) else ""
+                rest = lines_from(e + 1)
+                next(ln for ln in rest if ln.endswith(nxt))
+                after = next(rest, "")  # the line after the first that ends with the name
                 # `Lê Hải / Hòa`: a name wrapped onto a line of its own.
                 if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:
                     name = f"{name} {after}"

@@ -1,4 +1,4 @@
-"""Session 7 speed shortcuts of segment and metadata give the answers of the plain code they replace."""
+"""The seventh speed round's shortcuts in segment and metadata give the answers of the plain code they replace."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from itertools import islice
 from typing import Any
@@ -1018,29 +1018,37 @@ def _signature(body: str) -> tuple[str | None, str | None]:
             unit = title is not None
         if title is None:
             continue
-        name = None
-        for nxt in islice(lines_from(e + 1), 5) if e < n else ():
-            if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
-                continue
-            if _signer_title(nxt) is not None:
-                break
-            if unit and _mostly_upper(nxt) and len(nxt) < 60:
-                continue
-            nxt = _rank_re().sub("", nxt)
-            if _NAME.match(nxt):
-                name = nxt
-                rest = lines_from(e + 1)
-                next(ln for ln in rest if ln.endswith(nxt))
-                after = next(rest, "")  # the line after the first that ends with the name
-                # `Lê Hải / Hòa`: a name wrapped onto a line of its own.
-                if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:
-                    name = f"{name} {after}"
-            break
+        name = _signer_name(lambda e=e: lines_from(e + 1) if e < n else iter(()), unit)
         if unit and name is None:
             continue
         if name or best[0] is None:
             best = (name, title)
     return best
+
+
+def _signer_name(after_title: Callable[[], Iterator[str]], unit: bool) -> str | None:
+    """The signer's name among the first lines under the title line (`after_title()` gives them afresh,
+    stripped); `unit`: the title ran on with its unit, so capital lines before the name are skipped."""
+    for nxt in islice(after_title(), 5):
+        if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
+            continue
+        if _signer_title(nxt) is not None:
+            return None
+        if unit and _mostly_upper(nxt) and len(nxt) < 60:
+            continue
+        name = _rank_re().sub("", nxt)
+        if not _NAME.match(name):
+            return None
+        rest = after_title()
+        for line in rest:
+            if line.endswith(name):
+                break
+        after = next(rest, "")  # the line after the first that ends with the name
+        # `Lê Hải / Hòa`: a name wrapped onto a line of its own.
+        if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:
+            return f"{name} {after}"
+        return name
+    return None
 
 
 _RECIPIENTS_TAIL = re.compile(r"Nơi nhận\s*:?")

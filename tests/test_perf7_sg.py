@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from operator import methodcaller
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from vnplan.metadata import (
-    _BodyCasing,
-    _body_runs,
-    _NAME,
     _SIGN_FOR,
+    _body_runs,
+    _BodyCasing,
     _mostly_upper,
-    _rank_re,
     _signature,
+    _signer_name,
     _signer_prefix_re,
     _signer_suffix_re,
     _signer_title,
@@ -45,22 +42,7 @@ def _signature_plain(body: str) -> tuple[str | None, str | None]:
         prev = s
         if title is None:
             continue
-        name = None
-        for nxt in lines[i + 1:i + 6]:
-            if not nxt or (nxt.startswith("(") and nxt.endswith(")")) or set(nxt) <= set("|-_"):
-                continue
-            if _signer_title(nxt) is not None:
-                break
-            if unit and _mostly_upper(nxt) and len(nxt) < 60:
-                continue
-            nxt = _rank_re().sub("", nxt)
-            if _NAME.match(nxt):
-                name = nxt
-                k = next(j for j in range(i + 1, len(lines)) if lines[j].endswith(nxt))
-                after = lines[k + 1] if k + 1 < len(lines) else ""
-                if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+", after) and len(name.split()) <= 3:
-                    name = f"{name} {after}"
-            break
+        name = _signer_name(lambda i=i: iter(lines[i + 1:]), unit)
         if unit and name is None:
             continue
         if name or best[0] is None:

@@ -1007,15 +1007,7 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         while q > 0 and not prev:
             r = body.rfind("\n", 0, q - 1) + 1
             prev, q = stripped(r, q - 1), r
-        title = _signer_title(s)
-        unit = False  # the title runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`): only with a name under it
-        after_tm = _SIGN_FOR.match(prev) is not None
-        if title is None and (after_tm or _SIGN_FOR.match(s)) and _mostly_upper(s):
-            # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
-            title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
-        if title is None and after_tm and _mostly_upper(s):
-            title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
-            unit = title is not None
+        title, unit = _line_title(s, prev)
         if title is None:
             continue
         name = _signer_name(lambda e=e: lines_from(e + 1) if e < n else iter(()), unit)
@@ -1024,6 +1016,22 @@ def _signature(body: str) -> tuple[str | None, str | None]:
         if name or best[0] is None:
             best = (name, title)
     return best
+
+
+def _line_title(s: str, prev: str) -> tuple[str | None, bool]:
+    """The signer title a (stripped) line gives, `prev` the non-blank line above it; and whether the title
+    runs on with its unit (`TRƯỞNG BAN BAN CHÍNH SÁCH,`: then only with a name under it)."""
+    title = _signer_title(s)
+    if title is not None:
+        return title, False
+    after_tm = _SIGN_FOR.match(prev) is not None
+    if (after_tm or _SIGN_FOR.match(s)) and _mostly_upper(s):
+        # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
+        title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
+        if title is None and after_tm:
+            title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
+            return title, title is not None
+    return title, False
 
 
 def _signer_name(after_title: Callable[[], Iterator[str]], unit: bool) -> str | None:

@@ -8,15 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vnplan.metadata import (
-    _SIGN_FOR,
     _body_runs,
     _BodyCasing,
-    _mostly_upper,
+    _line_title,
     _signature,
     _signer_name,
-    _signer_prefix_re,
-    _signer_suffix_re,
-    _signer_title,
 )
 
 
@@ -31,14 +27,7 @@ def _signature_plain(body: str) -> tuple[str | None, str | None]:
         if not s or len(s) > 60:
             prev = s or prev
             continue
-        title = _signer_title(s)
-        unit = False
-        after_tm = _SIGN_FOR.match(prev) is not None
-        if title is None and (after_tm or _SIGN_FOR.match(s)) and _mostly_upper(s):
-            title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
-        if title is None and after_tm and _mostly_upper(s):
-            title = next((t for pat, t in _signer_prefix_re() if pat.match(s)), None)
-            unit = title is not None
+        title, unit = _line_title(s, prev)
         prev = s
         if title is None:
             continue

@@ -157,16 +157,12 @@ def _agency_any() -> re.Pattern[str] | None:
     own), or None. Fewer than 1% of headings name an agency: one failed match rules the rest out instead
     of three or four. (Group names get a prefix per entry: the union may not define a name twice.)"""
     alts, names = [], set()
-    for i, e in enumerate(_gaz()["agency_heads"]):
-        if r"\(?P" in e["pattern"]:
+    for i, (pre, pat, _) in enumerate(_agency_prechecks()):
+        first = pre or pat
+        if r"\(?P" in first.pattern:
             return None  # (a literal `(?P` the renaming below could mistake for a group)
-        pattern = _after_lookahead(e["pattern"]) or e["pattern"]
-        try:
-            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
-        except re.error:
-            pattern = e["pattern"]  # (as `_agency_prechecks`: no cheaper pattern)
-            names |= {f"a{i}_{n}" for n in re.compile(pattern).groupindex}
-        alts.append("(?:" + _GROUP_NAME.sub(lambda m, i=i: f"(?P{m.group(1)}a{i}_{m.group(2)}", pattern) + ")")
+        names |= {f"a{i}_{n}" for n in first.groupindex}
+        alts.append("(?:" + _GROUP_NAME.sub(lambda m, i=i: f"(?P{m.group(1)}a{i}_{m.group(2)}", first.pattern) + ")")
     try:
         union = re.compile("|".join(alts))
     except re.error:  # patterns that cannot share one regex (a global flag inside): no shortcut

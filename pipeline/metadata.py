@@ -126,13 +126,19 @@ def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @cache
+def _signer_alternatives() -> str:
+    """The gazetteer's signer title patterns as one alternation (for the unions below)."""
+    return "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"])
+
+
+@cache
 def _signer_any() -> re.Pattern[str] | None:
     """The union of the `_signer_re` patterns: where it does not match, none of them does.
 
     (Their shared head and tail are written once, around the alternatives: the same strings match, and
     a line that matches none is rejected three times faster than by trying each whole pattern in turn.)"""
     try:
-        return re.compile(_SIGNER_HEAD + "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"]) + _SIGNER_TAIL)
+        return re.compile(_SIGNER_HEAD + _signer_alternatives() + _SIGNER_TAIL)
     except re.error:  # patterns that cannot share one regex (a group name used twice): no shortcut
         return None
 
@@ -152,8 +158,7 @@ def _signer_suffix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 @cache
 def _signer_prefix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:" + e["pattern"] + r")\s+\S"), e["title"])
-                 for e in _gaz()["signer_titles"])
+    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + r")\s+\S"), e["title"]) for e in _gaz()["signer_titles"])
 
 
 @cache
@@ -928,8 +933,8 @@ def _running_title(head: str, out: dict[str, Any]) -> None:
             out["date"] = d
 
 
-_SIGN_FOR = re.compile(r"^(?:TM|KT|TL|TUQ)\.")
-_SIGN_FOR_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.")  # `_SIGN_FOR.match(s)` is `s.startswith(_SIGN_FOR_PREFIXES)`
+# A signature for someone else opens with one of these (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`).
+_SIGN_FOR_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.")
 # What `_signature` strips off a line's start (`.strip().strip("*").strip()`), without leaving the line.
 _LINE_LEAD = r"[^\S\n]*\**[^\S\n]*"
 
@@ -942,8 +947,8 @@ def _signature_line_res() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     finds them at the line break before them, the second tries the body's first line. None when the
     patterns cannot be joined."""
     head = _SIGNER_HEAD.removeprefix("^")
-    alts = "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"])
-    opens = _LINE_LEAD + r"(?:(?:TM|KT|TL|TUQ)\.|" + head + alts + "))"
+    sign_for = "|".join(map(re.escape, _SIGN_FOR_PREFIXES))
+    opens = _LINE_LEAD + "(?:" + sign_for + "|" + head + _signer_alternatives() + "))"
     try:
         # (A literal `\n` first lets the engine jump from line break to line break; the look-ahead
         # consumes nothing, so every line is tried.)
@@ -1024,8 +1029,8 @@ def _line_title(s: str, prev: str) -> tuple[str | None, bool]:
     title = _signer_title(s)
     if title is not None:
         return title, False
-    after_tm = _SIGN_FOR.match(prev) is not None
-    if (after_tm or _SIGN_FOR.match(s)) and _mostly_upper(s):
+    after_tm = prev.startswith(_SIGN_FOR_PREFIXES)
+    if (after_tm or s.startswith(_SIGN_FOR_PREFIXES)) and _mostly_upper(s):
         # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
         title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
         if title is None and after_tm:

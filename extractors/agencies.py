@@ -273,11 +273,10 @@ class _Vocabulary:
             f = fold_syllable(t)
             fix = repair_abbreviation(t) if t.isupper() else None
             norm = f if fix is None else fix
-            r = _ROLES.get(norm)
             self.text.append(t)
             self.fold.append(f)
             self.norm.append(norm)
-            self.role.append(_role(norm) if r is None else r)
+            self.role.append(_role(norm))
             if fix is not None:
                 self.fixed.add(v)
         return vids
@@ -860,6 +859,10 @@ _ROLES: dict[str, int] = {}  # folded text -> its roles, across bodies (a body's
 
 
 def _role(f: str) -> int:
+    """The matcher roles of a folded text (remembered in `_ROLES`)."""
+    r = _ROLES.get(f)
+    if r is not None:
+        return r
     root = _trie()
     r = (((_R_ALIAS | (_R_ONE_WORD if None in root[f] else 0)) if f in root else 0)
          | (_R_SECOND if f in _second_words() else 0) | (_R_COMMITTEE if f in _COMMITTEE_WORDS else 0)

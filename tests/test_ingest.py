@@ -183,6 +183,42 @@ def test_a_crashing_or_hanging_worker_costs_only_its_own_file(tmp_path, monkeypa
     assert all(o.sha256 == f"sha{names.index(n)}" for n, o in outcomes.items())
 
 
+class _RecordingPool:
+    """Stands in for a ProcessPoolExecutor: records what is submitted, runs nothing."""
+
+    def __init__(self):
+        self.submitted: list[str] = []
+
+    def submit(self, fn, path, *args):
+        from concurrent.futures import Future
+
+        self.submitted.append(path)
+        return Future()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_in_flight_are_capped_by_count_and_bytes(jobs):
+    mb = 1 << 20
+    # Small files: the count cap binds (WINDOW_FILES per worker).
+    small = [Task(f"s{i}", "x", 1000) for i in range(50)]
+    pool, inflight, pending = _RecordingPool(), {}, list(reversed(small))
+    ingest_mod._submit(pool, pending, inflight, jobs, 0)
+    assert pool.submitted == [f"s{i}" for i in range(jobs * ingest_mod.WINDOW_FILES)]  # in input order
+    # Big files: the byte cap binds, but each worker always gets one, however big.
+    big = [Task(f"b{i}", "x", ingest_mod.WINDOW_BYTES // 2 + mb) for i in range(10)]
+    huge = [Task(f"h{i}", "x", 10 * ingest_mod.WINDOW_BYTES) for i in range(3)]
+    pool, inflight, pending = _RecordingPool(), {}, list(reversed(big))
+    ingest_mod._submit(pool, pending, inflight, jobs, 0)
+    assert len(pool.submitted) == jobs
+    pool, inflight, pending = _RecordingPool(), {}, list(reversed(huge))
+    ingest_mod._submit(pool, pending, inflight, jobs, 0)
+    assert pool.submitted == [f"h{i}" for i in range(jobs)]
+    # A finished file makes room for the next.
+    inflight.pop(next(iter(inflight)))
+    ingest_mod._submit(pool, pending, inflight, jobs, 0)
+    assert len(pool.submitted) == jobs + 1
+
+
 def _count_files(db_path: Path) -> int:
     try:
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=0.05)

@@ -192,6 +192,7 @@ def _ingest(paths: Iterable[str | Path], db_path: str | Path, jobs: int, max_byt
         "n_files": len(files),
     }).last_pk
     summary = Summary(run_id=run_id, found=len(files))
+    current = set() if force else store.current_versions(db)
     todo: list[Task] = []
     for f, size in zip(files, sizes, strict=True):
         key = str(f)
@@ -207,7 +208,7 @@ def _ingest(paths: Iterable[str | Path], db_path: str | Path, jobs: int, max_byt
                                          Reject(E_UNREADABLE, exc.strerror or str(exc)).reason, size=size),
                     run_id, on_file)
             continue
-        if not force and store.is_current(db, key, sha):
+        if (key, sha) in current:
             _record(db, summary, Outcome(key, "skipped", sha, size=size), run_id, on_file)
             continue
         todo.append(Task(key, sha, size))

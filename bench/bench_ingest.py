@@ -125,7 +125,6 @@ def side_by_side(files: list[Path]) -> dict:
     """Pipeline and word_tokenize on each file in turn, one process, CPU seconds: the ratio least
     disturbed by other load on the machine (both sides see the same load at the same moment)."""
     from underthesea import word_tokenize
-
     from vnplan.errors import Reject
     from vnplan.run import process_file
 

@@ -437,7 +437,7 @@ def _tokenize(text: str, start: int, end: int) -> tuple[Tok, ...]:
     gc.disable()
     try:
         starts, ends, texts, folded, _ = _token_arrays(text, start, end)
-        return tuple(map(tuple.__new__, repeat(Tok), zip(starts, ends, texts, folded)))
+        return tuple(map(tuple.__new__, repeat(Tok), zip(starts, ends, texts, folded, strict=True)))
     finally:
         if enabled:
             gc.enable()
@@ -889,12 +889,12 @@ def _match_tokens(text: str, start: int, end: int) -> _Tokens:
         fixes = {t: r for t in filter(str.isupper, tt.distinct) if (r := repair_abbreviation(t)) is not None}
         if fixes:
             # Copies: the cached lists are shared with `tokenize` and the task extractor.
-            folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds)]
+            folds = [fixes.get(t, f) for t, f in zip(tt.distinct, folds, strict=True)]
             norms = _gather(np, folds, tt.ids)
         # Each distinct text's roles, then each token's: the cue lists without a Python step per token.
         role = list(map(_ROLES.get, folds))
         if None in role:
-            role = [_role(f) if r is None else r for f, r in zip(folds, role)]
+            role = [_role(f) if r is None else r for f, r in zip(folds, role, strict=True)]
     cue_roles = _R_ALIAS | _R_COMMITTEE | _R_HEAD  # as `_cues()`
     ids = tt.ids
     if isinstance(ids, list):

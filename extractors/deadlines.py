@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from vnplan.extract import Context
 from vnplan.models import Deadline, Document
-from vnplan.scan import find_all, lowered, match_at
+from vnplan.scan import find_all, lowered
 
 
 @dataclass(frozen=True)

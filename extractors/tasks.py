@@ -29,10 +29,10 @@ from vnplan import gazetteer
 from vnplan.extract import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
+    Hit,
     _numpy,
     _token_table,
     _tokens_before,
-    Hit,
     document_province,
     find_mentions,
     fold_syllable,
@@ -353,10 +353,10 @@ def _label_line_starts(body: _Body, text: str, firsts: frozenset[str]) -> list[i
         lo = bisect_left(at, c - reach)
         near.update(at[lo:bisect_left(at, c, lo)])
     for j in sorted(near):
-        i = j
-        while i > 0 and norms[i - 1] in _BULLETS:
-            i -= 1
-        for i in range(i, j + 1):
+        first = j
+        while first > 0 and norms[first - 1] in _BULLETS:
+            first -= 1
+        for i in range(first, j + 1):
             # Labels open a line or, where lines were re-wrapped, a sentence.
             if i == 0 or "\n" in text[ends[i - 1]:starts[i]] or norms[i - 1] in (".", ";"):
                 out.append(i)

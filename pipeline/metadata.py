@@ -498,7 +498,7 @@ def _mixed_lines(body: str) -> str:
     ask = np.flatnonzero((5 * (ascii_lower[stop] - ascii_lower[starts]) <= stop - starts) & (ends - starts >= 3))
     kept: list[str] = []
     start = 0  # the first line neither kept nor dropped yet
-    for ls, le in zip(starts[ask].tolist(), ends[ask].tolist()):
+    for ls, le in zip(starts[ask].tolist(), ends[ask].tolist(), strict=True):
         if _mostly_upper(body[ls:le]):
             if ls > start:
                 kept.append(body[start:ls - 1])  # the lines before this one

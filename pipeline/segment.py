@@ -476,7 +476,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
     # (all computed in C: `accumulate` over the line lengths plus one).
     lines = text[start:end].split("\n")
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=start))
-    spans: list[tuple[int, int]] = list(zip(starts, map(add, starts, map(len, lines))))
+    spans: list[tuple[int, int]] = list(zip(starts, map(add, starts, map(len, lines)), strict=False))  # (starts has one more)
 
     prev = ""
     prev_heading = prev_structural = False

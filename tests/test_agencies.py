@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import SEEDS
 from vnplan.extractors.agencies import (
     find_mentions,
     fold_syllable,
@@ -15,6 +14,8 @@ from vnplan.extractors.agencies import (
 )
 from vnplan.models import AgencyMention
 from vnplan.run import process_file
+
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from vnplan.metadata import _body_runs, _BodyCasing, _signer_any, _signer_re
 from vnplan.models import Section
-from vnplan.segment import _DEADLINE_CUE, _LINE_STARTS, MARKERS, _has_deadline_cue, _section, match_marker
+from vnplan.segment import (
+    _DEADLINE_CUE,
+    _LINE_STARTS,
+    MARKERS,
+    _has_deadline_cue,
+    _section,
+    match_marker,
+)
 
 
 @pytest.mark.parametrize("head", [

@@ -44,7 +44,7 @@ def test_running_headers_equal_the_one_pattern_spans():
                  "CÔNG BÁO\nx", "nội dung thường\n12"]:
         spans = c._line_spans(plain, text)
         out = c.clean_text(text, ["running_headers"]).text
-        expected = "".join(text[e:s] for (_, e), (s, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)]))
+        expected = "".join(text[e:s] for (_, e), (s, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True))
         assert out == expected, text
 
 
@@ -57,7 +57,7 @@ def test_delete_on_arrays_equals_apply():
            st.integers(0, 5))
     def check(text, cuts, base):
         cuts = sorted({min(c, len(text)) for c in cuts})
-        spans = list(zip(cuts[0::2], cuts[1::2]))
+        spans = list(zip(cuts[0::2], cuts[1::2], strict=False))  # an odd cut out is dropped
         fast, slow = c.Tracked.of(text, base), c.Tracked.of(text, base)
         fast.delete(spans, "markdown", record=True)  # (300 * spans >= len(text): on arrays whenever spans exist)
         slow.apply([(s, e, "") for s, e in spans], "markdown", record=True)

@@ -7,7 +7,6 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from vnplan.metadata import _OLD_TONE, _OLD_TONE_RE, _mixed_lines, _new_tone, _whole_word_starts
 from vnplan.segment import _agency_any, _agency_prechecks, _mostly_upper, heading_scopes
 

@@ -8,7 +8,6 @@ from dataclasses import fields
 
 import sqlite_utils
 from click.testing import CliRunner
-
 from vnplan.cli import main
 from vnplan.models import Fact
 

@@ -1063,6 +1063,9 @@ def in_recipients(text: str, start: int, end: int) -> Callable[[int], bool]:
     return lambda pos: lo <= pos < hi and any(a <= pos < b for a, b in spans)
 
 
+_FILED_LINE = re.compile(r"^[-–+•]?\s*Lưu\b", re.I)  # `- Lưu: VT, ...` closes the recipient list
+
+
 @lru_cache(maxsize=8)
 def _recipient_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     # Cached: the agency and task extractors both skip the recipient lists of the same body.
@@ -1075,7 +1078,7 @@ def _recipient_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], 
             le = end if nl < 0 else nl
             line = text[pos:le].strip().strip("*").strip()
             lines_seen += 1
-            if re.match(r"^[-–+•]?\s*Lưu\b", line, re.I):
+            if _FILED_LINE.match(line):
                 stop = le
                 break
             if lines_seen > 40:

@@ -308,11 +308,16 @@ class Raw:
     extra: dict = field(default_factory=dict)
 
 
+_SYMBOL_SEP = re.compile(r"[/\-]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LEAD_NUMBER = re.compile(r"\d+[a-z]?")  # the number of a normalised symbol (`30c` of `30c/NQ-CP`)
+
+
 def symbol_parts(symbol: str) -> tuple[str | None, str | None, list[str]]:
     """`205/QĐ-UBND` -> (year, type code, [issuer codes]); `05-NQ/TU` -> (None, 'NQ', ['TU'])."""
-    parts = re.split(r"[/\-]", symbol)[1:]
+    parts = _SYMBOL_SEP.split(symbol)[1:]
     year = None
-    if parts and re.fullmatch(r"(?:19|20)\d\d", parts[0]):
+    if parts and _YEAR.fullmatch(parts[0]):
         year, parts = parts[0], parts[1:]
     codes = [p.upper() for p in parts if p]
     if codes and codes[0] in type_by_code():
@@ -628,7 +633,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
             continue
         typ = canonical_type(_WS.sub(" ", m.group("type")))
         num = m.group("num").lower()
-        same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and re.match(r"\d+[a-z]?", f.symbol or "") and re.match(r"\d+[a-z]?", f.symbol).group(0) == num]
+        same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and _LEAD_NUMBER.match(f.symbol or "") and _LEAD_NUMBER.match(f.symbol).group(0) == num]
         if same:
             best = max(same, key=lambda f: (f.date is not None, f.year is not None))
             r = replace(best, start=m.start(), end=m.end(), rule="citation.short_form", short_form=True, extra={})
@@ -829,7 +834,7 @@ def _finish(r: Raw) -> None:
             head, rest = r.symbol.split("/", 1)
             r.symbol = f"{head}/{ya}/{rest}"
             year = str(ya)
-        num = re.match(r"\d+[a-z]?", r.symbol)
+        num = _LEAD_NUMBER.match(r.symbol)
         r.number = num.group(0) if num else None
         r.year = int(year) if year else (int(r.date[:4]) if r.date else r.extra.get("year_after"))
     elif r.year is None:

@@ -167,14 +167,18 @@ _YEAR_IN = re.compile(r"năm\s*((?:19|20)\d\d)", re.I)
 _PARENS = re.compile(r"\([^()]*\)")
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # `1.500` as a count is fifteen hundred
+
+
 def parse_number(s: str, unit: str | None = None) -> float | None:
     """A printed number as a float: decimal comma or point (`91,14`, `8.5`), leading zeros (`08`)."""
     s = s.strip().lstrip("><=≥≤+ ").strip()
-    m = re.match(r"\d+(?:[.,]\d+)*", s)
+    m = _NUMBER.match(s)
     if not m:
         return None
     t = m.group(0)
-    if unit == "count" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
+    if unit == "count" and _THOUSANDS.fullmatch(t):
         t = t.replace(".", "")
     if t.count(",") + t.count(".") > 1:
         return None
@@ -687,8 +691,12 @@ def _is_code(c: str) -> bool:
     return bool(_CODE.match(c.strip()))
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_YEAR_20 = re.compile(r"(20\d\d)")
+
+
 def _is_name(c: str) -> bool:
-    return bool(re.search(r"[^\W\d_]{2,}", c)) and not _VALUE.match(c)
+    return bool(_TWO_LETTERS.search(c)) and not _VALUE.match(c)
 
 
 def _code_parts(code: str) -> list[str]:
@@ -797,7 +805,7 @@ def _header_roles(header: list[Cell]) -> list[str]:
             roles.append("other")
     if "target" not in roles:
         # "Năm 2022" columns: the latest year is the target, an earlier one the baseline.
-        years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := re.search(r"(20\d\d)", h.text))]
+        years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := _YEAR_20.search(h.text))]
         if years:
             roles[max(years)[1]] = "target"
         elif roles.count("baseline") == 1 and re.match(r"(?:kết quả|giá trị|chỉ tiêu)\b",

@@ -1067,6 +1067,9 @@ def _signer_name(after_title: Callable[[], Iterator[str]], unit: bool) -> str | 
 _RECIPIENTS_TAIL = re.compile(r"Nơi nhận\s*:?")
 
 
+_FILED = re.compile(r"(?i)^lưu\b")  # `Lưu: VT, ...` ends the recipients
+
+
 def _recipients(body: str) -> tuple[str, ...]:
     """The items of the `Nơi nhận:` list, without `Lưu: ...`."""
     if "Nơi nhận" not in body:
@@ -1091,7 +1094,7 @@ def _recipients(body: str) -> tuple[str, ...]:
                 break
             continue
         item = s.lstrip("-+– ").rstrip(" ;,.")
-        if re.match(r"(?i)^lưu\b", item):
+        if _FILED.match(item):
             break
         if item:
             out.append(item)

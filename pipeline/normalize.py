@@ -20,6 +20,7 @@ def _code_casing() -> dict[str, str]:
 
 
 _CODE_PART = re.compile(r"[A-Za-zĐđ]+")
+_NUMBER_HEAD = re.compile(r"^(\d+)([A-Za-z]?)(.*)$")
 
 
 def normalize_symbol(raw: str) -> str:
@@ -31,7 +32,7 @@ def normalize_symbol(raw: str) -> str:
     s = unicodedata.normalize("NFC", raw)
     s = _SPACE.sub("", s).strip(".,;:")
     s = s.replace("–", "-").replace("Ð", "Đ")  # U+00D0 eth looks like Đ in scraped text
-    m = re.match(r"^(\d+)([A-Za-z]?)(.*)$", s)
+    m = _NUMBER_HEAD.match(s)
     if m:
         num, letter, rest = m.groups()
         s = num + letter.lower() + rest.upper()

@@ -455,22 +455,22 @@ def _continuations() -> tuple[str, ...]:
     return tuple(fold(w) for w in load("doctypes.json")["name_continuations"]["entries"])
 
 
-# Words that end a law's name in running text (`Luật Đất đai quy định`, `Luật X không áp dụng`).
-_LAW_STOP_WORDS = {
-    "ngày", "năm", "số", "của", "được", "đã", "tại", "theo", "hiện", "trong", "thì", "là", "có", "để", "nhằm",
-    "và", "hoặc", "các", "này", "với", "đối", "sẽ", "cũng", "khi", "do", "mới", "không", "mà", "phải", "cho",
-    "gồm", "như", "sau", "nêu", "tới", "đến", "từ", "thuộc", "vẫn", "chưa", "bị", "nếu", "còn", "cần", "đang", "đó",
-    "ấy", "trên", "dưới", "áp", "ban", "hướng", "trừ", "gửi", "sửa", "bổ", "thay", "bãi", "hết", "hiệu",
-}
-# Two-word stops: `quy` starts `quy phạm` (in a name) but also `quy định` (after one).
-_LAW_STOP_PAIRS = {("quy", "định"), ("về", "việc"), ("thi", "hành"), ("về", "các"), ("về", "những")}
-_LAW_STOP_FIRST = {a for a, _ in _LAW_STOP_PAIRS}
-_LAW_BAD_FIRST = {"này", "định", "sư", "mới", "hóa", "hoá", "pháp", "và", "các", "hoặc", "số", "hiện", "đã", "của", "về", "trong", "thì", "là", "được", "có", "gia", "lệ", "sư,", "chơi", "học", "quy", "nên"}
+@cache
+def _law_words() -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+    """doctypes.json `law_names`: the words that end a law's name in running text (`Luật Đất đai quy
+    định`), the two-word stops (`quy` starts `quy phạm` in a name but also `quy định` after one), their
+    first words, and the words that cannot open a name (`luật sư`, `Luật này`)."""
+    data = load("doctypes.json")["law_names"]
+    pairs = frozenset((a, b) for a, b in data["stop_pairs"])
+    return frozenset(data["stop_words"]), pairs, frozenset(a for a, _ in pairs), frozenset(data["not_first"])
+
+
 _WORD = re.compile(r"[\wà-ỹÀ-ỸđĐ&\-–]+|[,;.:()\"“”]|\n\s*\n", re.UNICODE)
 
 
 def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str, int] | None:
     """The name after `Luật` at `pos` and where it ends, or None when this is not a law's name."""
+    stop_words, stop_pairs, stop_first, not_first = _law_words()
     words: list[tuple[str, int, int]] = []
     limit = 40 if amending else 16
     for m in _WORD.finditer(text, pos, min(hi, pos + 400)):
@@ -497,7 +497,7 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
             words.append((w, m.start(), m.end()))
             continue
         # The next word is read only for the first word of a stop pair (it is no pair otherwise).
-        if words and low in _LAW_STOP_FIRST and (low, fold(text[m.end() : m.end() + 12].strip().split(" ")[0])) in _LAW_STOP_PAIRS \
+        if words and low in stop_first and (low, fold(text[m.end() : m.end() + 12].strip().split(" ")[0])) in stop_pairs \
                 and not (low == "thi" and fold(words[-1][0]) == "luật"):
             break
         if low == "về" and words:
@@ -509,15 +509,15 @@ def _law_name(text: str, pos: int, hi: int, amending: bool = False) -> tuple[str
         if low == "số" and not re.match(r"\s*[:.]?\s*\d", text[m.end() : m.end() + 5]):
             words.append((w, m.start(), m.end()))  # `Luật Tần số vô tuyến điện`: `số` without a number
             continue
-        if low in _LAW_STOP_WORDS and words and not after_luat and not (amending and low in {"các", "sửa", "bổ"}):
+        if low in stop_words and words and not after_luat and not (amending and low in {"các", "sửa", "bổ"}):
             # `Luật sửa đổi, bổ sung một số điều của ...`: `số` inside `một số điều`.
             break
-        if not words and (low in _LAW_BAD_FIRST or not w[:1].isalpha()):
+        if not words and (low in not_first or not w[:1].isalpha()):
             return None
         words.append((w, m.start(), m.end()))
         if len(words) >= limit:
             break
-    while words and (words[-1][0] == "," or fold(words[-1][0]) in _LAW_STOP_WORDS):
+    while words and (words[-1][0] == "," or fold(words[-1][0]) in stop_words):
         words.pop()
     if not words:
         return None

@@ -85,3 +85,31 @@ def test_name_continuation_examples(example):
 def test_long_law_name_examples(example):
     names = {fold(n) for n in DOCTYPES["long_law_names"]["entries"]}
     assert names & {fold(c.title or "") for c in citations_of(example)}
+
+
+LAW_NAMES = DOCTYPES["law_names"]
+
+
+def _law_titles(text):
+    return [c.title for c in citations_of(text) if c.type == "Luật"]
+
+
+@pytest.mark.parametrize("example", LAW_NAMES["not_first_examples"])
+def test_law_not_first_examples_open_no_name(example):
+    assert _law_titles(example) == []
+
+
+@pytest.mark.parametrize("word", LAW_NAMES["not_first"])
+def test_every_not_first_word_opens_no_name(word):
+    titles = _law_titles(f"Theo đó, Luật {word} 12 thuế được bàn.")
+    assert not [t for t in titles if fold(t or "").startswith(fold(f"Luật {word}"))], titles
+
+
+@pytest.mark.parametrize("case", LAW_NAMES["stop_examples"], ids=lambda c: c["name"])
+def test_law_stop_examples_end_the_name(case):
+    assert _law_titles(case["text"]) == [case["name"]]
+
+
+@pytest.mark.parametrize("words", [[w] for w in LAW_NAMES["stop_words"]] + LAW_NAMES["stop_pairs"], ids=" ".join)
+def test_every_stop_word_and_pair_ends_the_name(words):
+    assert _law_titles(f"Theo đó, Luật Đất đai {' '.join(words)} 12 điều khoản.") == ["Luật Đất đai"]

@@ -960,11 +960,15 @@ def _measure_words(ctx: Context, t: Target) -> list[str]:
     for m in _NUM.finditer(quote):
         if parse_number(m.group(1)) == t.value:
             tail = re.split(r"[;.]|\d", quote[m.end():].lstrip(" %"), maxsplit=1)[0]
-            return [w for w in re.findall(r"\w+", fold(tail)[:80]) if w not in _MEASURE_STOP]
+            stop = _measure_stop_words()
+            return [w for w in re.findall(r"\w+", fold(tail)[:80]) if w not in stop]
     return []
 
 
-_MEASURE_STOP = {"các", "số", "và", "trên", "toàn", "tỉnh", "đạt", "được", "có", "của", "tại", "cả", "nước"}
+@cache
+def _measure_stop_words() -> frozenset[str]:
+    """target_cues.json `measure_stop_words`: words that say nothing about what a number measures."""
+    return frozenset(load("target_cues.json")["measure_stop_words"]["words"])
 
 
 def _same_measure(ctx: Context, a: Target, b: Target) -> bool:

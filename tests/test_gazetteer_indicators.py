@@ -105,3 +105,14 @@ def test_unit_and_table_examples(group: str) -> None:
 @pytest.mark.parametrize(("code", "example"), [(e["code"], x) for e in ENTRIES for x in e.get("not_examples", [])])
 def test_not_examples_stay_out_of_their_entry(code: str, example: str) -> None:
     assert classify(example.lower())[0] != code
+
+
+@pytest.mark.parametrize("case", load("target_cues.json")["measure_stop_words"]["examples"], ids=lambda c: c["text"])
+def test_measure_stop_word_examples(case: dict) -> None:
+    from types import SimpleNamespace
+
+    from vnplan.extractors.targets import _measure_words
+
+    text = case["text"]
+    target = SimpleNamespace(start=0, end=len(text), value=case["value"])
+    assert _measure_words(SimpleNamespace(text=text), target) == case["measure"]

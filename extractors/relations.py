@@ -28,8 +28,6 @@ from vnplan.scan import find_all, lowered
 
 fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 
-# Document types that effect relations themselves (a plan's `bãi bỏ` is a task).
-_PLANS = {"kế hoạch", "chương trình", "chương trình hành động", "đề án", "báo cáo", "tờ trình", "công văn", "văn bản", "thông báo", "hướng dẫn", "dự án"}
 
 
 def _cue(fragment: str) -> str:
@@ -278,7 +276,13 @@ def _modality(ctx: Context, start: int, end: int) -> str:
     if re.search(_part("planned_markers"), sent, re.IGNORECASE):
         return "planned"
     # A plan's `bãi bỏ` is a task; a legal text's is done by the text itself.
-    return "planned" if fold(ctx.doc.type or "") in _PLANS else "in_force"
+    return "planned" if fold(ctx.doc.type or "") in _plan_types() else "in_force"
+
+
+@cache
+def _plan_types() -> frozenset[str]:
+    """relation_cues.json `plan_types`: documents whose own `bãi bỏ` is a task for later."""
+    return frozenset(fold(t) for t in load("relation_cues.json")["plan_types"]["types"])
 
 
 class _Out:

@@ -113,3 +113,22 @@ def test_law_stop_examples_end_the_name(case):
 @pytest.mark.parametrize("words", [[w] for w in LAW_NAMES["stop_words"]] + LAW_NAMES["stop_pairs"], ids=" ".join)
 def test_every_stop_word_and_pair_ends_the_name(words):
     assert _law_titles(f"Theo đó, Luật Đất đai {' '.join(words)} 12 điều khoản.") == ["Luật Đất đai"]
+
+
+PLAN_TYPES = CUES["plan_types"]
+
+
+@pytest.mark.parametrize("doc_type", [*PLAN_TYPES["example_planned_in"], *(t.capitalize() for t in PLAN_TYPES["types"])])
+def test_a_plan_types_own_repeal_is_planned(doc_type):
+    from tests.citation_helpers import relations_of
+
+    got = [(r.relation, r.modality) for r in relations_of(PLAN_TYPES["example"], doc_type=doc_type)]
+    assert got == [("repeals", "planned")]
+
+
+@pytest.mark.parametrize("doc_type", PLAN_TYPES["example_in_force_in"])
+def test_a_legal_texts_own_repeal_is_in_force(doc_type):
+    from tests.citation_helpers import relations_of
+
+    got = [(r.relation, r.modality) for r in relations_of(PLAN_TYPES["example"], doc_type=doc_type)]
+    assert got == [("repeals", "in_force")]

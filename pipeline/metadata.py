@@ -262,7 +262,10 @@ def _signer_titles_longest_first() -> tuple[str, ...]:
     return tuple(sorted((e["title"].lower() for e in _gaz()["signer_titles"]), key=len, reverse=True))
 
 
-_ORG_WORDS = frozenset({"bộ", "sở", "cục", "ban", "vụ", "viện", "chi cục", "tổng cục", "văn phòng", "kho bạc", "thanh tra"})
+@cache
+def _org_words() -> frozenset[str]:
+    """doc_headings.json `organisation_words`: the words that open an organisation's name (`Bộ`, `Chi cục`)."""
+    return frozenset(_gaz()["organisation_words"]["words"])
 
 
 def format_issuer(raw: str) -> str:
@@ -290,6 +293,7 @@ def format_issuer(raw: str) -> str:
             break
     # In an organisation's name each coordinated part starts with a capital: `Bộ Lao động - Thương binh và Xã hội`.
     cap_next, in_org = True, False
+    org_words = _org_words()
     for t, w in zip(toks[i:], low[i:], strict=True):
         if t in ("UBND", "HĐND") or t in _abbrevs():
             words.append(t)
@@ -297,7 +301,7 @@ def format_issuer(raw: str) -> str:
             continue
         words.append(w[:1].upper() + w[1:] if cap_next else w)
         pair = f"{low[i + len(words) - 2] if len(words) >= 2 else ''} {w}".strip()
-        if w in _ORG_WORDS or pair in _ORG_WORDS:
+        if w in org_words or pair in org_words:
             in_org, cap_next = True, True
         else:
             cap_next = in_org and (w in ("và", "-", "–") or t.endswith(","))

@@ -291,3 +291,8 @@ LETTERHEAD_CASES = [
 @pytest.mark.parametrize(("head", "expected"), LETTERHEAD_CASES)
 def test_letterhead_issuer(head: str, expected: str | None) -> None:
     assert _letterhead_issuer(head) == expected
+
+
+@pytest.mark.parametrize("line, written", load("doc_headings.json")["organisation_words"]["examples"])
+def test_organisation_word_examples(line, written):
+    assert format_issuer(line) == written

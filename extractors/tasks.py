@@ -265,16 +265,20 @@ def support_after(body: _Body, start: int, end: int, lead: str | None) -> tuple[
     return tuple(out)
 
 
-_NOT_SUBJECT_BEFORE = {"với", "của", "cho", "và", "hợp", "giúp", "trình"}
+@cache
+def _not_subject_before() -> frozenset[str]:
+    """duty_cues.json `not_subject_before`: a word that makes the agency after it an object (`phối hợp với Sở X`)."""
+    return frozenset(p[0] for p in cues()["not_subject_before"] if len(p) == 1)
 
 
 def lead_from_sentence(body: _Body, start: int, end: int, a: int, b: int) -> Assignment | None:
     """`<Agency> chủ trì|có trách nhiệm ...` or `Giao <Agency> ...` inside `start:end` (tokens a:b)."""
     norms = body.norms
     hits = body.hits_in(start, end)
+    not_subject_before = _not_subject_before()
     for idx, h in enumerate(hits):
         j = body.tok(h.start, a, b)  # the hits lie in start:end, so in tokens a:b
-        if j - 1 >= a and norms[j - 1] in _NOT_SUBJECT_BEFORE:
+        if j - 1 >= a and norms[j - 1] in not_subject_before:
             continue  # an object (`phối hợp với Sở X`, `báo cáo cho Sở X`), not the subject
         # A chain `Sở A, Sở B và Sở C chủ trì`: all named before the verb.
         chain = [h]

@@ -214,3 +214,17 @@ def test_tasks_take_the_agencies_answer_even_when_it_is_none(monkeypatch):
     assert not [f for f in r.facts if isinstance(f, AgencyMention)]
     tasks = [f for f in r.facts if isinstance(f, Task)]
     assert len(tasks) == 2 and all(t.lead is None for t in tasks)
+
+
+def test_an_agency_after_a_not_subject_word_never_leads() -> None:
+    """duty_cues.json `not_subject_before`: each example, as an item of a plan, has no lead (the agency in it
+    follows `cho`, `của`, `với` ... and a lead verb, so without the cue it would lead)."""
+    from vnplan.gazetteer import load
+    from vnplan.run import process_bytes
+
+    examples = load("duty_cues.json")["not_subject_before"]["examples"]
+    text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nKẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n" + "".join(
+        f"{i}. {ex}\n" for i, ex in enumerate(examples, 1))
+    tasks = [f for f in process_bytes(text.encode("utf-8"), "txt").facts if isinstance(f, Task)]
+    assert len(tasks) == len(examples)
+    assert [t.lead for t in tasks] == [None] * len(examples)

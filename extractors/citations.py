@@ -651,11 +651,15 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
     return out
 
 
-_DESC_STOP = {
-    "đã", "được", "để", "nhằm", "theo", "với", "trong", "cho", "do", "thì", "là", "này", "đó", "các", "tại", "khi",
-    "phải", "sẽ", "đang", "mà", "có", "và", "hoặc", "vào", "đến", "từ", "như", "gồm", "trên", "sau", "nêu", "đề",
-}
 _PERIOD = re.compile(r"(?:giai\s+đoạn|năm)\s+(?:19|20)\d\d")
+
+
+@cache
+def _unnumbered_words() -> tuple[frozenset[str], frozenset[str]]:
+    """doctypes.json `unnumbered`: the words that end an unnumbered document's name, and the function words
+    left out when its name is compared with a numbered citation's title."""
+    u = load("doctypes.json")["unnumbered"]
+    return frozenset(u["name_stop_words"]), frozenset(u["subject_function_words"])
 
 
 @cache
@@ -712,6 +716,7 @@ def _unnumbered_starts(text: str, lo: int, hi: int) -> list[int]:
 def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full: list[Raw]) -> list[Raw]:
     """Specific documents without a number: a lead, a capitalised type word, a name with its period or issuer."""
     issuers = tuple(fold(i) for i in load("doctypes.json")["unnumbered"]["issuers"])
+    stop = _unnumbered_words()[0]
     out = []
     claimed = _Taken(taken)
     for m in match_at(_unnumbered_rx(), text, _unnumbered_starts(text, lo, hi), hi):
@@ -733,10 +738,10 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
                 continue
             if tok == ",":
                 nxt = text[w.end() : w.end() + 12].lstrip()
-                if len(words) <= 3 and nxt[:1].islower() and fold(nxt.split(" ")[0]) not in _DESC_STOP:
+                if len(words) <= 3 and nxt[:1].islower() and fold(nxt.split(" ")[0]) not in stop:
                     continue  # `đào tạo, bồi dưỡng`
                 break
-            if low in _DESC_STOP and words:
+            if low in stop and words:
                 break
             words.append(w)
             if len(words) >= 25:
@@ -773,9 +778,6 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
     return out
 
 
-_FUNCTION_TOKENS = {"của", "ubnd", "hđnd", "tỉnh", "nhà", "nước", "ủy", "ban", "nhân", "dân", "các", "và", "thành", "phố", "trên", "địa", "bàn", "-"}
-
-
 def _tokens(folded: str) -> set[str]:
     return set(re.findall(r"[\wà-ỹđ\-]+", folded))
 
@@ -789,7 +791,7 @@ def _is_subject_of(name: str, central: bool, full: Sequence[Raw]) -> bool:
         if not (f.symbol and f.title) or (central and symbol_scope(f.symbol) == "local"):
             continue
         b = _tokens(_expand(fold(_tone(f.title))))
-        if len(a & b) >= 4 and not (a - b - _FUNCTION_TOKENS):
+        if len(a & b) >= 4 and not (a - b - _unnumbered_words()[1]):
             return True
     return False
 

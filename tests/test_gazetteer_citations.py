@@ -132,3 +132,30 @@ def test_a_legal_texts_own_repeal_is_in_force(doc_type):
 
     got = [(r.relation, r.modality) for r in relations_of(PLAN_TYPES["example"], doc_type=doc_type)]
     assert got == [("repeals", "in_force")]
+
+
+UNNUMBERED = DOCTYPES["unnumbered"]
+
+
+def _unnumbered_names(text):
+    return [c.title for c in citations_of(text) if c.rule == "citation.unnumbered"]
+
+
+@pytest.mark.parametrize("case", UNNUMBERED["name_stop_examples"], ids=lambda c: c["text"])
+def test_unnumbered_name_stop_examples(case):
+    assert _unnumbered_names(case["text"]) == [case["name"]]
+
+
+@pytest.mark.parametrize("word", UNNUMBERED["name_stop_words"])
+def test_every_unnumbered_name_stop_word_ends_the_name(word):
+    name = "Kế hoạch cải cách hành chính giai đoạn 2021 - 2025"
+    assert _unnumbered_names(f"Thực hiện {name} {word} nhiều nội dung khác.") == [name]
+
+
+@pytest.mark.parametrize("case", UNNUMBERED["subject_examples"], ids=lambda c: c["symbol"])
+def test_unnumbered_subject_examples(case):
+    from types import SimpleNamespace
+
+    from vnplan.extractors.citations import _is_subject_of
+
+    assert _is_subject_of(case["name"], False, [SimpleNamespace(symbol=case["symbol"], title=case["title"])])

@@ -309,7 +309,7 @@ class Raw:
 
 
 _SYMBOL_SEP = re.compile(r"[/\-]")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_SYMBOL_YEAR = re.compile(r"(?:19|20)\d\d")  # a symbol part that is its year (`34/2016/NĐ-CP`)
 _LEAD_NUMBER = re.compile(r"\d+[a-z]?")  # the number of a normalised symbol (`30c` of `30c/NQ-CP`)
 
 
@@ -317,7 +317,7 @@ def symbol_parts(symbol: str) -> tuple[str | None, str | None, list[str]]:
     """`205/QĐ-UBND` -> (year, type code, [issuer codes]); `05-NQ/TU` -> (None, 'NQ', ['TU'])."""
     parts = _SYMBOL_SEP.split(symbol)[1:]
     year = None
-    if parts and _YEAR.fullmatch(parts[0]):
+    if parts and _SYMBOL_YEAR.fullmatch(parts[0]):
         year, parts = parts[0], parts[1:]
     codes = [p.upper() for p in parts if p]
     if codes and codes[0] in type_by_code():
@@ -633,7 +633,7 @@ def _short_forms(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full
             continue
         typ = canonical_type(_WS.sub(" ", m.group("type")))
         num = m.group("num").lower()
-        same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and _LEAD_NUMBER.match(f.symbol or "") and _LEAD_NUMBER.match(f.symbol).group(0) == num]
+        same = [f for f in full if f.symbol and fold(f.type or "") == fold(typ) and (n := _LEAD_NUMBER.match(f.symbol)) and n.group(0) == num]
         if same:
             best = max(same, key=lambda f: (f.date is not None, f.year is not None))
             r = replace(best, start=m.start(), end=m.end(), rule="citation.short_form", short_form=True, extra={})
@@ -787,11 +787,12 @@ def _is_subject_of(name: str, central: bool, full: Sequence[Raw]) -> bool:
     (`Kế hoạch CCHC của UBND tỉnh giai đoạn 2016-2020` = the plan of 68/KH-UBND): every content
     word of the name is in that citation's subject."""
     a = _tokens(_expand(fold(_tone(name))))
+    function_words = _unnumbered_words()[1]
     for f in full:
         if not (f.symbol and f.title) or (central and symbol_scope(f.symbol) == "local"):
             continue
         b = _tokens(_expand(fold(_tone(f.title))))
-        if len(a & b) >= 4 and not (a - b - _unnumbered_words()[1]):
+        if len(a & b) >= 4 and not (a - b - function_words):
             return True
     return False
 

@@ -245,7 +245,10 @@ def main() -> None:
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     precompile()
-    report: dict = {"cores": os.cpu_count(), "load_avg_start": os.getloadavg(), "folders": {}}
+    from vnplan.version import compiled_modules
+
+    report: dict = {"cores": os.cpu_count(), "load_avg_start": os.getloadavg(),
+                    "compiled_modules": len(compiled_modules()), "folders": {}}
     for name in args.folders:
         files = pick(CORPUS / name, args.sample, args.seed)
         dest = args.out / name

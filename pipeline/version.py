@@ -23,3 +23,21 @@ def fingerprint() -> str:
             h.update(f"{pkg_dir.name}/{f.name}\0".encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def compiled_modules() -> list[str]:
+    """The vnplan modules this install runs compiled (setup.py; "Compiled modules" in the README):
+    empty for an editable install or one built with `VNPLAN_PURE=1`."""
+    import importlib.machinery
+    import pkgutil
+
+    from vnplan import extractors, outputs, run
+
+    compiled = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    out = []
+    for pkg, prefix in ((run, "vnplan."), (extractors, "vnplan.extractors."), (outputs, "vnplan.outputs.")):
+        for info in pkgutil.iter_modules([str(Path(pkg.__file__).parent)], prefix):
+            spec = info.module_finder.find_spec(info.name.rpartition(".")[2])  # type: ignore[call-arg]
+            if spec is not None and spec.origin and spec.origin.endswith(compiled):
+                out.append(info.name)
+    return sorted(out)

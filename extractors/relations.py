@@ -385,10 +385,15 @@ def extract(ctx: Context) -> Iterator[Relation]:
             pend = m.end() + stop.end()
         first = True
         for c in cits:
-            if not (m.end() <= c.start < pend) or id(c) in nested_ids or not endpoint(c):
+            # (A citation may start inside the cue: `Xét Tờ trình số 403/TTr-UBND` is cue `Xét tờ trình`.)
+            if not (m.start() <= c.start < pend and c.end > m.end()) or id(c) in nested_ids or not endpoint(c):
                 continue
-            if rel == "proposed_by" and not re.search(r"tờ\s+trình|đề\s+nghị", text[m.start() : c.end], re.IGNORECASE):
-                continue
+            if rel == "proposed_by":
+                # Only a proposal: the cue's words in the citation's own clause. `Xét Tờ trình số ...;
+                # Báo cáo thẩm tra số ...` proposes by the first, not by the report after the `;`.
+                clause = max(m.start(), text.rfind(";", m.start(), c.start) + 1)
+                if not re.search(r"tờ\s+trình|đề\s+nghị", text[clause : c.end], re.IGNORECASE):
+                    continue
             qs = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t*_-–+")) if first else c.start
             out.add(qs, c.end, f"relation.preamble.{rel}", rel, "in_force", "self", endpoint(c))
             first = False

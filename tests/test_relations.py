@@ -24,6 +24,16 @@ CASES = [
      "Quyết định", {("proposed_by", "in_force", "self", "2524/TTr-SNV")}),
     (DECISION_HEAD + "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 52/TTr-SNV ngày 04 tháng 02 năm 2012,\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
      "Quyết định", {("proposed_by", "in_force", "self", "52/TTr-SNV")}),
+    # An HĐND resolution's `Xét` line: the Tờ trình (its citation starts inside the cue) proposes; the reports
+    # and letters after a `;` do not.
+    ("NGHỊ QUYẾT\nQUY ĐỊNH MỨC HỌC PHÍ\n\nXét Tờ trình số 403/TTr-UBND ngày 20 tháng 11 năm 2025 của Ủy ban nhân dân "
+     "Thành phố về việc ban hành Nghị quyết; Báo cáo thẩm tra số 97/BC-BVHXH ngày 23 tháng 11 năm 2025 của Ban Văn hóa - "
+     "Xã hội; Báo cáo số 491/BC-UBND ngày 25 tháng 11 năm 2025 của UBND Thành phố; ý kiến thảo luận của đại biểu.\n\n"
+     "QUYẾT NGHỊ:\n\nĐiều 1. X.",
+     "Nghị quyết", {("proposed_by", "in_force", "self", "403/TTr-UBND")}),
+    (DECISION_HEAD + "Theo đề nghị của Giám đốc Sở Xây dựng tại Tờ trình số 4834/TTr-SXD ngày 19/9/2025; kết luận của UBND "
+     "thành phố (Thông báo số 347/TB-VP ngày 10/10/2025 của Văn phòng).\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
+     "Quyết định", {("proposed_by", "in_force", "self", "4834/TTr-SXD")}),
     (DECISION_HEAD + "Thực hiện Công văn số 207/BNV-CCHC ngày 11 tháng 01 năm 2012 của Bộ Nội vụ;\n\nQUYẾT ĐỊNH:\n\nĐiều 1. X.",
      "Quyết định", {("implements", "in_force", "self", "207/BNV-CCHC")}),
     ("QUYẾT ĐỊNH\n\nQUYẾT ĐỊNH:\n\nĐiều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký và bãi bỏ Quyết định số "

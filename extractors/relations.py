@@ -359,6 +359,10 @@ def _same_subject(obj: str, title: str) -> bool:
     return len(b.split()) >= 5 and fuzz.ratio(a, b) >= 90
 
 
+# A promulgated text's header line up to the decision it names: `(Ban hành kèm theo `, `*Kèm theo `.
+_HEADER_LEAD = re.compile(r"[\s*_(\[]*(?:ban\s+hành\s+)?kèm\s+theo[\s*]*$", re.IGNORECASE)
+
+
 def extract(ctx: Context) -> Iterator[Relation]:
     """All relations stated in the current document."""
     text = ctx.text
@@ -444,9 +448,12 @@ def extract(ctx: Context) -> Iterator[Relation]:
                 end = line_end
             out.add(s0 + pm.start(), end, "relation.promulgates", "promulgates", "in_force", "self", d.title or d.type)
     elif ctx.doc.promulgated_by is None:
-        # A promulgated plan whose decision is not in the file: its header names the decision.
+        # A promulgated plan whose decision is not in the file: its header names the decision, on a line of
+        # its own (`(Ban hành kèm theo Quyết định số ...)`), not inside a title (`... QUY ĐỊNH BAN HÀNH KÈM
+        # THEO QUYẾT ĐỊNH SỐ 55/2014/QĐ-UBND` in a decision that repeals it).
         for c in allc:
-            if c.self_ref and c.symbol and c.start - s0 < 1500 and re.search(r"kèm\s+theo[\s*]*$", text[max(0, c.start - 40) : c.start], re.IGNORECASE):
+            line = text[text.rfind("\n", 0, c.start) + 1 : c.start]
+            if c.self_ref and c.symbol and c.start - s0 < 1500 and _HEADER_LEAD.match(line):
                 if not any(d.symbol == c.symbol for d in ctx.documents):
                     out.add(c.start, c.end, "relation.promulgated_header", "promulgates", "in_force", c.symbol, ctx.doc.title or ctx.doc.type)
                 break

@@ -117,3 +117,17 @@ def test_consolidated_text_does_not_repeal_what_it_quotes():
     text = "LUẬT\nBẢO HIỂM XÃ HỘI\n\nĐiều 1. Bãi bỏ khoản 2 Điều 17 của Luật Người cao tuổi số 39/2009/QH12."
     assert relations_of(text, doc_type="Văn bản hợp nhất") == []
     assert [r.relation for r in relations_of(text, doc_type="Luật")] == ["amends"]
+
+
+def test_promulgation_header_only_on_its_own_line():
+    """`(Ban hành kèm theo Quyết định số ...)` heading a plan names the decision that promulgates it; the
+    same words inside a long title (a decision repealing that regulation) do not."""
+    plan = ("KẾ HOẠCH\nTRIỂN KHAI CẢI CÁCH HÀNH CHÍNH\n(Ban hành kèm theo Quyết định số 210/QĐ-UBND ngày 09 tháng 02 "
+            "năm 2012 của Chủ tịch UBND tỉnh)\n\nI. MỤC TIÊU\n\n1. Mục tiêu chung.")
+    got = [(r.relation, r.source) for r in relations_of(plan, doc_type="Kế hoạch")]
+    assert got == [("promulgates", "210/QĐ-UBND")]
+    title = ("QUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH SỐ 24/2019/QĐ-UBND SỬA ĐỔI MỘT SỐ ĐIỀU CỦA QUY ĐỊNH VỀ QUẢN LÝ VỈA HÈ BAN HÀNH "
+             "KÈM THEO QUYẾT ĐỊNH SỐ 55/2014/QĐ-UBND NGÀY 31/12/2014 CỦA UBND THÀNH PHỐ\n\nCăn cứ Luật Tổ chức chính "
+             "quyền địa phương ngày 16 tháng 6 năm 2025;\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ toàn bộ Quyết định số "
+             "24/2019/QĐ-UBND ngày 02/5/2019.")
+    assert "promulgates" not in {r.relation for r in relations_of(title, doc_type="Quyết định")}

@@ -450,10 +450,13 @@ def extract(ctx: Context) -> Iterator[Relation]:
     elif ctx.doc.promulgated_by is None:
         # A promulgated plan whose decision is not in the file: its header names the decision, on a line of
         # its own (`(Ban hành kèm theo Quyết định số ...)`), not inside a title (`... QUY ĐỊNH BAN HÀNH KÈM
-        # THEO QUYẾT ĐỊNH SỐ 55/2014/QĐ-UBND` in a decision that repeals it).
+        # THEO QUYẾT ĐỊNH SỐ 55/2014/QĐ-UBND` in a decision that repeals it, even where a wrap puts
+        # `BAN HÀNH KÈM THEO` at a line start: the title then names that decision).
+        title = ctx.doc.title or ""
         for c in allc:
             line = text[text.rfind("\n", 0, c.start) + 1 : c.start]
-            if c.self_ref and c.symbol and c.start - s0 < 1500 and _HEADER_LEAD.match(line):
+            if (c.self_ref and c.symbol and c.start - s0 < 1500 and _HEADER_LEAD.match(line)
+                    and c.symbol not in title):
                 if not any(d.symbol == c.symbol for d in ctx.documents):
                     out.add(c.start, c.end, "relation.promulgated_header", "promulgates", "in_force", c.symbol, ctx.doc.title or ctx.doc.type)
                 break

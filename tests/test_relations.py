@@ -131,3 +131,11 @@ def test_promulgation_header_only_on_its_own_line():
              "quyền địa phương ngày 16 tháng 6 năm 2025;\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ toàn bộ Quyết định số "
              "24/2019/QĐ-UBND ngày 02/5/2019.")
     assert "promulgates" not in {r.relation for r in relations_of(title, doc_type="Quyết định")}
+    # A wrap that puts `BAN HÀNH KÈM THEO` at a line start inside the title (whole pipeline: the title is read).
+    from vnplan.run import process_bytes
+
+    wrapped = title.replace(" VỈA HÈ BAN HÀNH KÈM", " VỈA HÈ\nBAN HÀNH KÈM")
+    result = process_bytes(("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG\nSố: 81/2025/QĐ-UBND\nĐà Nẵng, ngày 17 tháng 11 năm "
+                            "2025\n" + wrapped).encode(), "txt")
+    assert "55/2014/QĐ-UBND" in result.documents[0].title
+    assert "promulgates" not in {getattr(f, "relation", None) for f in result.facts}

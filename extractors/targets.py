@@ -692,7 +692,8 @@ def _is_code(c: str) -> bool:
 
 
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2,}")
-_YEAR_20 = re.compile(r"(20\d\d)")
+# A year on its own (`Năm 2025`, `2025-2030`), not the digits of a code or a number (`VN2000`, `2394627`).
+_YEAR_20 = re.compile(r"(?<![^\W_])(20\d\d)(?!\d)")
 
 
 def _is_name(c: str) -> bool:

@@ -288,3 +288,10 @@ def test_a_unit_is_read_on_the_numbers_line(text, unit):
     s = text.index("95")
     got = _unit_of(text, s, s + 2, 0)
     assert (got[0] if got else None) == unit
+
+
+def test_year_column_is_a_year_not_the_digits_of_a_code() -> None:
+    # A coordinate table: `VN2000` names a reference system, not a year column, and point numbers are not targets.
+    cells = ["TT", "Tên mỏ, điểm mỏ, vị trí địa lý", "Tọa độ VN2000 KTT 105", "Diện tích (ha)", "Tên điểm", "X(m)",
+             "Y(m)", "2", "Thái Nguyên a", "Núi Pháo (phần mở rộng)", "1", "2394627", "567730", "42,9"]
+    assert _table_doc("\n\n".join(cells) + "\n\n") == []

@@ -857,8 +857,9 @@ def letterhead(t: Tracked) -> None:
             if not (len(line) <= 30 and re.match(r"Số\s*:?$", above)):
                 break
         start = prev_start
-    # Skip the blank lines we walked over.
-    while start < m.start() and text[start] in "\n|":
+    # Skip the blank lines and cell separators we walked over, and those before the motto on its own line
+    # (`|\t|CỘNG HÒA ...`: all of that prefix goes at once, or a second cleaning would find a `|` left).
+    while start < m.start() and text[start] in "\n| \t":
         start += 1
     head = text[:start]
     if start == 0 or not head.strip() or _CONTENT_LINE.search(head):

@@ -1,7 +1,8 @@
 """Build step: the per-file pipeline's modules compiled to C with Cython (README, "Compiled modules").
 
 The `.py` files stay the source, and the only one: Cython compiles them as they are (no type
-declarations, annotations ignored), so a compiled module behaves as its source does, ~12% faster.
+declarations, annotations ignored), so a compiled module behaves as its source does; a `vnplan
+ingest` run takes 6–8% less time.
 Nothing is compiled for an editable install (`pip install -e .`, so an edit takes effect at once) or
 when `VNPLAN_PURE=1` is set; a module that fails to compile (no C compiler, say) is installed as
 plain Python, with a warning. Project metadata lives in pyproject.toml.
@@ -17,29 +18,40 @@ from setuptools.command.build_ext import build_ext
 
 # The stages every file goes through (clean, segment, extract, resolve) and what they call per line
 # or per token. Loading, the store and the command line are I/O-bound and stay plain Python.
-COMPILED = {
-    "vnplan.clean": "pipeline/clean.py",
-    "vnplan.segment": "pipeline/segment.py",
-    "vnplan.metadata": "pipeline/metadata.py",
-    "vnplan.normalize": "pipeline/normalize.py",
-    "vnplan.scan": "pipeline/scan.py",
-    "vnplan.models": "pipeline/models.py",
-    "vnplan.extract": "pipeline/extract.py",
-    "vnplan.resolve": "pipeline/resolve.py",
-    "vnplan.extractors.agencies": "extractors/agencies.py",
-    "vnplan.extractors.citations": "extractors/citations.py",
-    "vnplan.extractors.deadlines": "extractors/deadlines.py",
-    "vnplan.extractors.relations": "extractors/relations.py",
-    "vnplan.extractors.targets": "extractors/targets.py",
-    "vnplan.extractors.tasks": "extractors/tasks.py",
-}
+COMPILED = (
+    "pipeline/clean.py",
+    "pipeline/segment.py",
+    "pipeline/metadata.py",
+    "pipeline/normalize.py",
+    "pipeline/scan.py",
+    "pipeline/models.py",
+    "pipeline/extract.py",
+    "pipeline/resolve.py",
+    "extractors/agencies.py",
+    "extractors/citations.py",
+    "extractors/deadlines.py",
+    "extractors/relations.py",
+    "extractors/targets.py",
+    "extractors/tasks.py",
+)
+# The package each folder installs as (`package-dir` in pyproject.toml).
+PACKAGE_OF = {"pipeline": "vnplan", "extractors": "vnplan.extractors"}
+
+
+def module_name(src: str) -> str:
+    """`pipeline/clean.py` -> `vnplan.clean`."""
+    folder, _, leaf = src.rpartition("/")
+    return f"{PACKAGE_OF[folder]}.{leaf.removesuffix('.py')}"
 
 
 class OptionalBuildExt(build_ext):
     """`build_ext` that warns and moves on when a module does not compile: its `.py` is installed anyway."""
 
-    def run(self) -> None:
+    def finalize_options(self) -> None:
+        super().finalize_options()
         self.parallel = self.parallel or os.cpu_count() or 1
+
+    def run(self) -> None:
         try:
             super().run()
         except Exception as exc:  # a missing compiler fails before the first module
@@ -65,7 +77,7 @@ def extensions() -> list[Extension]:
         return []
     # -O1: a third of -O3's compile time, the same speed (the gain is the interpreter loop removed);
     # -g0: no debug information (a tenth of the size).
-    exts = [Extension(name, [src], extra_compile_args=["-O1", "-g0"]) for name, src in COMPILED.items()]
+    exts = [Extension(module_name(src), [src], extra_compile_args=["-O1", "-g0"]) for src in COMPILED]
     return cythonize(exts, build_dir="build/cython", quiet=True, nthreads=os.cpu_count() or 1,
                      compiler_directives={"language_level": 3, "binding": True, "annotation_typing": False})
 

@@ -454,9 +454,10 @@ def extract(ctx: Context) -> Iterator[Relation]:
         # `BAN HÀNH KÈM THEO` at a line start: the title then names that decision).
         title = ctx.doc.title or ""
         for c in allc:
+            if not (c.self_ref and c.symbol and c.start - s0 < 1500):
+                continue
             line = text[text.rfind("\n", 0, c.start) + 1 : c.start]
-            if (c.self_ref and c.symbol and c.start - s0 < 1500 and _HEADER_LEAD.match(line)
-                    and c.symbol not in title):
+            if _HEADER_LEAD.match(line) and c.symbol not in title:
                 if not any(d.symbol == c.symbol for d in ctx.documents):
                     out.add(c.start, c.end, "relation.promulgated_header", "promulgates", "in_force", c.symbol, ctx.doc.title or ctx.doc.type)
                 break

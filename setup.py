@@ -22,8 +22,8 @@ COMPILED = (
     "pipeline/clean.py",
     "pipeline/segment.py",
     "pipeline/metadata.py",
-    "pipeline/normalize.py",
-    "pipeline/scan.py",
+    "pipeline/text/normalize.py",
+    "pipeline/text/scan.py",
     "pipeline/models.py",
     "pipeline/extract.py",
     "pipeline/resolve.py",
@@ -35,7 +35,7 @@ COMPILED = (
     "extractors/tasks.py",
 )
 # The package each folder installs as (`package-dir` in pyproject.toml).
-PACKAGE_OF = {"pipeline": "vnplan", "extractors": "vnplan.extractors"}
+PACKAGE_OF = {"pipeline": "vnplan", "pipeline/text": "vnplan.text", "extractors": "vnplan.extractors"}
 
 
 def module_name(src: str) -> str:

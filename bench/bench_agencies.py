@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from vnplan.context import Context
 from vnplan.evaluate import Report, evaluate, score_kind
-from vnplan.extract import Context
 from vnplan.extractors import agencies, tasks
 from vnplan.outputs.facts_json import facts_json
 from vnplan.run import process_file

@@ -152,7 +152,9 @@ def side_by_side(files: list[Path]) -> dict:
 
 def stage_profile(files: list[Path], top: int = 15) -> dict:
     """Seconds per stage and per extractor over the files, in this process, plus cProfile's top functions."""
-    from vnplan import extractors
+    import dataclasses
+
+    from vnplan import extract as extract_stage
     from vnplan.clean import clean
     from vnplan.errors import Reject
     from vnplan.extract import extract
@@ -161,7 +163,7 @@ def stage_profile(files: list[Path], top: int = 15) -> dict:
     from vnplan.segment import segment
 
     times: dict[str, float] = defaultdict(float)
-    originals = dict(extractors.EXTRACTORS)
+    originals = extract_stage.KINDS
 
     def timed(name, fn):
         def run(ctx):
@@ -178,8 +180,7 @@ def stage_profile(files: list[Path], top: int = 15) -> dict:
         process_file(files[0])
     except Reject:
         pass
-    for name, fn in originals.items():
-        extractors.EXTRACTORS[name] = timed(name, fn)
+    extract_stage.KINDS = tuple(dataclasses.replace(k, extractor=timed(k.name, k.extractor)) for k in originals)
     prof = cProfile.Profile()
     try:
         prof.enable()
@@ -205,7 +206,7 @@ def stage_profile(files: list[Path], top: int = 15) -> dict:
                 times["rejected_files"] += 1
         prof.disable()
     finally:
-        extractors.EXTRACTORS.update(originals)
+        extract_stage.KINDS = originals
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
     lines = [ln for ln in buf.getvalue().splitlines() if re.match(r"\s+\d", ln)]

@@ -18,8 +18,8 @@ import os
 import time
 from pathlib import Path
 
+from vnplan.context import Context
 from vnplan.evaluate import Report, load_gold, score_kind
-from vnplan.extract import Context
 from vnplan.extractors import targets
 from vnplan.outputs.facts_json import facts_json
 from vnplan.run import process_file

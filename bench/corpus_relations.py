@@ -22,12 +22,12 @@ from pathlib import Path
 from vnplan.clean import clean
 from vnplan.errors import Reject
 from vnplan.extract import extract
+from vnplan.kinds import distinct_citations
 from vnplan.load import load
 from vnplan.models import Citation, FileResult, Relation
-from vnplan.normalize import collapse
-from vnplan.outputs.facts_json import distinct_citations
 from vnplan.resolve import resolve
 from vnplan.segment import segment
+from vnplan.text.normalize import collapse
 
 DEFAULT = "/work/shared/corpus/congbao-txt/"
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         cites = [f for f in res.facts if isinstance(f, Citation) and not f.self_ref]
         mentions += len(cites)
-        distinct = distinct_citations(res)
+        distinct = distinct_citations(res, res.facts_of(Citation))
         per_file += len(distinct)
         keys.update(c.key for c in distinct if c.key)
         for r in res.facts:

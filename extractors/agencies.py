@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 from vnplan import gazetteer
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.models import AgencyMention
 
 # ---------------------------------------------------------------- normalising

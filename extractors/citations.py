@@ -16,12 +16,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
-from vnplan.normalize import fold as _fold
-from vnplan.normalize import normalize_symbol
-from vnplan.scan import find_all, lowered, match_at, trie_pattern
+from vnplan.text.normalize import fold as _fold
+from vnplan.text.normalize import normalize_symbol
+from vnplan.text.scan import find_all, lowered, match_at, trie_pattern
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.models import Deadline, Document
-from vnplan.scan import find_all, lowered
+from vnplan.text.scan import find_all, lowered
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.gazetteer import load
 from vnplan.models import Citation, Relation
-from vnplan.normalize import collapse
-from vnplan.normalize import fold as _fold
-from vnplan.scan import find_all, lowered
+from vnplan.text.normalize import collapse
+from vnplan.text.normalize import fold as _fold
+from vnplan.text.scan import find_all, lowered
 
 fold = lru_cache(maxsize=1 << 14)(_fold)  # pure, and the same names come back for every relation
 

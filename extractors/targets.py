@@ -34,12 +34,12 @@ from itertools import accumulate
 from operator import add
 
 from vnplan.clean import TABLE_NUMBER_HEADS
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
 from vnplan.gazetteer import load
 from vnplan.models import Target
-from vnplan.normalize import fold
-from vnplan.scan import lowered
+from vnplan.text.normalize import fold
+from vnplan.text.scan import lowered
 
 # ---------------------------------------------------------------- data
 

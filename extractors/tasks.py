@@ -26,7 +26,7 @@ from functools import cache
 from operator import attrgetter
 
 from vnplan import gazetteer
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.extractors.agencies import (
     _TOKEN,
     Hit,

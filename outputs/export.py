@@ -16,42 +16,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from vnplan.models import (
-    AgencyMention,
-    Citation,
-    Cleaned,
-    Deadline,
-    Document,
-    Fact,
-    FileResult,
-    Relation,
-    Scope,
-    Section,
-    Source,
-    Target,
-    Task,
-)
+from vnplan.kinds import KINDS
+from vnplan.models import Cleaned, Document, Fact, FileResult, Scope, Section, Source
 from vnplan.outputs.facts_json import facts_json
 from vnplan.outputs.query import connect_ro
-
-# Fact tables in the order the extractors run, so rebuilt facts keep the pipeline's order.
-_KINDS: tuple[tuple[str, type[Fact]], ...] = (
-    ("citations", Citation), ("relations", Relation), ("agency_mentions", AgencyMention),
-    ("deadlines", Deadline), ("targets", Target), ("tasks", Task),
-)
-
-
-def _fact(cls: type[Fact], row: dict[str, Any]) -> Fact:
-    names = set(cls.__dataclass_fields__)
-    kw = {k: v for k, v in row.items() if k in names}
-    if cls is Citation:
-        kw["short_form"] = bool(kw.get("short_form"))
-        kw["self_ref"] = bool(kw.get("self_ref"))
-    elif cls is AgencyMention:
-        kw["collective"] = bool(kw.get("collective"))
-    elif cls is Task:
-        kw["support"] = tuple(json.loads(kw.get("support") or "[]"))
-    return cls(**kw)
 
 
 def _sections(conn: sqlite3.Connection, doc_id: str) -> tuple[Section, ...]:
@@ -88,9 +56,10 @@ def load_result(conn: sqlite3.Connection, file_sha: str) -> FileResult:
                  conn.execute("SELECT * FROM documents WHERE file_sha = ? ORDER BY idx", [file_sha]))
     order = {d.doc_id: d.index for d in docs}
     facts: list[tuple[int, int, Fact]] = []
-    for k, (table, cls) in enumerate(_KINDS):
-        for r in conn.execute(f"SELECT * FROM [{table}] WHERE file_sha = ? ORDER BY start, id", [file_sha]):
-            fact = _fact(cls, dict(r))
+    # In registry order, so rebuilt facts keep the pipeline's order.
+    for k, kind in enumerate(KINDS):
+        for r in conn.execute(f"SELECT * FROM [{kind.table}] WHERE file_sha = ? ORDER BY start, id", [file_sha]):
+            fact = kind.from_row(dict(r))
             facts.append((order.get(fact.doc_id, 0), k, fact))
     facts.sort(key=lambda x: (x[0], x[1]))
     # offsets to the raw text are not stored; consumers of a rebuilt result use the cleaned text only.
@@ -104,8 +73,9 @@ def document_records(result: FileResult) -> list[dict[str, Any]]:
     for d in whole["documents"]:
         rec = {k: v for k, v in whole.items() if not isinstance(v, list)}
         rec["documents"] = [d]
-        for kind in ("citations", "relations", "targets", "agency_mentions", "tasks"):
-            rec[kind] = [x for x in whole[kind] if x.get("doc_id") == d["doc_id"]]
+        for key, items in whole.items():
+            if isinstance(items, list) and key not in ("documents", "agencies"):
+                rec[key] = [x for x in items if x.get("doc_id") == d["doc_id"]]
         names = [m["name"] for m in rec["agency_mentions"] if not m["collective"]]
         rec["agencies"] = list(dict.fromkeys(names))
         rec["path"] = result.source.path

@@ -64,8 +64,8 @@ from urllib.parse import quote as urlquote
 
 from vnplan import gazetteer
 from vnplan.errors import VnplanError
-from vnplan.normalize import normalize_symbol, strip_accents
 from vnplan.resolve import slug
+from vnplan.text.normalize import normalize_symbol, strip_accents
 
 # Columns every answer ends with, so any row can be traced to its text.
 PROVENANCE = ("document", "section", "quote", "doc_id")

@@ -17,31 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from vnplan.errors import VnplanError
-from vnplan.models import (
-    AgencyMention,
-    Citation,
-    Deadline,
-    Document,
-    Fact,
-    FileResult,
-    Relation,
-    Target,
-    Task,
-)
-from vnplan.normalize import collapse
+from vnplan.kinds import BY_NAME, KINDS, FactKind, kind_of
+from vnplan.models import Citation, Document, Fact, FileResult
+from vnplan.text.normalize import collapse
 
-# kind -> (class, short label); the stylesheet's order decides which colour wins on overlaps.
-KINDS: dict[type[Fact], tuple[str, str]] = {
-    Task: ("task", "TASK"),
-    Relation: ("relation", "REL"),
-    AgencyMention: ("agency", "AG"),
-    Deadline: ("deadline", "DATE"),
-    Citation: ("citation", "CIT"),
-    Target: ("target", "TGT"),
-}
-
-# The side list puts what readers look for first.
-LIST_ORDER: tuple[type[Fact], ...] = (Target, Task, Citation, Relation, Deadline, AgencyMention)
+# The stylesheet's order decides which colour wins on overlaps; the side list puts what readers
+# look for first.
+LIST_ORDER: tuple[FactKind, ...] = tuple(BY_NAME[n] for n in ("targets", "tasks", "citations", "relations",
+                                                                "deadlines", "agencies") if n in BY_NAME)
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -80,34 +63,6 @@ def page_name(doc_id: str) -> str:
     return doc_id.replace(":", "_") + ".html"
 
 
-def _summary(f: Fact) -> str:
-    if isinstance(f, Citation):
-        what = f.symbol or f.title or collapse(f.quote)
-        return f"{f.type or 'văn bản'} {what}" + (f" ({f.year})" if f.year else "")
-    if isinstance(f, Relation):
-        return f"{f.relation} [{f.modality}]: {f.source} → {f.target}"
-    if isinstance(f, Target):
-        value = int(f.value) if float(f.value).is_integer() else f.value
-        extra = "".join(x for x in (f" · {f.scope}" if f.scope else "", f" · by {f.deadline}" if f.deadline else ""))
-        return f"{f.indicator}: {f.comparator} {value} {f.unit}{extra}"
-    if isinstance(f, Deadline):
-        what = f.due or (f"{f.period_start}/{f.period_end}" if f.period_start else None) or f.relative or f.recurring
-        return f"{f.kind}: {what}"
-    if isinstance(f, AgencyMention):
-        return f.name + (" (collective)" if f.collective else "")
-    if isinstance(f, Task):
-        sup = f"; with {', '.join(f.support)}" if f.support else ""
-        return f"lead {f.lead or '?'}{sup}" + (f"; by {f.deadline}" if f.deadline else "")
-    return f.rule
-
-
-def _kind(f: Fact) -> tuple[str, str]:
-    for cls, v in KINDS.items():
-        if isinstance(f, cls):
-            return v
-    return ("other", "?")
-
-
 def highlight(text: str, start: int, end: int, facts: list[tuple[int, Fact]],
               links: dict[int, str] | None = None) -> str:
     """HTML for `text[start:end]` with each fact's span marked and labelled; `facts` are (number, fact)."""
@@ -122,15 +77,15 @@ def highlight(text: str, start: int, end: int, facts: list[tuple[int, Fact]],
         piece = html.escape(text[a:b])
         cover = [(n, f) for n, f in inside if f.start <= a and b <= f.end]
         if cover:
-            classes = " ".join(dict.fromkeys(_kind(f)[0] for _, f in cover))
+            classes = " ".join(dict.fromkeys(kind_of(f).css for _, f in cover))
             link = next((links[n] for n, _ in cover if n in links), None)
             if link:
                 piece = f'<a class="cited" href="{html.escape(link)}">{piece}</a>'
             piece = f'<span class="f {classes}">{piece}</span>'
         out.append(piece)
         for n, f in sorted(ends_at.get(b, []), key=lambda x: -x[1].start):
-            cls, label = _kind(f)
-            out.append(f'<a class="lbl {cls}" href="#fact-{n}" title="{html.escape(_summary(f))}">{label}</a>')
+            k = kind_of(f)
+            out.append(f'<a class="lbl {k.css}" href="#fact-{n}" title="{html.escape(k.summary(f))}">{k.label}</a>')
     return "".join(out)
 
 
@@ -174,22 +129,21 @@ def render_document(result: FileResult, doc: Document, conn: sqlite3.Connection 
     for s in status:
         parts.append(f'<div class="status">{html.escape(s["status"])} by {html.escape(s["by_document"] or "?")}</div>')
     parts.append("</header>")
-    legend = "".join(f'<span class="{c}">{html.escape(label)}</span>' for c, label in KINDS.values())
+    legend = "".join(f'<span class="{k.css}">{html.escape(k.label)}</span>' for k in KINDS)
     body = highlight(text, doc.start, doc.end, numbered, {n: p for n, (p, _) in links.items()})
     parts.append(f'<div class="layout"><main><div class="legend">{legend}</div>'
                  f'<article class="doc">{body}</article></main><aside>')
-    for cls in LIST_ORDER:
-        kind = KINDS[cls][0]
-        items = [(n, f) for n, f in numbered if isinstance(f, cls)]
+    for kind in LIST_ORDER:
+        items = [(n, f) for n, f in numbered if type(f) is kind.cls]
         if not items:
             continue
-        parts.append(f"<h2>{html.escape(kind)}s ({len(items)})</h2><ol>")
+        parts.append(f"<h2>{html.escape(kind.name)} ({len(items)})</h2><ol>")
         for n, f in items:
             extra = ""
             if n in links:
                 page, lab = links[n]
                 extra = f' → <a href="{html.escape(page)}">{html.escape(lab)}</a>'
-            parts.append(f'<li id="fact-{n}" value="{n}"><b>{html.escape(_summary(f))}</b>{extra}<br>'
+            parts.append(f'<li id="fact-{n}" value="{n}"><b>{html.escape(kind.summary(f))}</b>{extra}<br>'
                          f'<span class="q">“{html.escape(collapse(f.quote)[:300])}”</span> '
                          f'<span class="sec">§ {html.escape(f.section or "root")} · {html.escape(f.rule)}</span></li>')
         parts.append("</ol>")

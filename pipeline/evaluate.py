@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from .errors import VnplanError
-from .normalize import collapse, fold, normalize_symbol
+from .kinds import BY_NAME, SCORED
+from .kinds import KINDS as FACT_KINDS
+from .text.normalize import fold, normalize_symbol
 
-KINDS = ("documents", "citations", "relations", "targets", "agencies")
+KINDS = ("documents", *SCORED)
 
 
 @dataclass
@@ -83,23 +83,7 @@ class Report:
 
 
 # ---------------------------------------------------------------- matching rules
-
-
-def _sym(s: Any) -> str | None:
-    return normalize_symbol(s) if isinstance(s, str) and s.strip() else None
-
-
-def _title_match(a: Any, b: Any, threshold: int = 85) -> bool:
-    if not a or not b:
-        return False
-    fa, fb = fold(str(a)), fold(str(b))
-    return fa == fb or fuzz.token_set_ratio(fa, fb) >= threshold and fuzz.ratio(fa, fb) >= 60
-
-
-def _symbol_has_year(sym: str) -> bool:
-    import re
-
-    return bool(re.search(r"(?:^|[/-])(?:19|20)\d\d(?:[/-]|$)", sym))
+# Each fact kind's rule lives with the kind (`vnplan.kinds`); documents are scored here.
 
 
 def match_document(g: dict, p: dict) -> bool:
@@ -111,66 +95,12 @@ def match_document(g: dict, p: dict) -> bool:
     )
 
 
-def match_citation(g: dict, p: dict) -> bool:
-    """Symbol (+ year when the symbol has none), or type + title + year for unnumbered ones."""
-    gs, ps = _sym(g.get("symbol")), _sym(p.get("symbol"))
-    if gs or ps:
-        if gs != ps:
-            return False
-        if not _symbol_has_year(gs) and g.get("year") and p.get("year"):
-            return int(g["year"]) == int(p["year"])
-        return True
-    return (
-        fold(g.get("type") or "") == fold(p.get("type") or "")
-        and _title_match(g.get("title"), p.get("title"))
-        and (g.get("year") or None) == (p.get("year") or None)
-    )
-
-
-def _endpoint(v: Any) -> str:
-    if v is None:
-        return ""
-    s = str(v)
-    return s if s == "self" else (_sym(s) if "/" in s and len(s) < 40 else fold(s)) or ""
-
-
-def match_relation(g: dict, p: dict) -> bool:
-    """(relation, from, to), with symbols normalised and titles fuzzy."""
-    if g.get("relation") != p.get("relation"):
-        return False
-    for side in ("from", "to"):
-        a, b = _endpoint(g.get(side)), _endpoint(p.get(side))
-        if a == b:
-            continue
-        if "/" in a or "/" in b or a == "self" or b == "self" or not _title_match(a, b):
-            return False
-    return True
-
-
-def match_target(g: dict, p: dict) -> bool:
-    """Value, unit and deadline year."""
-    try:
-        if abs(float(g["value"]) - float(p["value"])) > 1e-6:
-            return False
-    except (TypeError, ValueError, KeyError):
-        return False
-    gy = (g.get("deadline") or "")[:4] or None
-    py = (p.get("deadline") or "")[:4] or None
-    return g.get("unit") == p.get("unit") and gy == py
-
-
-def match_agency(g: Any, p: Any) -> bool:
-    """Canonical names, folded."""
-    return fold(str(g)) == fold(str(p))
+def _sym(s: Any) -> str | None:
+    return normalize_symbol(s) if isinstance(s, str) and s.strip() else None
 
 
 MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
-    "documents": match_document,
-    "citations": match_citation,
-    "relations": match_relation,
-    "targets": match_target,
-    "agencies": match_agency,
-}
+    "documents": match_document, **{k.name: k.match for k in FACT_KINDS if k.match is not None}}
 
 
 def _label(kind: str, fact: Any) -> str:
@@ -178,13 +108,7 @@ def _label(kind: str, fact: Any) -> str:
         return str(fact)
     if kind == "documents":
         return f"{fact.get('type')} {fact.get('symbol')} {fact.get('date')}"
-    if kind == "citations":
-        return f"{fact.get('type')} {fact.get('symbol') or fact.get('title')} ({fact.get('year')}): {collapse(str(fact.get('as_written') or ''))[:90]}"
-    if kind == "relations":
-        return f"{fact.get('relation')} {fact.get('from')} -> {fact.get('to')} [{fact.get('modality')}]: {collapse(str(fact.get('as_written') or ''))[:80]}"
-    if kind == "targets":
-        return f"{fact.get('value')} {fact.get('unit')} {fact.get('comparator')} {fact.get('indicator')} by {fact.get('deadline')}: {collapse(str(fact.get('quote') or ''))[:90]}"
-    return str(fact)
+    return BY_NAME[kind].describe(fact)
 
 
 def score_kind(kind: str, gold: Sequence[Any], pred: Sequence[Any], name: str, report: Report) -> None:

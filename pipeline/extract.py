@@ -1,64 +1,17 @@
 """Extract stage: run the registered extractors over each document of a file.
 
-An extractor is a function `(ctx: Context) -> Iterable[Fact]`, registered by
-name in `EXTRACTORS` (see `vnplan.extractors.__init__`). They run in the order
-listed there; each sees the facts of the ones before it through `ctx.prior`,
-so the relation extractor can use the citations, and tasks can use agencies.
+The extractors and their order come from the registry of fact kinds (`vnplan.kinds`); each
+reads a `vnplan.context.Context` and sees the facts of the ones before it through `ctx.prior`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
+from .context import Context
 from .errors import VnplanError
-from .models import Cleaned, Document, Fact, Section, Source
-
-
-@dataclass
-class Context:
-    """What an extractor may read: the file, its documents, the current one, prior facts."""
-
-    source: Source
-    cleaned: Cleaned
-    documents: Sequence[Document]
-    doc: Document
-    prior: dict[str, list[Fact]] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        """The whole cleaned text of the file (spans index into it)."""
-        return self.cleaned.text
-
-    @property
-    def body(self) -> tuple[int, int]:
-        """The span of the current document."""
-        return self.doc.start, self.doc.end
-
-    def section_at(self, pos: int) -> Section:
-        """The innermost section of the current document holding `pos`."""
-        return self.doc.section_at(pos)
-
-    def fact_args(self, start: int, end: int, rule: str) -> dict:
-        """The common fact fields for the span `start:end`."""
-        return {
-            "doc_id": self.doc.doc_id,
-            "section": self.section_at(start).path,
-            "start": start,
-            "end": end,
-            "quote": self.text[start:end],
-            "rule": rule,
-        }
-
-
-Extractor = Callable[[Context], Iterable[Fact]]
-
-
-def registry() -> dict[str, Extractor]:
-    """The extractors by name, in run order."""
-    from vnplan.extractors import EXTRACTORS
-
-    return EXTRACTORS
+from .kinds import KINDS
+from .models import Cleaned, Document, Fact, Source
 
 
 def extract(
@@ -67,8 +20,8 @@ def extract(
     documents: Sequence[Document],
     names: Iterable[str] | None = None,
 ) -> list[Fact]:
-    """All facts of all documents in a file, from the named extractors (default: all)."""
-    reg = registry()
+    """All facts of all documents in a file, from the named kinds' extractors (default: all)."""
+    reg = {k.name: k.extractor for k in KINDS}
     chosen = list(reg) if names is None else list(names)
     unknown = [n for n in chosen if n not in reg]
     if unknown:

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from .models import Document, Removed, Source
-from .normalize import collapse, normalize_symbol
 from .segment import _gaz, _mostly_upper, type_headings
+from .text.normalize import collapse, normalize_symbol
 
 # ---------------------------------------------------------------- patterns
 

@@ -23,9 +23,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .models import Citation, Document, Fact, Relation
-from .normalize import fold as _fold
-from .normalize import normalize_symbol as _normalize_symbol
-from .normalize import strip_accents
+from .text.normalize import fold as _fold
+from .text.normalize import normalize_symbol as _normalize_symbol
+from .text.normalize import strip_accents
 
 # Pure string functions called again and again with the same names and symbols: memoised.
 fold = lru_cache(maxsize=1 << 15)(_fold)

@@ -19,7 +19,7 @@ from itertools import accumulate
 from operator import add
 
 from .models import Cleaned, Document, Scope, Section, Source
-from .normalize import collapse
+from .text.normalize import collapse
 
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V)|X{1,3})"
 _UPPER_START = re.compile(r"[\"“'(\[]?[A-ZĐÀ-Ỹ]", re.UNICODE)

@@ -19,13 +19,15 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from .models import AgencyMention, Citation, Deadline, FileResult, Relation, Section, Target, Task
+from .kinds import KINDS, json_list, kind_of
+from .models import FileResult, Section
 from .version import fingerprint
 
 migrations = Migrations("vnplan")
 
-# Tables holding rows derived from one file; all keyed to it by `file_sha`.
-FILE_TABLES = ("documents", "sections", "citations", "relations", "agency_mentions", "targets", "tasks", "deadlines")
+# Tables holding rows derived from one file; all keyed to it by `file_sha`: the documents, their
+# sections, and one table per kind of fact (`vnplan.kinds`).
+FILE_TABLES = ("documents", "sections", *(k.table for k in KINDS))
 
 
 @migrations()
@@ -376,7 +378,7 @@ def _province_after_2025() -> Any:
     import importlib
 
     for mod in ("vnplan.provinces", "vnplan.extractors.agencies", "vnplan.gazetteer", "vnplan.resolve",
-                "vnplan.normalize"):
+                "vnplan.text.normalize"):
         try:
             fn = getattr(importlib.import_module(mod), "province_after_2025", None)
         except Exception:  # a helper's half-written module must not break storing
@@ -412,19 +414,9 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _fact_id(kind: str, f: Any, n: int) -> str:
-    return f"{f.doc_id}:{kind}:{f.start}:{f.end}:{n}"
-
-
 def _common(f: Any, file_sha: str) -> dict[str, Any]:
     return {"doc_id": f.doc_id, "file_sha": file_sha, "section": f.section, "start": f.start, "end": f.end,
             "quote": f.quote, "rule": f.rule}
-
-
-def _json_list(items: Iterable[Any]) -> str:
-    """A sequence as JSON text; most are empty, and `"[]"` needs no encoder."""
-    items = list(items)
-    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def _own_text(text: str, sec: Section, children_start: int | None) -> str:
@@ -443,7 +435,7 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
             "symbol": d.symbol, "number": d.number, "date": d.date,
             "year": int(d.date[:4]) if d.date else None, "place": d.place, "issuer": d.issuer,
             "province": d.province, "province_new": _new_province(after_2025, d.province), "title": d.title, "signer": d.signer,
-            "signer_title": d.signer_title, "recipients": _json_list(d.recipients),
+            "signer_title": d.signer_title, "recipients": json_list(d.recipients),
             "promulgated_by": f"{sha[:16]}:{d.promulgated_by}" if d.promulgated_by is not None else None,
             "start": d.start, "end": d.end,
         })
@@ -456,47 +448,15 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
                 "doc_id": d.doc_id, "path": s.path, "file_sha": sha, "kind": s.kind, "label": s.label,
                 "heading": s.heading, "parent": s.parent, "depth": s.depth, "start": s.start,
                 "heading_end": s.heading_end, "end": s.end,
-                "scopes": _json_list(map(vars, s.scopes)),
+                "scopes": json_list(map(vars, s.scopes)),
                 "text": _own_text(text, s, first_child.get(s.path)),
             })
     counts: dict[str, int] = {}
-
-    def fid(kind: str, f: Any) -> str:
-        base = f"{f.doc_id}:{kind}:{f.start}:{f.end}"
-        counts[base] = counts.get(base, 0) + 1
-        return f"{base}:{counts[base]}"
-
     for f in result.facts:
-        c = _common(f, sha)
-        if isinstance(f, Citation):
-            rows["citations"].append({**c, "id": fid("cit", f), "type": f.type, "number": f.number,
-                                      "symbol": f.symbol, "year": f.year, "date": f.date, "issuer": f.issuer,
-                                      "issuer_resolved": f.issuer_resolved, "title": f.title, "key": f.key,
-                                      "short_form": int(f.short_form), "self_ref": int(f.self_ref)})
-        elif isinstance(f, Relation):
-            rows["relations"].append({**c, "id": fid("rel", f), "relation": f.relation, "modality": f.modality,
-                                      "source": f.source, "target": f.target, "source_key": f.source_key,
-                                      "target_key": f.target_key})
-        elif isinstance(f, AgencyMention):
-            rows["agency_mentions"].append({**c, "id": fid("ag", f), "name": f.name, "agency_id": f.agency_id,
-                                            "province": f.province, "collective": int(f.collective)})
-        elif isinstance(f, Target):
-            rows["targets"].append({**c, "id": fid("tg", f), "value": f.value, "unit": f.unit,
-                                    "comparator": f.comparator, "indicator": f.indicator,
-                                    "indicator_phrase": f.indicator_phrase, "scope": f.scope,
-                                    "deadline": f.deadline,
-                                    "deadline_year": int(f.deadline[:4]) if f.deadline else None,
-                                    "deadline_source": f.deadline_source, "baseline": f.baseline,
-                                    "criterion": f.criterion, "agency": f.agency})
-        elif isinstance(f, Task):
-            rows["tasks"].append({**c, "id": fid("task", f), "lead": f.lead,
-                                  "support": _json_list(f.support),
-                                  "lead_source": f.lead_source, "deadline": f.deadline,
-                                  "deadline_source": f.deadline_source})
-        elif isinstance(f, Deadline):
-            rows["deadlines"].append({**c, "id": fid("dl", f), "kind": f.kind, "due": f.due,
-                                      "period_start": f.period_start, "period_end": f.period_end,
-                                      "relative": f.relative, "recurring": f.recurring})
+        kind = kind_of(f)
+        base = f"{f.doc_id}:{kind.id_prefix}:{f.start}:{f.end}"
+        counts[base] = counts.get(base, 0) + 1
+        rows[kind.table].append({**_common(f, sha), "id": f"{base}:{counts[base]}", **kind.row(f)})
     return rows
 
 

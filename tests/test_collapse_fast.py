@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import sys
 
-from vnplan.normalize import collapse
 from vnplan.segment import _collapsed_tail
+from vnplan.text.normalize import collapse
 
 PIECES = ["", " ", "  ", "a", "Điều", "*", "**", "\n", "\t", "\u00a0", "\u2028", "\x1f", ":", "1."]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.extractors.deadlines import deadline_for, find_deadlines, parse_deadline, title_deadline
 from vnplan.models import Source
 from vnplan.run import process_file
@@ -108,7 +108,7 @@ def test_deadline_for(name: str, needle: str, due: str, source_prefix: str) -> N
 def test_start_word_shortcut_finds_what_the_patterns_find():
     """`_find_in_line` tries each pattern only where its start words occur; that must lose no match."""
     from vnplan.extractors import deadlines as dl
-    from vnplan.scan import match_at
+    from vnplan.text.scan import match_at
 
     root = Path(__file__).resolve().parent
     texts = [p.read_text(encoding="utf-8") for p in [*sorted((root.parent / "corpus").glob("*.txt")),

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from vnplan.cli import main
-from vnplan.evaluate import (
-    KINDS,
-    evaluate,
-    format_report,
-    match_citation,
-    match_relation,
-    match_target,
-)
+from vnplan.evaluate import KINDS, evaluate, format_report
+from vnplan.kinds import match_citation, match_relation, match_target
 
 from .conftest import CORPUS, GOLD
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from vnplan.extractors.citations import code_scope, resolve_issuer, symbol_parts
 from vnplan.gazetteer import load
-from vnplan.normalize import fold
+from vnplan.text.normalize import fold
 
 from tests.citation_helpers import citations_of
 
@@ -42,7 +42,7 @@ def test_abbreviation_examples(short, example):
 @pytest.mark.parametrize(("code", "example"), _cases(ISSUERS["codes"], "code"))
 def test_issuer_code_examples(code, example):
     entry = next(e for e in ISSUERS["codes"] if e["code"] == code)
-    from vnplan.normalize import normalize_symbol
+    from vnplan.text.normalize import normalize_symbol
 
     _, _, issuers = symbol_parts(normalize_symbol(example))
     assert issuers and re.sub(r"\d+$", "", issuers[0]) == code.upper()

@@ -3,7 +3,7 @@
 import re
 
 from vnplan.extractors import citations, deadlines, relations, targets
-from vnplan.scan import lowered
+from vnplan.text.scan import lowered
 
 TEXTS = [
     "",

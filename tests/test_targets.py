@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from vnplan.evaluate import match_target
 from vnplan.extractors.targets import Cell, classify, parse_number, rows_from_cells
+from vnplan.kinds import match_target
 from vnplan.models import Target
 from vnplan.outputs.facts_json import facts_json
 from vnplan.run import process_bytes, process_file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from vnplan.extract import Context
+from vnplan.context import Context
 from vnplan.models import Cleaned, Document, Section, Source
 
 

@@ -251,6 +251,25 @@ class Target(Fact):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Achievement(Fact):
+    """A result the text reports as already reached: the other half of a target."""
+
+    value: float
+    unit: str  # percent, count, days, rank, points, times
+    of: int | None = None  # for a rank, the size of the field: `xếp thứ 2/63` -> 63
+    indicator: str = "other"
+    indicator_phrase: str | None = None
+    year: int | None = None  # the year the result is for
+    as_of: str | None = None  # ISO date it was counted up to, when the text gives one
+    province: str | None = None  # whose result it is; None for a national or a unit's own figure
+    estimated: bool = False  # `ước đạt`
+    change_value: float | None = None  # the change stated beside it: `tăng 0,1 điểm`
+    change_unit: str | None = None
+    change_direction: str | None = None  # up, down, same
+    criterion: str | None = None  # the annex row's code
+
+
+@dataclass(frozen=True, kw_only=True)
 class Task(Fact):
     """A duty: a bullet item or sentence assigned to a lead agency."""
 
@@ -259,16 +278,6 @@ class Task(Fact):
     lead_source: str | None = None  # "heading", "line", "table", "sentence"
     deadline: str | None = None
     deadline_source: str | None = None
-
-
-FACT_KINDS: dict[str, type[Fact]] = {
-    "citations": Citation,
-    "relations": Relation,
-    "agencies": AgencyMention,
-    "deadlines": Deadline,
-    "targets": Target,
-    "tasks": Task,
-}
 
 
 @dataclass(frozen=True)

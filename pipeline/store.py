@@ -261,6 +261,22 @@ def m007_sections_fts_in_batches(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m008_achievements(db: sqlite_utils.Database) -> None:
+    """Achievements: results a document reports as already reached (`models.Achievement`)."""
+    common = {"id": str, "doc_id": str, "file_sha": str, "section": str, "start": int, "end": int,
+              "quote": str, "rule": str}
+    db["achievements"].create(
+        {**common, "value": float, "unit": str, "of": int, "indicator": str, "indicator_phrase": str,
+         "year": int, "as_of": str, "province": str, "estimated": int, "change_value": float,
+         "change_unit": str, "change_direction": str, "criterion": str},
+        pk="id",
+    )
+    db["achievements"].create_index(["file_sha"])
+    db["achievements"].create_index(["doc_id"])
+    db["achievements"].create_index(["indicator", "province", "year"])
+
+
 def index_pending(db: sqlite_utils.Database) -> int:
     """Add the sections written since the last call to the full-text index, in one transaction.
     Returns how many were added."""

@@ -21,7 +21,18 @@ from vnplan.gazetteer import load
 from vnplan.models import Citation, Document
 from vnplan.text.normalize import fold as _fold
 from vnplan.text.normalize import normalize_symbol
+from vnplan.text.provinces import province_in
 from vnplan.text.scan import find_all, lowered, match_at, trie_pattern
+from vnplan.text.symbols import (
+    canonical_type,
+    code_scope,
+    doctypes,
+    issuer_codes,
+    symbol_parts,
+    symbol_scope,
+    type_by_code,
+)
+from vnplan.text.tones import spelling_key
 
 # `fold` is pure and sees the same words and names again and again: memoise it.
 fold = lru_cache(maxsize=1 << 16)(_fold)
@@ -34,92 +45,6 @@ _WS = re.compile(r"\s+")
 def _ws(phrase: str) -> str:
     """A literal phrase whose spaces match any run of whitespace (hard-wrapped text)."""
     return r"\s+".join(re.escape(p) for p in phrase.split())
-
-
-@cache
-def doctypes() -> list[dict]:
-    """Document type entries, longest word first (so `Chương trình hành động` wins)."""
-    return sorted(load("doctypes.json")["entries"], key=lambda e: -len(e["word"]))
-
-
-@cache
-def type_by_code() -> dict[str, str]:
-    """Type code (`NĐ`) -> full type word (`Nghị định`); the first entry of a code wins."""
-    out: dict[str, str] = {}
-    for e in load("doctypes.json")["entries"]:
-        if e.get("code"):
-            out.setdefault(e["code"].upper(), e["word"])
-    out.setdefault("QĐI", "Quy định")
-    return out
-
-
-@cache
-def canonical_type(word: str) -> str:
-    """`NGHỊ QUYẾT` / `nghị quyết` -> `Nghị quyết`, the gazetteer spelling."""
-    key = fold(_tone(word))
-    for e in doctypes():
-        if fold(e["word"]) == key:
-            return e["word"]
-    return word
-
-
-@cache
-def issuer_codes() -> dict[str, dict]:
-    """Issuer code -> its entry (name, scope)."""
-    return {e["code"].upper(): e for e in load("issuers.json")["codes"]}
-
-
-@cache
-def _local_code_rx() -> re.Pattern[str]:
-    return re.compile(load("issuers.json")["local_code_rule"]["pattern"])
-
-
-@lru_cache(maxsize=1 << 12)
-def code_scope(code: str) -> str | None:
-    """`central`, `local` or None (unknown) for one issuer code of a symbol."""
-    c = re.sub(r"\d+$", "", code.upper())
-    e = issuer_codes().get(c)
-    if e:
-        return e["scope"]
-    if _local_code_rx().match(c):
-        return "local"
-    # Central issuers are a short, known list (gazetteer); an unknown code is a local body
-    # (a district committee, a management board, a Party committee below the province).
-    return "local" if re.fullmatch(r"[A-ZĐƯƠÂÊÔĂ&]{2,10}", c) else None
-
-
-_TONE = (("uỷ", "ủy"), ("Uỷ", "Ủy"), ("UỶ", "ỦY"), ("ñ", "đ"), ("Ñ", "Đ"), ("Ð", "Đ"))
-_OLD_TONE = re.compile(r"(?<=[hHkK])o([áàảãạ])(?![\wà-ỹ])")  # `hoá`/`khoá` at a word's end, not `khoán`
-
-
-@lru_cache(maxsize=1 << 15)
-def _tone(text: str) -> str:
-    """Old and new tone placement and legacy debris to one spelling, for matching only."""
-    for a, b in _TONE:
-        text = text.replace(a, b)
-    return _OLD_TONE.sub(lambda m: {"á": "óa", "à": "òa", "ả": "ỏa", "ã": "õa", "ạ": "ọa"}[m.group(1)], text)
-
-
-@cache
-def _provinces() -> list[tuple[str, str]]:
-    """(folded name or alias, canonical name) of every province, old and new, longest first."""
-    data = load("provinces.json")
-    out = []
-    for e in data.get("old", []) + data.get("new", []):
-        for n in [e["name"], *e.get("aliases", [])]:
-            out.append((fold(_tone(n)), e["name"]))
-    return sorted(set(out), key=lambda x: -len(x[0]))
-
-
-@lru_cache(maxsize=1 << 12)
-def province_in(text: str) -> str | None:
-    """The province named right after `tỉnh`/`thành phố` in `text` (`UBND tỉnh Quảng Ninh` -> `Quảng Ninh`)."""
-    for m in re.finditer(r"(?i:tỉnh|thành\s+phố)\s+", text):
-        rest = fold(_tone(text[m.end() : m.end() + 30]))
-        for folded, name in _provinces():
-            if rest.startswith(folded) and not rest[len(folded) : len(folded) + 1].isalpha():
-                return name
-    return None
 
 
 # ---------------------------------------------------------------- patterns
@@ -308,30 +233,7 @@ class Raw:
     extra: dict = field(default_factory=dict)
 
 
-_SYMBOL_SEP = re.compile(r"[/\-]")
-_SYMBOL_YEAR = re.compile(r"(?:19|20)\d\d")  # a symbol part that is its year (`34/2016/NĐ-CP`)
 _LEAD_NUMBER = re.compile(r"\d+[a-z]?")  # the number of a normalised symbol (`30c` of `30c/NQ-CP`)
-
-
-def symbol_parts(symbol: str) -> tuple[str | None, str | None, list[str]]:
-    """`205/QĐ-UBND` -> (year, type code, [issuer codes]); `05-NQ/TU` -> (None, 'NQ', ['TU'])."""
-    parts = _SYMBOL_SEP.split(symbol)[1:]
-    year = None
-    if parts and _SYMBOL_YEAR.fullmatch(parts[0]):
-        year, parts = parts[0], parts[1:]
-    codes = [p.upper() for p in parts if p]
-    if codes and codes[0] in type_by_code():
-        return year, codes[0], codes[1:]
-    return year, None, codes
-
-
-def symbol_scope(symbol: str) -> str:
-    """`local` when the symbol's issuer is province-scoped (UBND, HĐND, TU, Sở ...), else `central`."""
-    _, _, issuers = symbol_parts(symbol)
-    for code in issuers[:1]:
-        if code_scope(code) == "local":
-            return "local"
-    return "central"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -363,9 +265,9 @@ def _tail(text: str, pos: int, r: Raw, limit: int) -> int:
         stop = _ISSUER_STOP.search(text, om.end(), min(limit, om.end() + 120))
         cand = text[om.end() : stop.start() if stop else om.end()]
         cand = _WS.sub(" ", cand).strip(" *")
-        folded = fold(_tone(cand))
+        folded = fold(spelling_key(cand))
         if cand and folded.startswith(_issuer_prefixes()):
-            r.issuer = _tone(cand)
+            r.issuer = spelling_key(cand)
             r.issuer_province = province_in(cand)
             end = om.end() + len(text[om.end() : stop.start() if stop else om.end()].rstrip())
             if not dm:
@@ -562,7 +464,7 @@ def _abbrev_rx() -> list[tuple[re.Pattern[str], str]]:
 @lru_cache(maxsize=1 << 12)
 def law_title(kind: str, name: str) -> str:
     """`Luật`, `Tổ chức HĐND và UBND` -> `Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân`."""
-    name = _tone(name)
+    name = spelling_key(name)
     for rx, full in _abbrev_rx():
         name = rx.sub(full, name)
     if kind != "Hiến pháp" and not fold(name).startswith("sửa đổi"):
@@ -748,7 +650,7 @@ def _unnumbered(text: str, lo: int, hi: int, taken: list[tuple[int, int]], full:
                 break
         end = words[-1].end() if words else m.end("type")
         name = _WS.sub(" ", text[s:end]).strip()
-        folded = fold(_tone(name))
+        folded = fold(spelling_key(name))
         by_issuer = any(f"của {i}" in folded for i in issuers)
         period = _PERIOD.search(name)
         if not (period or by_issuer) or len(name.split()) < 3:
@@ -786,12 +688,12 @@ def _is_subject_of(name: str, central: bool, full: Sequence[Raw]) -> bool:
     """True when `name` only repeats what a numbered citation in the file issued or approved
     (`Kế hoạch CCHC của UBND tỉnh giai đoạn 2016-2020` = the plan of 68/KH-UBND): every content
     word of the name is in that citation's subject."""
-    a = _tokens(_expand(fold(_tone(name))))
+    a = _tokens(_expand(fold(spelling_key(name))))
     function_words = _unnumbered_words()[1]
     for f in full:
         if not (f.symbol and f.title) or (central and symbol_scope(f.symbol) == "local"):
             continue
-        b = _tokens(_expand(fold(_tone(f.title))))
+        b = _tokens(_expand(fold(spelling_key(f.title))))
         if len(a & b) >= 4 and not (a - b - function_words):
             return True
     return False
@@ -893,7 +795,7 @@ def file_province(ctx: Context) -> str | None:
 def resolve_issuer(issuer: str | None, symbol: str | None, province: str | None) -> str | None:
     """The canonical, province-scoped issuer: `UBND tỉnh` in a Quảng Ngãi plan -> `UBND tỉnh Quảng Ngãi`."""
     if issuer:
-        t = _tone(issuer)
+        t = spelling_key(issuer)
         ft = fold(t)
         for e in _issuer_names():
             p = fold(e["pattern"])

@@ -35,9 +35,9 @@ from operator import add
 
 from vnplan.clean import TABLE_NUMBER_HEADS
 from vnplan.context import Context
-from vnplan.extractors.deadlines import deadline_for, find_deadlines, sentence_bounds
 from vnplan.gazetteer import load
 from vnplan.models import Target
+from vnplan.text.dates import deadline_for, find_deadlines, sentence_bounds
 from vnplan.text.normalize import fold
 from vnplan.text.scan import lowered
 

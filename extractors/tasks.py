@@ -28,19 +28,22 @@ from operator import attrgetter
 from vnplan import gazetteer
 from vnplan.context import Context
 from vnplan.extractors.agencies import (
-    _TOKEN,
     Hit,
-    _numpy,
-    _token_table,
-    _tokens_before,
     document_province,
     find_mentions,
+    in_recipients,
+    token_roles,
+)
+from vnplan.models import AgencyMention, Deadline, Section, Task
+from vnplan.text.dates import parse_deadline
+from vnplan.text.tokens import (
+    TOKEN,
     fold_syllable,
     fold_text,
-    in_recipients,
+    numpy_or_none,
+    token_table,
+    tokens_before,
 )
-from vnplan.extractors.deadlines import parse_deadline
-from vnplan.models import AgencyMention, Deadline, Section, Task
 
 _TASK_KINDS = {"dash", "plus", "letter", "arabic", "roman", "para", "item"}
 _MARKER = re.compile(r"^\s*(?:[-+•*–]+|[a-zđ]\)|[IVXLC]+[.\-/)]|\d+(?:\.\d+)*[.)]?)\s*", re.I)
@@ -156,14 +159,14 @@ _FLAGS: dict[tuple[frozenset[str], ...], dict[str, int]] = {}  # see `_token_pos
 def _token_positions(text: str, start: int, end: int, *word_sets: frozenset[str]) -> list[list[int]]:
     """For each of `word_sets`, the indices of the tokens of `text[start:end]` whose norm is in
     it, in order (by distinct token text, in numpy: no Python step per token, one gather for all)."""
-    tt = _token_table(text, start, end)
+    tt = token_table(text, start, end, token_roles)
     if isinstance(tt.ids, list):
         out = []
         for words in word_sets:
             flags = list(map(words.__contains__, tt.folds))
             out.append([i for i, u in enumerate(tt.ids) if flags[u]])
         return out
-    np = _numpy()
+    np = numpy_or_none()
     # One bit per set, per distinct text (kept across bodies by folded text: one lookup a
     # text instead of a test per set); then one gather for the tokens.
     memo = _FLAGS.get(word_sets)
@@ -187,9 +190,9 @@ def _body(ctx: Context) -> _Body:
     else:
         hits = find_mentions(ctx.text, s0, e0, document_province(ctx))
     hits.sort(key=attrgetter("start"))
-    tt = _token_table(ctx.text, s0, e0)
+    tt = token_table(ctx.text, s0, e0, token_roles)
     body = _Body(tt.starts, tt.ends, hits, [h.start for h in hits], tt.norms)
-    body.before, body.base, body.end = _tokens_before(ctx.text, s0, e0), s0, e0
+    body.before, body.base, body.end = tokens_before(ctx.text, s0, e0, token_roles), s0, e0
     body.support_at, body.duty_at, body.label_at = _token_positions(
         ctx.text, s0, e0, _first_words("support_verbs"), _first_words("duty_verbs", "lead_verbs"),
         _first_words("lead_labels", "support_labels", "deadline_columns") - frozenset(_BULLETS))
@@ -542,7 +545,7 @@ def _non_task_heading(ctx: Context, body: _Body, sec: Section) -> bool:
     m = _MARKER.match(head)
     rest = head[m.end() if m else 0:]
     # Cheap first: the heading's first folded word must open one of the cues.
-    first = _TOKEN.search(rest)
+    first = TOKEN.search(rest)
     w0 = fold_syllable(first.group()) if first else ""
     if sec.kind == "root" or not first or (w0 and not any(c.isspace() for c in w0)
                                            and w0 not in _first_words("non_task_sections")):

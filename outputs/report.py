@@ -19,6 +19,9 @@ from typing import Any
 from vnplan.errors import VnplanError
 from vnplan.kinds import BY_NAME, KINDS, FactKind, kind_of
 from vnplan.models import Citation, Document, Fact, FileResult
+from vnplan.outputs.export import load_result
+from vnplan.outputs.query import connect_ro
+from vnplan.run import process_file
 from vnplan.text.normalize import collapse
 
 # The stylesheet's order decides which colour wins on overlaps; the side list puts what readers
@@ -162,14 +165,9 @@ def render_page(result: FileResult, docs: list[Document], conn: sqlite3.Connecti
 
 def write_report(target: str, db_path: str | Path | None, out_path: str | Path) -> int:
     """Write the page of a FILE (all its documents, run through the pipeline) or a DOC_ID (from the database)."""
-    from vnplan.outputs.export import load_result
-    from vnplan.outputs.query import connect_ro
-
     conn = connect_ro(db_path) if db_path and Path(db_path).exists() else None
     try:
         if Path(target).is_file():
-            from vnplan.run import process_file
-
             result = process_file(target)
             docs = list(result.documents)
         else:
@@ -189,9 +187,6 @@ def write_report(target: str, db_path: str | Path | None, out_path: str | Path) 
 
 def write_all(db_path: str | Path, out_dir: str | Path) -> int:
     """Write the page of every document in the knowledge base into `out_dir`, so citation links resolve."""
-    from vnplan.outputs.export import load_result
-    from vnplan.outputs.query import connect_ro
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     conn = connect_ro(db_path)

@@ -22,7 +22,9 @@ from functools import cache
 from itertools import accumulate, chain
 
 from .errors import VnplanError
-from .models import Cleaned, Flag, Removed, Source
+from .gazetteer import load
+from .models import Cleaned, Flag, Removed, Source, built
+from .text.tones import TONED_SECONDS, retone_pair
 
 # ---------------------------------------------------------------- offset-tracking text
 
@@ -44,22 +46,14 @@ def _offsets(n: int, base: int = 0) -> array:
 
 
 def _removed(step: str, raw_start: int, raw_end: int, text: str) -> Removed:
-    """`Removed(step, raw_start, raw_end, text)`, made without the frozen dataclass's `__init__` (which sets each
-    field through `object.__setattr__`): half the cost, and markdown and cells make tens of thousands."""
-    r = object.__new__(Removed)
-    object.__setattr__(r, "__dict__", {"step": step, "raw_start": raw_start, "raw_end": raw_end, "text": text})
-    return r
+    """`Removed(step, raw_start, raw_end, text)` (`models.built`: markdown and cells make tens of thousands)."""
+    return built(Removed, {"step": step, "raw_start": raw_start, "raw_end": raw_end, "text": text})
 
 
 def _removed_all(step: str, offsets: array, text: str, spans: list[tuple[int, int]]) -> list[Removed]:
-    """`[_removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]) for s, e in spans]` with no call a span, the
-    instance dict set at once (about a third less time)."""
-    new, put, out = object.__new__, object.__setattr__, []
-    for s, e in spans:
-        r = new(Removed)
-        put(r, "__dict__", {"step": step, "raw_start": offsets[s], "raw_end": offsets[e - 1] + 1, "text": text[s:e]})
-        out.append(r)
-    return out
+    """`[_removed(step, offsets[s], offsets[e - 1] + 1, text[s:e]) for s, e in spans]`."""
+    return [built(Removed, {"step": step, "raw_start": offsets[s], "raw_end": offsets[e - 1] + 1, "text": text[s:e]})
+            for s, e in spans]
 
 
 @dataclass
@@ -273,22 +267,16 @@ def _guarded(pattern: str, flags: int = 0, lead: str = "") -> re.Pattern[str]:
 
 @cache
 def _chrome(kind: str) -> tuple[str, ...]:
-    from vnplan.gazetteer import load
-
     return tuple(e["pattern"] for e in load("chrome.json")["entries"] if e.get("kind", "line") == kind)
 
 
 @cache
 def _wrap_words() -> frozenset[str]:
-    from vnplan.gazetteer import load
-
     return frozenset(e["word"].split()[-1] for e in load("wrap_cues.json")["entries"])
 
 
 @cache
 def _caps_bigrams() -> frozenset[str]:
-    from vnplan.gazetteer import load
-
     return frozenset(e["pair"] for e in load("wrap_cues.json").get("caps_bigrams", []))
 
 
@@ -303,30 +291,12 @@ def nfc(t: Tracked) -> None:
     t.sub(re.compile(r".[\u0300-\u036f]+", re.S), lambda m: unicodedata.normalize("NFC", m.group(0)), "nfc")
 
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-# Old-style tone on the second vowel of oa/oe/uy at a syllable end: hoà -> hòa, Uỷ -> Ủy.
-# (Scanning for the toned second vowel first is much faster than a pattern that starts with a lookbehind.)
+# Old-style tone on the second vowel of oa/oe/uy at a syllable end (`vnplan.text.tones`): find the toned
+# second vowel first (much faster than a pattern that starts with a lookbehind).
 # (The lookbehind comes after the toned vowel, so the engine skips ahead by that character class.)
-_TONED_VOWELS = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ"
+_TONED_VOWELS = TONED_SECONDS
 _TONE_PAIR = re.compile(f"[{_TONED_VOWELS}](?<=[oOuU][{_TONED_VOWELS}])(?![^\\W\\d_])")
-_PAIRS = {"o": "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ", "u": "ỳýỷỹỵỲÝỶỸỴ"}
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-def _retone(text: str, s: int) -> str:
-    """The replacement for the vowel pair that ends at text[s], a match of `_TONE_PAIR`."""
-    first, second = text[s - 1], text[s]
-    if second not in _PAIRS[first.lower()] or text[s - 2 : s - 1] in ("q", "Q", "g", "G"):
-        return second
-    return _move_tone(first, second)
-
-
-def _move_tone(first: str, second: str) -> str:
-    d = unicodedata.normalize("NFD", second)
-    base, tone = d[0], d[1:]
-    if not tone or tone[0] not in _TONES:
-        return first + second
-    return unicodedata.normalize("NFC", first + tone) + base
 
 
 @step("tone")
@@ -344,8 +314,8 @@ def tone(t: Tracked) -> None:
         ends = [s for s in at.tolist() if not _LETTER.match(text, s + 1)]
     edits = []
     for s in ends:
-        new = _retone(text, s)
-        if new != text[s]:
+        new = retone_pair(text, s)
+        if new != text[s - 1 : s + 1]:
             edits.append((s - 1, s + 1, new))
     t.apply(edits, "tone")
 

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import VnplanError
+from vnplan.outputs.facts_json import facts_json
+
+from .errors import Reject, VnplanError
 from .kinds import BY_NAME, SCORED
 from .kinds import KINDS as FACT_KINDS
+from .run import process_file
 from .text.normalize import fold, normalize_symbol
 
 KINDS = ("documents", *SCORED)
@@ -155,11 +158,6 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 def evaluate(gold_dir: str | Path, docs_dir: str | Path) -> Report:
     """Run the pipeline on every document that has a gold file, and score it."""
-    from vnplan.outputs.facts_json import facts_json
-
-    from .errors import Reject
-    from .run import process_file
-
     gold_dir, docs_dir = Path(gold_dir), Path(docs_dir)
     if not gold_dir.is_dir():
         raise VnplanError(f"gold directory not found: {gold_dir}")

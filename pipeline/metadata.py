@@ -20,9 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from .gazetteer import load
 from .models import Document, Removed, Source
-from .segment import _gaz, _mostly_upper, type_headings
+from .text.headings import doc_headings, mostly_upper, type_headings
 from .text.normalize import collapse, normalize_symbol
+from .text.tones import modern_tone
 
 # ---------------------------------------------------------------- patterns
 
@@ -61,46 +63,6 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-def _old_tone_pairs() -> dict[str, str]:
-    """Old tone placement on a syllable-final oa/oe/uy (`hoà`, `HOÁ`, `Uỷ`) -> new (`hòa`, `HÓA`, `Ủy`),
-    in every letter case; each pair keeps its length and its letters' case."""
-    out = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
-        for tone in "\u0300\u0301\u0309\u0303\u0323":
-            for a in (first, first.upper()):
-                for b in (second, second.upper()):
-                    old = a + unicodedata.normalize("NFC", b + tone)
-                    out[old] = unicodedata.normalize("NFC", a + tone) + b
-    return out
-
-
-_OLD_TONE = _old_tone_pairs()
-
-
-def _old_tone_alternatives() -> str:
-    """The pairs of `_OLD_TONE` as one alternative per first letter (`o[àáảãạèéẻẽẹ...]|O[...]|u[...]|U[...]`):
-    the same two-letter strings as the pairs' own alternation, about twice as fast to search."""
-    seconds: dict[str, list[str]] = {}
-    for pair in _OLD_TONE:
-        seconds.setdefault(pair[0], []).append(pair[1])
-    return "|".join(re.escape(a) + "[" + "".join(map(re.escape, sorted(set(b)))) + "]" for a, b in seconds.items())
-
-
-# Final only (`toán`, `hoàn` keep their tone where both styles put it). (A pattern that opens with a
-# literal per alternative lets `re` skip to an o/u at C speed; `quý`, which is right, is left alone in _new_tone.)
-_OLD_TONE_RE = re.compile("(?:" + _old_tone_alternatives() + ")(?![\\wÀ-ỹ])")
-
-
-def _new_tone(m: re.Match[str]) -> str:
-    return m.group(0) if m.string[m.start() - 1 : m.start()] in ("q", "Q") else _OLD_TONE[m.group(0)]  # ([-1:0] is "")
-
-
-def _fold_tone(s: str) -> str:
-    """Old and new tone placement (`uỷ`/`ủy`, `hoà`/`hòa`) compare equal: the new one, as in the gazetteer
-    (agencies.fold_syllable applies the same rule to its keys). Keeps the length, so positions line up."""
-    return _OLD_TONE_RE.sub(_new_tone, s)
-
-
 # ---------------------------------------------------------------- gazetteer views
 
 
@@ -113,7 +75,7 @@ def _type_line() -> re.Pattern[str]:
 
 @cache
 def _code_types() -> dict[str, str]:
-    return {c: e["type"] for e in _gaz()["types"] for c in e["codes"]}
+    return {c: e["type"] for e in doc_headings()["types"] for c in e["codes"]}
 
 
 # A signer title line: `_SIGNER_HEAD`, a title pattern of the gazetteer, `_SIGNER_TAIL`.
@@ -122,13 +84,13 @@ _SIGNER_HEAD, _SIGNER_TAIL = r"^(?:(?:TM|KT|TL|TUQ|Q)\.[ \t]*)?(?:", r")[ \t]*$"
 
 @cache
 def _signer_re() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + _SIGNER_TAIL), e["title"]) for e in _gaz()["signer_titles"])
+    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + _SIGNER_TAIL), e["title"]) for e in doc_headings()["signer_titles"])
 
 
 @cache
 def _signer_alternatives() -> str:
     """The gazetteer's signer title patterns as one alternation (for the unions below)."""
-    return "|".join(f"(?:{e['pattern']})" for e in _gaz()["signer_titles"])
+    return "|".join(f"(?:{e['pattern']})" for e in doc_headings()["signer_titles"])
 
 
 @cache
@@ -153,37 +115,33 @@ def _signer_title(s: str) -> str | None:
 
 @cache
 def _signer_suffix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(r"(?:^|\s)(?:" + e["pattern"] + r")[ \t]*$"), e["title"]) for e in _gaz()["signer_titles"])
+    return tuple((re.compile(r"(?:^|\s)(?:" + e["pattern"] + r")[ \t]*$"), e["title"]) for e in doc_headings()["signer_titles"])
 
 
 @cache
 def _signer_prefix_re() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + r")\s+\S"), e["title"]) for e in _gaz()["signer_titles"])
+    return tuple((re.compile(_SIGNER_HEAD + e["pattern"] + r")\s+\S"), e["title"]) for e in doc_headings()["signer_titles"])
 
 
 @cache
 def _rank_re() -> re.Pattern[str]:
-    return re.compile(_gaz()["signer_ranks"]["pattern"])
+    return re.compile(doc_headings()["signer_ranks"]["pattern"])
 
 
 @cache
 def _provinces() -> dict[str, str]:
     """Folded province name -> name as written, old and new units."""
-    from vnplan.gazetteer import load
-
     data = load("provinces.json")
     out = {}
     for part in ("old", "new"):
         for e in data.get(part, []):
-            out[_fold_tone(e["name"]).lower()] = e["name"]
+            out[modern_tone(e["name"]).lower()] = e["name"]
     return out
 
 
 @cache
 def _proper_phrases() -> tuple[str, ...]:
-    from vnplan.gazetteer import load
-
-    phrases = [e["phrase"] for e in _gaz()["proper_phrases"]]
+    phrases = [e["phrase"] for e in doc_headings()["proper_phrases"]]
     phrases += [e["name"] for e in load("provinces.json").get("old", [])]
     phrases += [e["name"] for e in load("provinces.json").get("new", [])]
     return tuple(sorted(set(phrases), key=len, reverse=True))
@@ -191,7 +149,7 @@ def _proper_phrases() -> tuple[str, ...]:
 
 @cache
 def _abbrevs() -> frozenset[str]:
-    return frozenset(_gaz()["abbreviations"]["words"])
+    return frozenset(doc_headings()["abbreviations"]["words"])
 
 
 # ---------------------------------------------------------------- small readers
@@ -199,7 +157,7 @@ def _abbrevs() -> frozenset[str]:
 
 @cache
 def _mixed_codes() -> tuple[str, ...]:
-    return tuple(c for e in _gaz()["types"] for c in e["codes"] if c != c.upper())
+    return tuple(c for e in doc_headings()["types"] for c in e["codes"] if c != c.upper())
 
 
 def norm_symbol(raw: str) -> str:
@@ -259,21 +217,21 @@ _PLACE_TAIL = re.compile(r"(?i)^(.*?)\b(tỉnh|thành phố)\s+(.+)$")
 
 @cache
 def _signer_titles_longest_first() -> tuple[str, ...]:
-    return tuple(sorted((e["title"].lower() for e in _gaz()["signer_titles"]), key=len, reverse=True))
+    return tuple(sorted((e["title"].lower() for e in doc_headings()["signer_titles"]), key=len, reverse=True))
 
 
 @cache
 def _org_words() -> frozenset[str]:
     """doc_headings.json `organisation_words`: the words that open an organisation's name (`Bộ`, `Chi cục`)."""
-    return frozenset(_gaz()["organisation_words"]["words"])
+    return frozenset(doc_headings()["organisation_words"]["words"])
 
 
 def format_issuer(raw: str) -> str:
     """`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI` -> `UBND tỉnh Quảng Ngãi`; `Chủ tịch Ủy ban nhân dân tỉnh Sơn La` -> `Chủ tịch UBND tỉnh Sơn La`."""
-    s = _fold_tone(collapse(raw)).strip(" ,.;:|")
+    s = modern_tone(collapse(raw)).strip(" ,.;:|")
     s = _UBND.sub("UBND", s)
     s = _HDND.sub("HĐND", s)
-    if not _mostly_upper(s.replace("UBND", "").replace("HĐND", "")):
+    if not mostly_upper(s.replace("UBND", "").replace("HĐND", "")):
         return s[:1].upper() + s[1:]  # written in mixed case: keep it as written
     m = _PLACE_TAIL.match(s)
     tail = ""
@@ -312,7 +270,7 @@ def format_issuer(raw: str) -> str:
 
 def _province_case(place: str) -> str:
     place = place.strip(" ,.;:)")
-    key = _fold_tone(place).lower()
+    key = modern_tone(place).lower()
     if key in _provinces():
         return _provinces()[key]
     return " ".join(w[:1].upper() + w[1:].lower() if w != "-" else w for w in place.split())
@@ -325,7 +283,7 @@ def province_of(issuer: str | None) -> str | None:
     m = re.search(r"(?:tỉnh|thành phố)\s+(.+)$", issuer)
     if not m:
         return None
-    key = _fold_tone(m.group(1)).lower().strip()
+    key = modern_tone(m.group(1)).lower().strip()
     return _provinces().get(key)
 
 
@@ -334,7 +292,7 @@ def province_of(issuer: str | None) -> str | None:
 
 def _restore_phrases(s: str) -> str:
     """Give gazetteer proper phrases (`Tỉnh ủy`, `Chính phủ`, province names) their capitals."""
-    folded = _fold_tone(s).lower()
+    folded = modern_tone(s).lower()
     chars = list(s)
     taken = [False] * len(s)  # a longer phrase already decided these letters (`Ủy ban Thường vụ` over `Ban Thường vụ`)
     for ph, key in _phrase_keys():
@@ -354,7 +312,7 @@ def _restore_phrases(s: str) -> str:
 @cache
 def _phrase_keys() -> tuple[tuple[str, str], ...]:
     """Each proper phrase with its folded key."""
-    return tuple((ph, _fold_tone(ph).lower()) for ph in _proper_phrases())
+    return tuple((ph, modern_tone(ph).lower()) for ph in _proper_phrases())
 
 
 def _is_word_char(c: str) -> bool:
@@ -388,13 +346,13 @@ def _body_capitals(body: str) -> dict[str, bool]:
     """Words that the mixed-case body always writes with a capital (outside sentence starts), seen at least twice."""
     caps: dict[str, list[int]] = {}
     for line in body.split("\n"):
-        if _mostly_upper(line):
+        if mostly_upper(line):
             continue
         for m in re.finditer(r"[A-Za-zÀ-ỹĐđ]+", line):
             w = m.group(0)
             if len(w) < 2 or _SENT_START.search(line[max(0, m.start() - 4):m.start()]) or m.start() == 0:
                 continue
-            c = caps.setdefault(_fold_tone(w).lower(), [0, 0])
+            c = caps.setdefault(modern_tone(w).lower(), [0, 0])
             c[0 if w[:1].isupper() else 1] += 1
     return {k: v[0] >= 2 and v[1] == 0 and not all(ch.isupper() for ch in k) for k, v in caps.items()}
 
@@ -408,7 +366,7 @@ def _body_runs(body: str) -> dict[str, str]:
     """Runs of two or more capitalised words in the mixed-case body (`Phạm Minh Chính`, `Bộ Nội`), folded -> as written."""
     runs: dict[str, str] = {}
     for line in body.split("\n"):
-        if _mostly_upper(line):
+        if mostly_upper(line):
             continue
         words = list(_WORD.finditer(line))
         i = 0
@@ -422,11 +380,11 @@ def _body_runs(body: str) -> dict[str, str]:
                 k = i + 1  # a sentence start says nothing about the first word
             if j - k >= 2:
                 run = " ".join(w.group(0) for w in words[k:j])
-                runs.setdefault(_fold_tone(run).lower(), run)
+                runs.setdefault(modern_tone(run).lower(), run)
             i = max(j, i + 1)
     # Keep a run only where the body mostly writes those words that way (`Chính Phủ` once against `Chính phủ`).
-    mixed = " ".join(collapse(line) for line in body.split("\n") if not _mostly_upper(line))
-    folded = _fold_tone(mixed).lower()
+    mixed = " ".join(collapse(line) for line in body.split("\n") if not mostly_upper(line))
+    folded = modern_tone(mixed).lower()
     return {k: v for k, v in runs.items() if 2 * mixed.count(v) >= folded.count(k)}
 
 
@@ -482,14 +440,14 @@ def _casing_tables() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def _mixed_lines(body: str) -> str:
-    """`"\\n".join(ln for ln in body.split("\\n") if len(ln) < 3 or not _mostly_upper(ln))`: the body without
-    its capitalised lines. `_mostly_upper` is asked only about the lines its quick exit would not answer
+    """`"\\n".join(ln for ln in body.split("\\n") if len(ln) < 3 or not mostly_upper(ln))`: the body without
+    its capitalised lines. `mostly_upper` is asked only about the lines its quick exit would not answer
     (found with numpy: ASCII a-z more than a fifth of a line's first 160 characters says False), a
     sixth of them; the few capitalised lines are cut out of the body."""
     a = np.frombuffer(body.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     n = len(a)
     if n != len(body):  # (characters beyond U+FFFF take two code units: positions would not line up)
-        return "\n".join(ln for ln in body.split("\n") if len(ln) < 3 or not _mostly_upper(ln))
+        return "\n".join(ln for ln in body.split("\n") if len(ln) < 3 or not mostly_upper(ln))
     breaks = np.flatnonzero(a == 10)
     starts = np.empty(len(breaks) + 1, np.int64)
     starts[0], starts[1:] = 0, breaks + 1
@@ -503,7 +461,7 @@ def _mixed_lines(body: str) -> str:
     kept: list[str] = []
     start = 0  # the first line neither kept nor dropped yet
     for ls, le in zip(starts[ask].tolist(), ends[ask].tolist(), strict=True):
-        if _mostly_upper(body[ls:le]):
+        if mostly_upper(body[ls:le]):
             if ls > start:
                 kept.append(body[start:ls - 1])  # the lines before this one
             start = le + 1
@@ -520,7 +478,7 @@ class _BodyCasing:
     def __init__(self, body: str) -> None:
         self.body = body
         self.mixed = _mixed_lines(body)
-        self.folded = _fold_tone(self.mixed).lower()
+        self.folded = modern_tone(self.mixed).lower()
         word, guard, _ = _casing_tables()
         self.fast = len(self.folded) == len(self.mixed) and guard.search(self.mixed) is None
         self._caps: dict[str, bool] | None = None
@@ -589,7 +547,7 @@ class _BodyCasing:
                 self._joined = (joined, folded.replace("\n", " "))
             else:
                 joined = " ".join(map(" ".join, map(str.split, mixed.replace("**", "").split("\n"))))
-                self._joined = (joined, _fold_tone(joined).lower())
+                self._joined = (joined, modern_tone(joined).lower())
         joined, joined_folded = self._joined
         return {k: v for k, v in runs.items() if 2 * joined.count(v) >= joined_folded.count(k)}
 
@@ -601,7 +559,7 @@ def _body_casing(body: str) -> _BodyCasing:
 
 def _apply_runs(s: str, runs: dict[str, str]) -> str:
     """Copy the casing of body runs onto the same words in `s`, longest runs first."""
-    folded = _fold_tone(s).lower()
+    folded = modern_tone(s).lower()
     chars = list(s)
     for key in sorted(runs, key=len, reverse=True):
         if key not in folded:
@@ -618,7 +576,7 @@ def sentence_case(title: str, body: str = "") -> str:
     title = collapse(title).strip(" .;:")
     if not title:
         return title
-    if not _mostly_upper(title):
+    if not mostly_upper(title):
         return title[:1].upper() + title[1:]
     body = body[:_CASING_WINDOW]
     casing = _body_casing(body) if body else None
@@ -634,12 +592,12 @@ def sentence_case(title: str, body: str = "") -> str:
             out.append(tok)
             continue
         low = tok.lower()
-        if casing is not None and casing.capital(_fold_tone(core).lower()):
+        if casing is not None and casing.capital(modern_tone(core).lower()):
             low = low.replace(core.lower(), core[:1] + core[1:].lower(), 1)
         out.append(low)
     s = " ".join(out)
     if casing is not None:
-        s = _apply_runs(s, casing.runs(_fold_tone(s).lower()))
+        s = _apply_runs(s, casing.runs(modern_tone(s).lower()))
     s = _restore_phrases(s)
     # A type word naming a document (`Nghị quyết số`, `ban hành Kế hoạch`) is capitalised.
     for word, pat in _type_word_res():
@@ -693,7 +651,7 @@ def _letterhead_issuer(head: str) -> str | None:
             continue
         if re.match(r"(?i)^(?:[\wÀ-ỹ]+\s){0,3}số\s*:|^số\b|.*,\s*ngày", s):
             break
-        if not (_mostly_upper(s) or s.isupper()) or len(s) > 90 or _NOT_LETTERHEAD.match(s):
+        if not (mostly_upper(s) or s.isupper()) or len(s) > 90 or _NOT_LETTERHEAD.match(s):
             parts = []  # chrome, a title or a numbered/annex line before the letterhead: start over
             continue
         if parts and _BODY_START.match(s) and not re.match(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN)\b", s) and len(" ".join(parts)) > 3:
@@ -725,7 +683,7 @@ def _authority_line(after_title: str) -> str | None:
         s = collapse(line.replace("*", ""))
         if _NOT_AUTHORITY.search(s):
             continue  # a wrapped title's line (`BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ 55/2014/...`): it names a document
-        if s and _mostly_upper(s) and _BODY_START.match(s) and len(s) <= 120:
+        if s and mostly_upper(s) and _BODY_START.match(s) and len(s) <= 120:
             return s
         if s.startswith("CHỦ TỊCH") or s.startswith("BỘ TRƯỞNG") or s.startswith("THỦ TƯỚNG"):
             return s
@@ -746,9 +704,9 @@ def _title_lines(text: str, start: int, limit: int) -> tuple[int, int] | None:
                 or s.endswith(":") and s.upper() == s):
             break
         if (first is not None and sum(c.isalpha() for c in s) >= 3
-                and _mostly_upper(s) != _mostly_upper(text[first:last])):
+                and mostly_upper(s) != mostly_upper(text[first:last])):
             break  # the authority line after a mixed-case subject, or the body after a capitalised one
-        if first is not None and _mostly_upper(s) and _AUTHORITY.match(s) and len(s) < 90:
+        if first is not None and mostly_upper(s) and _AUTHORITY.match(s) and len(s) < 90:
             break
         if first is None:
             first = ls + (len(line) - len(line.lstrip()))
@@ -881,13 +839,13 @@ def read_metadata(text: str, doc: Document, docs: list[Document], source: Source
             # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH`: the authority line leaves the province to the letterhead.
             tail = re.search(r"(?i)\b(tỉnh|thành phố)$", out["issuer"])
             known = province_of(format_issuer(lh)) if lh else None
-            known = known or _provinces().get(_fold_tone(out.get("place") or "").lower())
+            known = known or _provinces().get(modern_tone(out.get("place") or "").lower())
             if tail and known:
                 out["issuer"] = f"{out['issuer'][:tail.start()]}{tail.group(1).lower()} {known}"
     if out.get("issuer"):
         out["province"] = province_of(out["issuer"]) or out.get("province")
     if not out.get("province") and out.get("place") and re.search(r"UBND|HĐND|ủy$", out.get("issuer") or ""):
-        out["province"] = _provinces().get(_fold_tone(out["place"]).lower())
+        out["province"] = _provinces().get(modern_tone(out["place"]).lower())
 
     # Signature and recipients.
     signer, title = _signature(body)
@@ -1034,7 +992,7 @@ def _line_title(s: str, prev: str) -> tuple[str | None, bool]:
     if title is not None:
         return title, False
     after_tm = prev.startswith(_SIGN_FOR_PREFIXES)
-    if (after_tm or s.startswith(_SIGN_FOR_PREFIXES)) and _mostly_upper(s):
+    if (after_tm or s.startswith(_SIGN_FOR_PREFIXES)) and mostly_upper(s):
         # `TM. ỦY BAN NHÂN / DÂN CHỦ TỊCH`, `TM. CHÍNH PHỦ THỦ TƯỚNG`: a signature line that ends with the title.
         title = next((t for pat, t in _signer_suffix_re() if pat.search(s)), None)
         if title is None and after_tm:
@@ -1051,7 +1009,7 @@ def _signer_name(after_title: Callable[[], Iterator[str]], unit: bool) -> str | 
             continue
         if _signer_title(nxt) is not None:
             return None
-        if unit and _mostly_upper(nxt) and len(nxt) < 60:
+        if unit and mostly_upper(nxt) and len(nxt) < 60:
             continue
         name = _rank_re().sub("", nxt)
         if not _NAME.match(name):

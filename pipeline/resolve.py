@@ -22,10 +22,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from .models import Citation, Document, Fact, Relation
+from .models import Citation, Document, Fact, Relation, replaced
 from .text.normalize import fold as _fold
 from .text.normalize import normalize_symbol as _normalize_symbol
 from .text.normalize import strip_accents
+from .text.provinces import province_in
+from .text.symbols import symbol_scope
 
 # Pure string functions called again and again with the same names and symbols: memoised.
 fold = lru_cache(maxsize=1 << 15)(_fold)
@@ -43,8 +45,6 @@ def slug(text: str) -> str:
 @lru_cache(maxsize=1 << 15)
 def is_local(symbol: str) -> bool:
     """True when a symbol names a province-scoped issuer (UBND, HĐND, Tỉnh ủy, Sở ...)."""
-    from vnplan.extractors.citations import symbol_scope
-
     return symbol_scope(normalize_symbol(symbol)) == "local"
 
 
@@ -72,12 +72,8 @@ def document_key(
 
 
 def _with(fact: Fact, **changes: object) -> Fact:
-    """`dataclasses.replace` for a fact (frozen, every field set by `__init__`, nothing derived), without
-    re-running `__init__` field by field."""
-    new = object.__new__(fact.__class__)
-    new.__dict__.update(fact.__dict__)
-    new.__dict__.update(changes)
-    return new
+    """`dataclasses.replace` for a fact (`models.replaced`)."""
+    return replaced(fact, **changes)
 
 
 def _year_of(d: Document) -> int | None:
@@ -90,8 +86,6 @@ def _file_province(documents: Sequence[Document]) -> str | None:
 
 def citation_province(c: Citation, doc: Document | None, file_province: str | None) -> str | None:
     """The province a local citation belongs to: the one its issuer names, else the citing document's."""
-    from vnplan.extractors.citations import province_in
-
     named = province_in(c.issuer_resolved) if c.issuer_resolved else None
     if named:
         return named

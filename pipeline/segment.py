@@ -18,7 +18,10 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from operator import add
 
-from .models import Cleaned, Document, Scope, Section, Source
+from .metadata import read_metadata
+from .models import Cleaned, Document, Scope, Section, Source, built
+from .text.dates import parse_deadline
+from .text.headings import doc_headings, mostly_upper, type_headings
 from .text.normalize import collapse
 
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V)|X{1,3})"
@@ -83,21 +86,9 @@ _BARE_WORD = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|M
 
 
 @cache
-def _gaz() -> dict:
-    from vnplan.gazetteer import load
-
-    return load("doc_headings.json")
-
-
-def type_headings() -> dict[str, str]:
-    """Type heading lines as printed (`KẾ HOẠCH`) -> full type word (`Kế hoạch`)."""
-    return {e["heading"]: e["type"] for e in _gaz()["types"]}
-
-
-@cache
 def _agency_heads() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
     out = []
-    for e in _gaz()["agency_heads"]:
+    for e in doc_headings()["agency_heads"]:
         req = e.get("requires_parent")
         out.append((re.compile(e["pattern"]), re.compile(req) if req else None))
     return tuple(out)
@@ -136,7 +127,7 @@ def _after_lookahead(pattern: str) -> str | None:
 def _agency_prechecks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None], ...]:
     """`_agency_heads`, each with a cheaper pattern that must match first (or None)."""
     out = []
-    for e, (pat, req) in zip(_gaz()["agency_heads"], _agency_heads(), strict=True):
+    for e, (pat, req) in zip(doc_headings()["agency_heads"], _agency_heads(), strict=True):
         rest = _after_lookahead(e["pattern"])
         pre = None
         if rest is not None:
@@ -173,8 +164,6 @@ def _agency_any() -> re.Pattern[str] | None:
 @lru_cache(maxsize=4096)
 def _parse_deadline(head: str):  # -> TimeExpr | None (frozen, so safe to share)
     """`parse_deadline`, remembered: the same short headings (`Tổ chức thực hiện:`) recur in every plan."""
-    from vnplan.extractors.deadlines import parse_deadline
-
     return parse_deadline(head)
 
 
@@ -322,19 +311,12 @@ class _Open:
 
 
 _SECTION_FIELDS = tuple(f.name for f in fields(Section))
-_new, _setattr = object.__new__, object.__setattr__
-
-
 def _section(path: str, kind: str, label: str, heading: str, start: int, heading_end: int, end: int, depth: int,
              parent: str | None, scopes: tuple[Scope, ...], cells: tuple[str, ...]) -> Section:
-    """`Section(...)`, all fields given, without the frozen dataclass's one `object.__setattr__` call per
-    field (a tree has thousands of sections): the same object, whose fields live in its `__dict__` (handed
-    over whole, a dict display: twice as fast as filling it from `zip`)."""
-    s = _new(Section)
-    _setattr(s, "__dict__", {"path": path, "kind": kind, "label": label, "heading": heading, "start": start,
-                             "heading_end": heading_end, "end": end, "depth": depth, "parent": parent,
-                             "scopes": scopes, "cells": cells})
-    return s
+    """`Section(...)`, all fields given (`models.built`: a tree has thousands of sections)."""
+    return built(Section, {"path": path, "kind": kind, "label": label, "heading": heading, "start": start,
+                           "heading_end": heading_end, "end": end, "depth": depth, "parent": parent,
+                           "scopes": scopes, "cells": cells})
 
 assert _SECTION_FIELDS == _section.__code__.co_varnames[:len(_SECTION_FIELDS)]  # the same fields, in order
 
@@ -370,7 +352,7 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
         head = text[ls:le].strip()
     he = le
     caps_of = head  # the line whose capitals decide whether capitalised lines continue the heading
-    caps: bool | None = None  # _mostly_upper(caps_of), computed when first needed
+    caps: bool | None = None  # mostly_upper(caps_of), computed when first needed
     if mk is False:
         mk = match_marker(text[ls:le])
     bare = mk is not None and not text[ls + mk[2]:le].strip(" \t*.:-–")
@@ -396,26 +378,12 @@ def _heading_extent(text: str, ls: int, le: int, end: int, lines_after: list[tup
         wrapped_dash = nxt[:1] in "-–" and nxt[1:].strip()[:1].isdigit()  # `giai đoạn 2026\n- 2030`
         if not (nxt[:1].islower() or wrapped_dash):
             if caps is None:
-                caps = _mostly_upper(caps_of)
-            if not (caps and _mostly_upper(nxt) and len(nxt) < 120):
+                caps = mostly_upper(caps_of)
+            if not (caps and mostly_upper(nxt) and len(nxt) < 120):
                 break
         he = e
         head = nxt
     return he
-
-
-_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
-
-
-def _mostly_upper(s: str) -> bool:
-    t = s[:160]  # the first 160 characters decide; long lines are prose
-    # Fast exit for prose: ASCII a-z are lower-case letters, and in UTF-8 their bytes stand only for themselves.
-    # With more than a fifth of the characters such letters, fewer than 80% of the letters can be capitals.
-    b = t.encode("utf-8", "surrogatepass")
-    if 5 * (len(b) - len(b.translate(None, _ASCII_LOWER))) > len(t):
-        return False
-    letters = list(filter(str.isalpha, t))  # (filter and map over str methods run in C)
-    return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) >= 0.8
 
 
 def _collapsed_tail(whole: str, flat_head: str) -> str:
@@ -546,7 +514,7 @@ def build_tree(text: str, start: int, end: int) -> tuple[Section, ...]:
                 mk = (mk2[0], mk2[1], (ns + lead + mk2[2] - len(stripped) - 1) - ls)
                 split_le = ne
         if (mk is not None and mk[0] in ("article", "chapter", "part", "item") and prev and not prev_structural
-                and prev[-1:].isalnum() and not _mostly_upper(prev)
+                and prev[-1:].isalnum() and not mostly_upper(prev)
                 and (not prev_heading or not line[mk[2]:].strip(" \t*.:"))):
             mk = None  # `... bằng cụm từ “...” tại\nĐiều 89.`: a reference wrapped onto a new line
         # A heading line (`Điều 1. Phạm vi điều chỉnh`, `Chương I`) may end without punctuation.
@@ -706,7 +674,7 @@ def _continues_heading(text: str, pos: int) -> bool:
     if pos < 2 or text[pos - 1] != "\n":
         return False
     prev = text[text.rfind("\n", 0, pos - 1) + 1:pos - 1]
-    return bool(prev.strip()) and bool(_NUMBERED_HEADING.match(prev)) and _mostly_upper(prev) \
+    return bool(prev.strip()) and bool(_NUMBERED_HEADING.match(prev)) and mostly_upper(prev) \
         and not prev.rstrip(" *").endswith((".", ":", ";"))
 
 
@@ -726,7 +694,7 @@ def _letterhead_start(text: str, motto_at: int, floor: int) -> int:
             break
         prev_start = text.rfind("\n", floor, pos - 1) + 1
         line = text[prev_start:pos - 1].strip()
-        if line and not (_mostly_upper(line) or set(line) <= set("-_|*= ")):
+        if line and not (mostly_upper(line) or set(line) <= set("-_|*= ")):
             break
         pos = prev_start
     return max(pos, floor)
@@ -734,8 +702,6 @@ def _letterhead_start(text: str, motto_at: int, floor: int) -> int:
 
 def segment(source: Source, cleaned: Cleaned) -> tuple[Document, ...]:
     """Split a cleaned file into documents, read their metadata, build their trees."""
-    from .metadata import read_metadata
-
     text = cleaned.text
     docs = []
     for i, (s, e, parent) in enumerate(split_documents(text)):

@@ -19,8 +19,10 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from . import gazetteer
 from .kinds import KINDS, json_list, kind_of
 from .models import FileResult, Section
+from .text.provinces import province_after_2025
 from .version import fingerprint
 
 migrations = Migrations("vnplan")
@@ -298,9 +300,7 @@ def _entries(data: Any) -> list[dict[str, Any]]:
 
 
 def _gazetteer(name: str) -> list[dict[str, Any]] | None:
-    """Entries of a gazetteer file other helpers own, or None while it does not exist yet."""
-    from vnplan import gazetteer
-
+    """Entries of a gazetteer file, or None when it cannot be read."""
     try:
         return _entries(gazetteer.load(name))
     except (FileNotFoundError, ValueError, OSError):
@@ -389,29 +389,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def _province_after_2025() -> Any:
-    """The agencies helper's `province_after_2025(name)`, wherever it lives, or None while it does not exist."""
-    import importlib
-
-    for mod in ("vnplan.provinces", "vnplan.extractors.agencies", "vnplan.gazetteer", "vnplan.resolve",
-                "vnplan.text.normalize"):
-        try:
-            fn = getattr(importlib.import_module(mod), "province_after_2025", None)
-        except Exception:  # a helper's half-written module must not break storing
-            continue
-        if callable(fn):
-            return fn
-    return None
-
-
-def _new_province(fn: Any, province: str | None) -> str | None:
-    if fn is None or not province:
-        return None
-    try:
-        out = fn(province)
-    except Exception:  # unknown names are not an error worth losing a file over
-        return None
-    return out if isinstance(out, str) else getattr(out, "name", None)
+def _new_province(province: str | None) -> str | None:
+    """The province that holds `province` since the 2025 merger, or None for an unknown name."""
+    return province_after_2025(province) if province else None
 
 
 def agency_rows(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -444,13 +424,12 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
     sha = result.source.sha256
     text = result.cleaned.text
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in FILE_TABLES}
-    after_2025 = _province_after_2025()
     for d in result.documents:
         rows["documents"].append({
             "doc_id": d.doc_id, "file_sha": sha, "idx": d.index, "key": d.key, "type": d.type,
             "symbol": d.symbol, "number": d.number, "date": d.date,
             "year": int(d.date[:4]) if d.date else None, "place": d.place, "issuer": d.issuer,
-            "province": d.province, "province_new": _new_province(after_2025, d.province), "title": d.title, "signer": d.signer,
+            "province": d.province, "province_new": _new_province(d.province), "title": d.title, "signer": d.signer,
             "signer_title": d.signer_title, "recipients": json_list(d.recipients),
             "promulgated_by": f"{sha[:16]}:{d.promulgated_by}" if d.promulgated_by is not None else None,
             "start": d.start, "end": d.end,

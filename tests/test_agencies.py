@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vnplan.extractors.agencies import (
     find_mentions,
-    fold_syllable,
     in_recipients,
     recipient_spans,
     repair_abbreviation,
 )
 from vnplan.models import AgencyMention
 from vnplan.run import process_file
+from vnplan.text.tokens import fold_syllable
 
 from tests.conftest import SEEDS
 
@@ -122,28 +124,133 @@ def test_seed_agencies_and_collectives(seed000: list[AgencyMention]) -> None:
     assert not any(m.name.startswith("các ") for m in seed000 if not m.collective)
 
 
+def _spacy_vi():
+    """A blank spaCy `vi` pipeline for its vocabulary only (its tokenizer wants pyvi unless told not to)."""
+    import spacy
+
+    try:
+        return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    except Exception:  # pragma: no cover - older spaCy without the option
+        return spacy.blank("xx")
+
+
 def test_blank_vi_pipeline_needs_pyvi_unless_told_not_to() -> None:
-    """Why the matcher builds its own syllable Doc: spaCy's `vi` tokenizer wants pyvi by default."""
+    """Why the matcher tokenises itself: spaCy's `vi` tokenizer wants pyvi by default."""
     import importlib.util
 
     import spacy
-    from vnplan.extractors.agencies import _nlp
 
     if importlib.util.find_spec("pyvi") is None:
         with pytest.raises(ImportError):
             spacy.blank("vi")
-    assert _nlp().lang in ("vi", "xx")
+    assert _spacy_vi().lang in ("vi", "xx")
 
 
 def test_trie_matches_exactly_what_the_spacy_phrasematcher_matches():
-    """The runtime alias matcher is a dict trie; spaCy's PhraseMatcher is the reference it must reproduce."""
+    """The runtime alias matcher is a dict trie; spaCy's PhraseMatcher over the same folded
+    syllables is the reference it must reproduce (every alias at every token, overlaps included)."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
     from vnplan.extractors import agencies as ag
 
-    matcher = ag._matcher()
-    vocab = ag._nlp().vocab
+    nlp = _spacy_vi()
+
+    def doc(norms):
+        return Doc(nlp.vocab, words=list(norms) or [""], spaces=[True] * max(1, len(norms)))
+
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for folded in ag.alias_table():
+        matcher.add(folded, [doc(folded.split())])
     for path in SEEDS:
         text = path.read_text(encoding="utf-8")
         toks = ag._match_tokens(text, 0, len(text))
         ours = sorted((k, s, e) for k, s, e in ag._alias_matches(toks.norms, toks.cues))
-        spacy_hits = sorted((vocab.strings[m], s, e) for m, s, e in matcher(ag._doc(toks.norms)))
+        spacy_hits = sorted((nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc(toks.norms)))
         assert ours == spacy_hits, path.name
+
+
+# ---------------------------------------------------------------- the matcher's fast paths against their plain versions
+
+_MATCH_WORDS = st.sampled_from(["Ủy", "ban", "nhân", "dân", "UBND", "UBDN", "tỉnh", "Sở", "Bộ", "bộ", "các", "Tư",
+                                "pháp", "Nội", "vụ", "Tài", "chính", "thành", "phố", "Hà", "Nội", "Công", "an",
+                                "Hội", "đồng", ",", ":", "và", " ", "\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MATCH_WORDS, min_size=1, max_size=300).map(" ".join))
+def test_cue_subsets_lose_no_match(body):
+    from vnplan.extractors import agencies as ag
+    from vnplan.text.tokens import token_table
+
+    token_table.cache_clear()
+    toks = ag._match_tokens(body, 0, len(body))
+    assert list(ag._alias_matches(toks.norms, toks.alias_at)) == list(ag._alias_matches(toks.norms, toks.cues))
+    assert toks.committee_at == [i for i in toks.cues if toks.norms[i] in ("ubnd", "ủy")]
+    assert toks.head_at == [i for i in toks.cues if toks.norms[i] in ag._HEADS]
+    assert toks.cues == [i for i, n in enumerate(toks.norms) if n in ag._cues()]
+
+
+def _vocabulary_of_the_matcher():
+    from vnplan.extractors import agencies as ag
+    from vnplan.text import tokens as tk
+
+    return tk._vocabulary(ag.token_roles)
+
+
+def test_vocabulary_reset_keeps_answers():
+    from vnplan.extractors import agencies as ag
+    from vnplan.text.tokens import token_table
+
+    body = "Ủy ban nhân dân tỉnh Quảng Ngãi, Sở Tư pháp; UBDN huyện Lý Sơn. " * 5
+    token_table.cache_clear()
+    want = ag._match_tokens(body, 0, len(body))
+    _vocabulary_of_the_matcher().text.extend([""] * 300_001)
+    token_table.cache_clear()
+    got = ag._match_tokens(body, 0, len(body))
+    assert len(_vocabulary_of_the_matcher().text) < 1000
+    assert (got.norms, got.alias_at, got.fixes) == (want.norms, want.alias_at, want.fixes)
+    assert got.fixes == {"UBDN": "ubnd"}
+    token_table.cache_clear()
+
+
+def test_vocabulary_reset_does_not_leave_stale_cached_tables():
+    # A table cached before the vocabulary resets (another body's tokens overflowed it) must not be
+    # read with the new vocabulary's ids.
+    from vnplan.extractors import agencies as ag
+    from vnplan.text.tokens import token_table
+
+    body = "Ủy ban nhân dân tỉnh Quảng Ngãi, Sở Tư pháp; UBDN huyện Lý Sơn. " * 5
+    other = "Sở Nội vụ phối hợp với Sở Tài chính và Ban Dân tộc tỉnh Gia Lai. " * 5
+    token_table.cache_clear()
+    want = ag._match_tokens(body, 0, len(body))
+    _vocabulary_of_the_matcher().text.extend([""] * 300_001)
+    ag._match_tokens(other, 0, len(other))  # resets the vocabulary
+    got = ag._match_tokens(body, 0, len(body))
+    assert (got.norms, got.alias_at, got.committee_at, got.fixes) == (
+        want.norms, want.alias_at, want.committee_at, want.fixes)
+    token_table.cache_clear()
+
+
+def test_texts_view_reads_the_text():
+    from vnplan.extractors import agencies as ag
+
+    text = "xx Sở Nội vụ, Sở Tư pháp yy"
+    toks = ag._match_tokens(text, 3, len(text) - 3)
+    assert len(toks.texts) == 7
+    assert toks.texts[0] == "Sở" and toks.texts[3] == ","
+    assert toks.texts[1:3] == ["Nội", "vụ"]
+
+
+_LINES = st.sampled_from(["Nơi nhận:", "NƠI NHẬN", "nơi  nhận :", "**Nơi nhận:**", " \t** Nơi\nnhận", "- Lưu: VT",
+                          "\n", "\n\n", " ", "\t", "**", "x", "Nơi", "nhận", ":", "- Sở Y tế;", "./.", "\r"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=30).map("".join), st.data())
+def test_recipient_labels_are_the_line_start_regex(text, data):
+    from vnplan.extractors import agencies as ag
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [m.span() for m in ag._RECIPIENTS.finditer(text, start, end)]
+    assert list(ag._recipient_labels(text, start, end)) == want

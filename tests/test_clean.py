@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import pytest
+import vnplan.clean as c
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from vnplan.clean import DEFAULT_STEPS, STEPS, clean_text
 from vnplan.cli import main
 from vnplan.errors import VnplanError
 from vnplan.gazetteer import load
+from vnplan.models import Removed
 
 from .conftest import CORPUS
 
@@ -321,3 +323,180 @@ def test_whitespace_paths_agree_on_the_seeds():
     for path in sorted(CORPUS.glob("*.txt")):
         fast, slow = _both_whitespace_paths(path.read_text(encoding="utf-8"))
         assert fast == slow, path.name
+
+
+# ---------------------------------------------------------------- fast paths against the plain code they replace
+
+def test_removed_helper_equals_the_dataclass():
+    r = c._removed("markdown", 3, 5, "**")
+    assert r == Removed("markdown", 3, 5, "**")
+    assert repr(r) == repr(Removed("markdown", 3, 5, "**"))
+    assert hash(r) == hash(Removed("markdown", 3, 5, "**"))
+
+
+def test_first_class_covers_every_match_start():
+    for pattern, flags, starts in [
+        (r"(?:Điều|ĐIỀU)\s+\d", 0, "ĐĐ"),
+        (r"[ \t]*(?:Địa chỉ|E-?mail)", re.I, " \tĐđEe"),
+        (r"\(?(?:Ban hành\s+)?[Kk]èm", 0, "(BKk"),
+        (r"\d{1,2}\.|[a-zđ]\)", 0, "09az"),
+    ]:
+        cls = c._first_class(pattern, flags)
+        assert cls is not None
+        for ch in starts:
+            assert re.match(f"[{cls}]", ch, flags), (pattern, ch)
+    # Nullable or unknown starts: no class.
+    assert c._first_class(r"a?", 0) is None
+    assert c._first_class(r"[^\n]*x", 0) is None
+    assert c._first_class(r"(?i:a)b", 0) is None
+
+
+def test_guarded_patterns_match_like_the_plain_ones():
+    plain = re.compile(r"(?:[-_=.*~– ]{3,}$|[ \t]*(?:" + "|".join(c._chrome("footer")) + "))", re.I)
+    lines = ["Địa chỉ: 1 Lê Lợi", "địa chỉ : x", "ĐIỆN THOẠI: 1", "---", " — ", "Các cơ quan", "E-mail: a@b",
+             "Email:", "© 2024", "  Tel: 1", "Thiết kế bởi", "x", "", "Giấy phép số: 1"]
+    for line in lines:
+        assert bool(c._hard_re().match(line)) == bool(plain.match(line)), line
+    start = re.compile(c._LINE_START.pattern.split("(?:", 1)[1].rsplit(")", 1)[0])
+    for line in ["Điều 5. Hiệu lực", "a) nội dung", "(kèm theo", "Kèm theo", "Hội đồng", "1.2 Mục", "II. Nội dung",
+                 "- gạch", "| x", "Căn cứ Luật", "ủy ban", "V/v x", "Q. Giám đốc"]:
+        assert bool(c._LINE_START.match(line)) == bool(start.match(line)), line
+
+
+def test_lower_line_start_equals_line_start_on_lower_case_lines():
+    for line in ["a) nội dung", "đ) khoản", "kèm theo", "(kèm theo Quyết định", "và các", "k) x", "ka", "a", "a )",
+                 "“a) x", "(a) x", "các cơ quan"]:
+        if c._starts_lower(line):
+            assert c._lower_line_start(line) == c._line_start(line), line
+
+
+def test_tone_numpy_path_equals_the_regex_path():
+    text = "hoà Hoà HOÀ uỷ Uỷ quỳ quý hoạ khoẻ thuở hoàng oà_ oà1 goà xoè\nloà"
+    fast = c.clean_text(text, ["tone"])
+    saved = c._numpy
+    c._numpy = lambda t: None
+    try:
+        slow = c.clean_text(text, ["tone"])
+    finally:
+        c._numpy = saved
+    assert (fast.text, list(fast.offsets)) == (slow.text, list(slow.offsets))
+    assert "hòa" in fast.text and "Ủy" in fast.text
+
+
+def _both_paths(raw: str, steps: list[str]) -> tuple[tuple, tuple]:
+    fast = c.clean_text(raw, steps)
+    saved = c._numpy
+    c._numpy = lambda t: None
+    try:
+        slow = c.clean_text(raw, steps)
+    finally:
+        c._numpy = saved
+    return (fast.text, list(fast.offsets), fast.removed), (slow.text, list(slow.offsets), slow.removed)
+
+
+def test_whitespace_arrays_equal_the_regex_path_with_control_characters():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    chars = list("ab \t\n\r\u00a0\u2003\u200b\u3000\u2028\x0b\x85đ\x01\x1f\u200c\x7f")
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(st.text(alphabet=st.sampled_from(chars), max_size=60))
+    def check(raw):
+        fast, slow = _both_paths(raw, ["whitespace", "tone"])
+        assert fast == slow
+
+    check()
+
+
+def test_lower_counts_numpy_equals_the_byte_path():
+    for text in ["", "\n", "a\n", "\nab\n\nc", "abc", "\n\n\n", "Hội đồng\nnhân dân tỉnh\n\nx y z\n", "ABC\nđ\n"]:
+        t = c.Tracked.of(text)
+        fast = c._lower_counts(t)
+        saved = c._numpy
+        c._numpy = lambda t: None
+        try:
+            slow = c._lower_counts(c.Tracked.of(text))
+        finally:
+            c._numpy = saved
+        assert fast == slow, text
+        assert len(fast) == len(text.split("\n")) + 1
+
+
+def test_required_literal_is_in_every_match():
+    for pattern, literal in [
+        (r"(?:[^\n]*ban hành\n)?Văn bản này chưa", "Văn bản này chưa"),
+        (r"#*\s*Văn bản liên quan\s*$", "Văn bản liên quan"),
+        (r"(?:\d{1,4}\s+)?CÔNG BÁO\s*/\s*Số", "CÔNG BÁO"),
+        (r"Ký bởi\s*:[^\n]*", "Ký bởi"),
+    ]:
+        assert c._required_literal(pattern) == literal
+    # Nothing worked out: never ruled out.
+    for pattern in [r"(?:Tải về|Bản PDF)", r"(?i)văn bản", r"a|b", r"(?i:abc)", r"x?"]:
+        assert c._required_literal(pattern) == ""
+    assert c._possible(("abc", "(?:x|y)", "zz"), "--abc--") == ("abc", "(?:x|y)")
+
+
+TAIL_TEXTS = [
+    "QUYẾT ĐỊNH\nĐiều 1. x\nVăn bản liên quan\nabc",
+    "x\nĐã ban hành\nVăn bản này chưa cập nhật nội dung Tiếng Anh\ny\nTin liên quan:\nz",
+    "x\nTin liên quan:\ny\nVăn bản này chưa cập nhật nội dung Tiếng Anh",
+    "Văn bản liên quan\nx",  # a match at the text start is no tail
+    "x\nTải về\ny\n#  Văn bản liên quan",
+    "x\nMỤC LỤC VĂN BẢN \nVăn bản khác\n",
+    "không có gì\ncả",
+]
+
+
+def test_site_tail_equals_the_one_pattern_search():
+    plain = re.compile(r"(?m)^(?:" + "|".join(c._chrome("tail")) + r")")
+    for text in TAIL_TEXTS:
+        start = c._line_search_start(plain, text)
+        expected = text[:start] if start > 0 else text
+        assert c.clean_text(text, ["site_tail"]).text == expected, text
+
+
+def test_running_headers_equal_the_one_pattern_spans():
+    plain = re.compile(c._running_re().pattern)
+    for text in ["a\nCÔNG BÁO/Số 12 + 13/Ngày 01-02-2024\n5\nb", "Ký bởi: X\nCơ quan: Y\nNgày ký: Z\nnội dung",
+                 "CÔNG BÁO\nx", "nội dung thường\n12"]:
+        spans = c._line_spans(plain, text)
+        out = c.clean_text(text, ["running_headers"]).text
+        expected = "".join(text[e:s] for (_, e), (s, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True))
+        assert out == expected, text
+
+
+def test_delete_on_arrays_equals_apply():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(st.text(alphabet="ab*\nđ ", min_size=1, max_size=80), st.lists(st.integers(0, 80), max_size=40),
+           st.integers(0, 5))
+    def check(text, cuts, base):
+        cuts = sorted({min(c, len(text)) for c in cuts})
+        spans = list(zip(cuts[0::2], cuts[1::2], strict=False))  # an odd cut out is dropped
+        fast, slow = c.Tracked.of(text, base), c.Tracked.of(text, base)
+        fast.delete(spans, "markdown", record=True)  # (300 * spans >= len(text): on arrays whenever spans exist)
+        slow.apply([(s, e, "") for s, e in spans], "markdown", record=True)
+        assert (fast.text, list(fast.offsets), fast.removed) == (slow.text, list(slow.offsets), slow.removed)
+
+    check()
+
+
+def test_last_word_equals_the_word_end_pattern():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    word_end = re.compile(r"(\w+)$")
+
+    @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(st.text(alphabet="ab đ_1²,.-\n\t)", max_size=70))
+    def check(line):
+        m = word_end.search(line[-30:])
+        assert c._last_word(line) == (m.group(1) if m else ""), line
+
+    check()
+    for line in ["căn cứ", "Điều 5", "khoản 2,", "x" * 40, "a b" + "c" * 35, "NĐ-CP", "a_b", "tỉnh ", "", "12²"]:
+        m = word_end.search(line[-30:])
+        assert c._last_word(line) == (m.group(1) if m else ""), line

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from vnplan.context import Context
-from vnplan.extractors.deadlines import deadline_for, find_deadlines, parse_deadline, title_deadline
 from vnplan.models import Source
 from vnplan.run import process_file
+from vnplan.text.dates import deadline_for, find_deadlines, parse_deadline, title_deadline
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -107,7 +107,7 @@ def test_deadline_for(name: str, needle: str, due: str, source_prefix: str) -> N
 
 def test_start_word_shortcut_finds_what_the_patterns_find():
     """`_find_in_line` tries each pattern only where its start words occur; that must lose no match."""
-    from vnplan.extractors import deadlines as dl
+    from vnplan.text import dates as dl
     from vnplan.text.scan import match_at
 
     root = Path(__file__).resolve().parent

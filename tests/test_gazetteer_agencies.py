@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 from vnplan import gazetteer
-from vnplan.extractors.agencies import (
-    canonical_province,
-    entries,
-    find_mentions,
-    fold_text,
-    is_central_city,
-    province_after_2025,
-)
+from vnplan.extractors.agencies import entries, find_mentions
+from vnplan.text.provinces import canonical_province, is_central_city, province_after_2025
+from vnplan.text.tokens import fold_text
 
 AGENCY_ROWS = [r for r in gazetteer.load("agencies.jsonl") if r.get("type") == "agency"]
 VARIANT_ROWS = [r for r in gazetteer.load("agencies.jsonl") if r.get("type") == "variant"]

@@ -5,19 +5,29 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from operator import methodcaller
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vnplan.gazetteer import load
 from vnplan.metadata import (
+    _body_runs,
+    _BodyCasing,
     _letterhead_issuer,
+    _line_title,
+    _mixed_lines,
     _recipients,
     _signature,
+    _signer_name,
+    _whole_word_starts,
     format_issuer,
     parse_date,
     read_symbol,
     sentence_case,
 )
+from vnplan.text.headings import mostly_upper
 
 from tests.conftest import GOLD, SEEDS, run_seed, shared_dir
 
@@ -296,3 +306,104 @@ def test_letterhead_issuer(head: str, expected: str | None) -> None:
 @pytest.mark.parametrize("line, written", load("doc_headings.json")["organisation_words"]["examples"])
 def test_organisation_word_examples(line, written):
     assert format_issuer(line) == written
+
+
+# ---------------------------------------------------------------- fast paths against the plain code they replace
+
+def _signature_plain(body: str) -> tuple[str | None, str | None]:
+    """`_signature` as it was: every line split off, stripped and tried."""
+    lines = list(map(str.strip, body.split("\n")))
+    if "*" in body:
+        lines = list(map(str.strip, map(methodcaller("strip", "*"), lines)))
+    best: tuple[str | None, str | None] = (None, None)
+    prev = ""
+    for i, s in enumerate(lines):
+        if not s or len(s) > 60:
+            prev = s or prev
+            continue
+        title, unit = _line_title(s, prev)
+        prev = s
+        if title is None:
+            continue
+        name = _signer_name(lambda i=i: iter(lines[i + 1:]), unit)
+        if unit and name is None:
+            continue
+        if name or best[0] is None:
+            best = (name, title)
+    return best
+
+
+_PIECES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "CHỦ TỊCH", "Nguyễn Văn An", "Hòa", "Lê Hải",
+           "TL. BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG", "Đại tá Trần Văn Bình", "(Đã ký)", "---", "TM. CHÍNH PHỦ THỦ TƯỚNG",
+           "TRƯỞNG BAN BAN CHÍNH SÁCH,", "Q. GIÁM ĐỐC", "TUQ. CHỦ TỊCH", "KT.", "Trần", "x" * 61, "Nơi nhận:", ""]
+_EDGES = ["", "", " ", "*", "** ", " * *", "\t", "\r", "\x85", "\u2028"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_EDGES), st.sampled_from(_PIECES), st.sampled_from(_EDGES)), max_size=14))
+@settings(max_examples=1500, deadline=None)
+def test_signature_lines(lines: list[tuple[str, str, str]]) -> None:
+    body = "\n".join(a + s + b for a, s, b in lines)
+    assert _signature(body) == _signature_plain(body)
+
+
+@pytest.mark.parametrize("body", [
+    "", "\n", "KT. CHỦ TỊCH", "KT. CHỦ TỊCH\n", "TM. ỦY BAN NHÂN DÂN\n\n\nCHỦ TỊCH\n\nNguyễn Văn An\nHòa",
+    "Điều 5.\n**KT. CHỦ TỊCH**\n**PHÓ CHỦ TỊCH**\n\n\n**Lê Hải**\n**Hòa**\n",
+    "TM. CHÍNH PHỦ THỦ TƯỚNG\n(Đã ký)\nĐại tá Trần Văn Bình", " * * TM. ỦY BAN\nCHỦ TỊCH\nNguyễn Văn An",
+])
+def test_signature_examples(body: str) -> None:
+    assert _signature(body) == _signature_plain(body)
+
+
+def _runs_plain(body: str, title_folded: str) -> dict[str, str]:
+    return {k: v for k, v in _body_runs(body).items() if k in title_folded}
+
+
+@given(st.lists(st.sampled_from(["Ủy ban Nhân dân", "Bộ Nội vụ", "Nhân dân", "Phạm Minh Chính", "", " ", "**",
+                                 "Chính phủ", "Chính Phủ", "và", "Sở Nội Vụ", "THANH HOÁ", "ủy ban nhân dân"]),
+                max_size=12), st.sampled_from(["\n", " ", "  ", "\n\n", " \n"]))
+@settings(max_examples=800, deadline=None)
+def test_body_runs_joined(words: list[str], sep: str) -> None:
+    body = sep.join(words)
+    for title in ("ủy ban nhân dân bộ nội vụ", "phạm minh chính chính phủ sở nội vụ"):
+        assert _BodyCasing(body).runs(title) == _runs_plain(body, title)
+
+
+@pytest.mark.parametrize("body", ["Bộ Nội vụ và Bộ Nội vụ\n", "\nBộ Nội vụ, Bộ Nội vụ\n\n", "Bộ Nội vụ\nBộ Nội vụ \n"])
+def test_body_runs_line_break_at_end(body: str) -> None:
+    assert _BodyCasing(body).runs("bộ nội vụ") == _runs_plain(body, "bộ nội vụ")
+
+
+def _starts_plain(key: str, s: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"(?<![\wÀ-ỹ])" + re.escape(key) + r"(?![\wÀ-ỹ])", s)]
+
+
+@given(st.text(alphabet="ab _.à×1\u0300", min_size=1, max_size=3), st.text(alphabet="ab _.à×1\u0300", max_size=25))
+@settings(max_examples=500, deadline=None)
+def test_whole_word_starts(key: str, s: str) -> None:
+    assert _whole_word_starts(key, s) == _starts_plain(key, s)
+
+
+@pytest.mark.parametrize(("key", "s"), [
+    ("hà nội", "thành phố hà nội, hà nội_ và hà nộii hà nội"), ("aa", "aaa aa"), ("bộ", "bộ,bộ bộ×bộ"),
+])
+def test_whole_word_examples(key: str, s: str) -> None:
+    assert _whole_word_starts(key, s) == _starts_plain(key, s)
+
+
+def _mixed_plain(body: str) -> str:
+    return "\n".join(ln for ln in body.split("\n") if len(ln) < 3 or not mostly_upper(ln))
+
+
+@given(st.text(alphabet="aAbBĐđỦủ \n1-.*Σσǅ\U0001d400", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_mixed_lines(body: str) -> None:
+    assert _mixed_lines(body) == _mixed_plain(body)
+
+
+@pytest.mark.parametrize("body", [
+    "", "\n", "ỦY BAN NHÂN DÂN\nTỈNH X\n\nSố: 1/QĐ\nNội dung văn bản.\nKẾ HOẠCH", "abc\nDEF", "DEF\n", "DEF\nabc",
+    "QUYẾT ĐỊNH " * 40 + "\n" + "tiếp theo là chữ thường " * 10, "A" * 200 + "a" * 10, "x\nAB\nyz",
+])
+def test_mixed_lines_examples(body: str) -> None:
+    assert _mixed_lines(body) == _mixed_plain(body)

@@ -2,7 +2,8 @@
 
 import re
 
-from vnplan.extractors import citations, deadlines, relations, targets
+from vnplan.extractors import citations, relations, targets
+from vnplan.text import dates as deadlines
 from vnplan.text.scan import lowered
 
 TEXTS = [
@@ -68,8 +69,8 @@ def test_find_deadlines_with_shared_lower():
     text = "Hoàn thành trước ngày 31/12/2025; định kỳ hằng quý báo cáo.\n" * 50
     low = lowered(text)
     assert deadlines.find_deadlines(text, low) == deadlines.find_deadlines(text)
-    assert deadlines._lower_slice(text, 5, 80) == text[5:80].lower()
-    assert deadlines._lower_slice("ΑΣ Σ", 0, 2) is None
+    assert deadlines.lower_slice(text, 5, 80) == text[5:80].lower()
+    assert deadlines.lower_slice("ΑΣ Σ", 0, 2) is None
 
 
 TABLE_TEXTS = [

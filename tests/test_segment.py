@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
-from vnplan.models import Document
-from vnplan.segment import build_tree, format_outline, heading_scopes, match_marker, split_documents
+from vnplan.metadata import _body_runs, _BodyCasing, _signer_any, _signer_re
+from vnplan.models import Document, Section
+from vnplan.segment import (
+    _DEADLINE_CUE,
+    _LINE_STARTS,
+    MARKERS,
+    _agency_any,
+    _agency_prechecks,
+    _collapsed_tail,
+    _has_deadline_cue,
+    _section,
+    build_tree,
+    format_outline,
+    heading_scopes,
+    match_marker,
+    split_documents,
+)
+from vnplan.text.normalize import collapse
 
 from tests.conftest import SEEDS, run_seed
 
@@ -360,3 +378,97 @@ def test_numbered_item_closes_the_bullets_before_it() -> None:
     text = "- Công dân Việt Nam đủ 6 tuổi trở lên:\n+ Hình Quốc huy;\n+ Quốc tịch.\n1. Thẻ căn cước hình chữ nhật.\n2. Thẻ được sản xuất bằng nhựa.\n"
     t = _tree(text)
     assert [p for p in t if p] == ["-1", "-1.+1", "-1.+2", "1", "2"]
+
+
+# ---------------------------------------------------------------- fast paths against the plain code they replace
+
+@pytest.mark.parametrize("head", [
+    "", "Tổ chức thực hiện:", "Trong năm 2025:", "NGÀY 15 THÁNG 3", "Ngày hội", "hằng tháng", "HÀNG QUÝ",
+    "Định kỳ 6 tháng", "ĐỊNH KỲ", "định  kỳ", "năm 1899", "năm 1999", "20x5", "2030", "Kế hoạch \u212aỳ",
+    "\u0130ngày", "nga\u0300y", "số 192/QĐ",
+])
+def test_deadline_cue(head: str) -> None:
+    assert _has_deadline_cue(head) == (_DEADLINE_CUE.search(head) is not None)
+
+
+@pytest.mark.parametrize("line", [
+    "CHỦ TỊCH", "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH THƯỜNG TRỰC", "Q. GIÁM ĐỐC  ",
+    "TUQ.BỘ TRƯỞNG", "CHỦ TỊCH UBND", "Chủ tịch", "", "THỨ TRƯỞNG\t", "KT.  TỔNG GIÁM ĐỐC", "GIÁM ĐỐC SỞ",
+])
+def test_signer_union(line: str) -> None:
+    assert (_signer_any().match(line) is not None) == any(p.match(line) for p, _ in _signer_re())
+
+
+def test_section_fast() -> None:
+    values = ("I.1", "arabic", "1", "1. Mục tiêu", 10, 20, 30, 2, "I", (), ())
+    fast, plain = _section(*values), Section(*values)
+    assert fast == plain and vars(fast) == vars(plain) and hash(fast) == hash(plain)
+
+
+@pytest.mark.parametrize("line", [
+    "Chương II", "CHƯƠNG 3. QUY ĐỊNH", "Mục 1. Chung", "Điều 5. Hiệu lực", "ĐIỀU 2", "Phần thứ nhất", "PHẦN I",
+    "PHỤ LỤC II", "Phụ lục 1", "Các sở, ngành", "Cơ quan", "Mỗi năm", "Đối với", "Điều chỉnh", "Phòng",
+])
+def test_line_starts(line: str) -> None:
+    """A line the start table rules out is one no marker matches."""
+    if not line.startswith(_LINE_STARTS.get(line[0], ())):
+        assert match_marker(line) is None
+        assert not any(p.match(line) for _, p in MARKERS)
+
+
+@pytest.mark.parametrize("body", [
+    "Phạm Minh Chính dự họp.\nÔng Phạm Minh Chính nói.",
+    "Phạm Minh Chính dự họp.\n\nÔng Phạm Minh  Chính nói.",
+    " Ông Phạm Minh Chính\nÔng **Phạm Minh** Chính nói\tthêm.",
+    "Tỉnh Hoà Bình và Hòa Bình.\nVề Hoà Bình, tỉnh Hòa Bình.\u00a0Hòa Bình",
+])
+def test_runs_joined(body: str) -> None:
+    casing = _BodyCasing(body)
+    want = {k: v for k, v in _body_runs(body).items() if k in casing.folded}
+    assert casing.runs(casing.folded) == want
+
+
+PIECES = ["", " ", "  ", "a", "Điều", "*", "**", "\n", "\t", "\u00a0", "\u2028", "\x1f", ":", "1."]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def test_every_whitespace_but_space_is_unprintable() -> None:
+    # The fast path of `collapse` relies on it.
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != " "]
+    assert spaces and not any(c.isprintable() for c in spaces)
+
+
+def test_collapse_matches_split_join() -> None:
+    for parts in itertools.product(PIECES, repeat=3):
+        text = "".join(parts)
+        assert collapse(text) == _plain(text), repr(text)
+
+
+def test_collapsed_tail() -> None:
+    for a_parts in itertools.product(PIECES, repeat=2):
+        a = "".join(a_parts)
+        if a.endswith("*"):
+            continue  # not handled: a `**` could straddle the join
+        for b_parts in itertools.product(PIECES, repeat=3):
+            b = "".join(b_parts)
+            assert _collapsed_tail(collapse(a + b), collapse(a)) == collapse(b), (a, b)
+
+
+@pytest.mark.parametrize("head", [
+    "Sở Nội vụ:", "Sở Tài chính", "Các sở, ban, ngành:", "UBND các huyện, thành phố", "Trách nhiệm của Sở Y tế",
+    "Nhiệm vụ và trách nhiệm của các Sở:", "Công an tỉnh có trách nhiệm:", "Sở Nội vụ chủ trì, phối hợp", "Mục tiêu",
+    "Tổ chức thực hiện", "BAN CHỈ ĐẠO:", "ủy ban nhân dân các xã:", "Bảo hiểm xã hội tỉnh", "",
+])
+def test_agency_union(head: str) -> None:
+    """Where the union does not match, no agency pattern does."""
+    union = _agency_any()
+    assert union is not None
+    if union.match(head) is None:
+        assert not any(pat.match(head) for _, pat, _ in _agency_prechecks())
+    text = "1. " + head
+    assert heading_scopes(text, 3, len(text), ["para|Tổ chức thực hiện"]) is not None
+
+

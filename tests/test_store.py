@@ -386,8 +386,7 @@ def test_reference_tables_tolerate_missing_gazetteer(tmp_path, monkeypatch):
     assert db["indicators"].count == 1  # kept: nothing to refresh from
 
 
-def test_province_new_uses_helper_function_when_present(monkeypatch):
-    monkeypatch.setattr(store, "_province_after_2025", lambda: {"Quảng Ngãi": "Quảng Ngãi", "Hà Giang": "Tuyên Quang"}.get)
+def test_province_new_is_the_province_after_the_2025_merger():
     name, text, build = FILES[0]
     rows = store.rows_of(result_of(name, text.replace("QUẢNG NGÃI", "HÀ GIANG"),
                                    lambda t, s: _with_province(build(t, s), "Hà Giang")))
@@ -397,13 +396,6 @@ def test_province_new_uses_helper_function_when_present(monkeypatch):
 def _with_province(built, province):
     docs, facts = built
     return [replace(docs[0], province=province), *docs[1:]], facts
-
-
-def test_province_new_absent_function_is_tolerated(monkeypatch):
-    monkeypatch.setattr(store, "_province_after_2025", lambda: None)
-    name, text, build = FILES[0]
-    rows = store.rows_of(result_of(name, text, build))
-    assert rows["documents"][0]["province_new"] is None
 
 
 def test_agency_gazetteer_rows_keep_only_agencies():

@@ -6,6 +6,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vnplan.models import Task
 from vnplan.run import process_file
 
@@ -231,3 +233,35 @@ def test_an_agency_after_a_not_subject_word_never_leads() -> None:
     tasks = [f for f in process_bytes(text.encode("utf-8"), "txt").facts if isinstance(f, Task)]
     assert len(tasks) == len(examples)
     assert [t.lead for t in tasks] == [None] * len(examples)
+
+
+# ---------------------------------------------------------------- the token lookup against bisect
+
+_LOOKUP_WORDS = st.sampled_from(["Ủy", "ban", "UBND", "UBDN", "tỉnh", "Sở", "sở", "Tư", "pháp", "hoà", "hòa", "ñ",
+                                 "2025", "😀", "a_b", ";", ",", ":", "(", ")", ".", "-", "–", "\n", " ", "  ", "\t"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LOOKUP_WORDS, min_size=1, max_size=300).map("".join), st.data())
+def test_token_lookup_is_bisect(body, data):
+    from bisect import bisect_left
+
+    from vnplan.extractors.agencies import token_roles
+    from vnplan.extractors.tasks import _Body
+    from vnplan.text.tokens import token_table, tokens_before
+
+    text = "ab" + body + "cd"
+    token_table.cache_clear()
+    tokens_before.cache_clear()
+    start, end = 2, 2 + len(body)
+    tt = token_table(text, start, end, token_roles)
+    b = _Body(tt.starts, tt.ends, [], [], tt.norms)
+    b.before, b.base = tokens_before(text, start, end, token_roles), start
+    n = len(tt.starts)
+    for _ in range(20):
+        pos = data.draw(st.integers(-3, len(text) + 3))
+        lo = data.draw(st.integers(0, n))
+        hi = data.draw(st.integers(lo, n))
+        assert b.tok(pos) == bisect_left(tt.starts, pos)
+        assert b.tok(pos, lo, hi) == bisect_left(tt.starts, pos, lo, hi)
+        assert b.tok_range(pos, pos + 5) == (bisect_left(tt.starts, pos), bisect_left(tt.starts, pos + 5))

@@ -6,14 +6,14 @@ import re
 import unicodedata
 from functools import cache
 
+from vnplan.gazetteer import load
+
 _SPACE = re.compile(r"\s+")
 
 
 @cache
 def _code_casing() -> dict[str, str]:
     """Mixed-case codes as the gazetteer spells them (`TTG` -> `TTg`, `CTR` -> `CTr`)."""
-    from vnplan.gazetteer import load
-
     codes = [e.get("code") for e in load("doctypes.json")["entries"]]
     codes += [e.get("code") for e in load("issuers.json")["codes"]]
     return {c.upper(): c for c in codes if c and c != c.upper()}

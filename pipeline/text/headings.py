@@ -1,0 +1,36 @@
+"""Document headings: the type lines (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) and how capitalised a line is.
+
+The heading data is `gazetteer/doc_headings.json`; segment and metadata both read it here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from vnplan import gazetteer
+
+
+@cache
+def doc_headings() -> dict:
+    """`gazetteer/doc_headings.json`: type headings, agency heads, signer titles, proper phrases, ..."""
+    return gazetteer.load("doc_headings.json")
+
+
+def type_headings() -> dict[str, str]:
+    """Type heading lines as printed (`KẾ HOẠCH`) -> full type word (`Kế hoạch`)."""
+    return {e["heading"]: e["type"] for e in doc_headings()["types"]}
+
+
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
+def mostly_upper(s: str) -> bool:
+    """Whether a line is set in capitals: at least 3 letters among its first 160 characters, 80% upper case."""
+    t = s[:160]  # the first 160 characters decide; long lines are prose
+    # Fast exit for prose: ASCII a-z are lower-case letters, and in UTF-8 their bytes stand only for themselves.
+    # With more than a fifth of the characters such letters, fewer than 80% of the letters can be capitals.
+    b = t.encode("utf-8", "surrogatepass")
+    if 5 * (len(b) - len(b.translate(None, _ASCII_LOWER))) > len(t):
+        return False
+    letters = list(filter(str.isalpha, t))  # (filter and map over str methods run in C)
+    return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) >= 0.8

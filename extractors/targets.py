@@ -26,54 +26,32 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from functools import cache, lru_cache
-from itertools import accumulate
-from operator import add
+from dataclasses import replace
+from functools import cache
 
-from vnplan.clean import TABLE_NUMBER_HEADS
 from vnplan.context import Context
 from vnplan.gazetteer import load
 from vnplan.models import Target
 from vnplan.text.dates import deadline_for, find_deadlines, sentence_bounds
+from vnplan.text.indicators import best_indicator, classify, find_indicators
 from vnplan.text.normalize import fold
+from vnplan.text.numbers import NUM, candidates, number_cues, parse_number
 from vnplan.text.scan import lowered
+from vnplan.text.tables import (
+    RANK_CELL,
+    TABLE_VALUE,
+    VALUE_CELL,
+    header_roles,
+    is_code,
+    is_name,
+    rows_from_cells,
+    table_cues,
+    table_runs,
+    vals_in,
+)
 
 # ---------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One taxonomy entry, compiled."""
-
-    code: str
-    priority: int
-    group: str | None
-    patterns: tuple[re.Pattern[str], ...]
-
-
-@dataclass(frozen=True)
-class IndicatorHit:
-    """Where an indicator phrase occurs in a string."""
-
-    code: str
-    start: int
-    end: int
-    priority: int
-    group: str | None
-
-
-@cache
-def indicators() -> tuple[Indicator, ...]:
-    """The indicator taxonomy, compiled, highest priority first."""
-    out = []
-    for e in load("indicators.json")["entries"]:
-        # Callers pass lower-cased text; re.I on Vietnamese text costs ~10x.
-        pats = tuple(re.compile(p) for p in e.get("patterns", ()))
-        out.append(Indicator(e["code"], int(e.get("priority", 50)), e.get("group"), pats))
-    return tuple(sorted(out, key=lambda i: -i.priority))
 
 
 @cache
@@ -82,210 +60,24 @@ def cues() -> dict:
     raw = load("target_cues.json")
     c: dict = {}
     # All but the heading and table patterns see lower-cased text, so they need no re.I.
-    c["comparators"] = [(re.compile(e["pattern"]), e["comparator"], bool(e.get("after")))
-                        for e in raw["comparators"]["entries"]]
-    u = raw["units"]
-    c["units"] = {k: re.compile(v) for k, v in u.items() if isinstance(v, str) and k != "description"}
+    c.update(number_cues())  # comparators, units (vnplan.text.numbers)
     c["scopes"] = [(e["scope"], re.compile(e["pattern"])) for e in raw["scopes"]["entries"]]
     c["non_target"] = [re.compile(e["pattern"]) for e in raw["non_target"]["entries"]]
     for k in ("achieved", "future", "increase", "target_verbs"):
         c[k] = re.compile(raw[k]["pattern"])
     c["background_headings"] = re.compile(raw["background_headings"]["pattern"], re.I)
     c["increase_after"] = re.compile(raw["increase"]["after"])
-    c["table"] = {k: re.compile(v, re.I) for k, v in raw["table"].items() if isinstance(v, str) and k != "description"}
+    c["table"] = table_cues()  # vnplan.text.tables
     return c
 
 
 # ---------------------------------------------------------------- indicators
 
 
-def find_indicators(text: str, group: str | None = None) -> list[IndicatorHit]:
-    """Indicator phrases in `text` (only those of `group` if given); where two overlap, the higher-priority one is kept."""
-    return list(_find_indicators(text, group))
+# ---------------------------------------------------------------- clause filters
 
-
-@lru_cache(maxsize=512)
-def _find_indicators(text: str, group: str | None) -> tuple[IndicatorHit, ...]:
-    # Cached: the numbers of one long clause all read the same clause.
-    hits: list[IndicatorHit] = []
-    for ind in indicators():
-        if group is not None and ind.group != group:
-            continue
-        for pat in ind.patterns:
-            for m in pat.finditer(text):
-                if m.end() > m.start():
-                    hits.append(IndicatorHit(ind.code, m.start(), m.end(), ind.priority, ind.group))
-    hits.sort(key=lambda h: (-h.priority, h.start))
-    kept: list[IndicatorHit] = []
-    for h in hits:
-        if any(h.start < k.end and k.start < h.end and k.code != h.code and not (h.group and h.group == k.group)
-               for k in kept):
-            continue
-        kept.append(h)
-    return tuple(sorted(kept, key=lambda h: h.start))
-
-
-_FAR = 41
-
-
-def _words_between(text: str, a: int, b: int) -> int:
-    lo, hi = min(a, b), max(a, b)
-    return len(text[lo:hi].split(maxsplit=_FAR))  # past _FAR words the distance no longer matters
-
-
-def best_indicator(text: str, pos: int | None = None) -> tuple[list[IndicatorHit], IndicatorHit | None]:
-    """The indicator a number at `pos` in `text` measures: priority, less one point per word of distance."""
-    hits = find_indicators(text)
-    if not hits:
-        return hits, None
-    if pos is None:
-        return hits, max(hits, key=lambda h: (h.priority, -h.start))
-
-    def score(h: IndicatorHit) -> float:
-        d = 0 if h.start <= pos < h.end else _words_between(text, pos, h.start if h.start > pos else h.end)
-        return h.priority - min(d, _FAR - 1)
-
-    return hits, max(hits, key=score)
-
-
-def classify(text: str, pos: int | None = None) -> tuple[str, str | None]:
-    """(indicator code, the phrase it was read from) for a target phrase; ("other", None) if none."""
-    _, best = best_indicator(text, pos)
-    if best is None:
-        return "other", None
-    return best.code, text[best.start:best.end]
-
-
-# ---------------------------------------------------------------- numbers
-
-_RANGE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%?\s*[-–]\s*$")
-# `(?<![\w./,:-])(\d{1,3}(?:[.,]\d{1,4})?|\d{1,3}(?:\.\d{3})+)(?!\w)(?![.,:-]?\d)`, its lookbehind moved
-# behind the first digit: a pattern that opens with `\d` lets `re` skip to the digits itself.
-_NUM = re.compile(r"(\d(?<![\w./,:-]\d)(?:\d{0,2}(?:[.,]\d{1,4})?|\d{0,2}(?:\.\d{3})+))(?!\w)(?![.,:-]?\d)")
-_RANK_OF = re.compile(r"^\s*/\s*\d{2}")
 _YEAR_IN = re.compile(r"năm\s*((?:19|20)\d\d)", re.I)
 _PARENS = re.compile(r"\([^()]*\)")
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # `1.500` as a count is fifteen hundred
-
-
-def parse_number(s: str, unit: str | None = None) -> float | None:
-    """A printed number as a float: decimal comma or point (`91,14`, `8.5`), leading zeros (`08`)."""
-    s = s.strip().lstrip("><=≥≤+ ").strip()
-    m = _NUMBER.match(s)
-    if not m:
-        return None
-    t = m.group(0)
-    if unit == "count" and _THOUSANDS.fullmatch(t):
-        t = t.replace(".", "")
-    if t.count(",") + t.count(".") > 1:
-        return None
-    try:
-        return float(t.replace(",", "."))
-    except ValueError:
-        return None
-
-
-def comparator_of(before: str, after: str) -> str | None:
-    """The comparator the words around a number give it, or None."""
-    for pat, comp, is_after in cues()["comparators"]:
-        if is_after:
-            if pat.search(after[:40]):
-                return comp
-        elif pat.search(before[-30:]):
-            return comp
-    return None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A number in a clause with the unit and comparator its context gives it."""
-
-    start: int
-    end: int
-    value: float
-    unit: str
-    comparator: str
-
-
-@cache
-def _unit_after_any() -> re.Pattern[str]:
-    """Matches `after` whenever one of the unit patterns `_unit_of` tries on it does: every unit
-    needs one of them, so a number it fails on (about half) has no unit. The costly `rank_after`
-    (a lazy scan of up to 30 characters for a word) goes last: most numbers that pass pass sooner."""
-    u = cues()["units"]
-    keys = ("percent", "points", "days", "times", "count_nouns", "count_any_noun", "rank_after")
-    return re.compile("|".join(f"(?:{p})" for p in [*(u[k].pattern for k in keys), _RANK_OF.pattern]))
-
-
-def _unit_of(text: str, s: int, e: int, lo: int) -> tuple[str, int] | None:
-    """The unit of the number at text[s:e] and where the target's phrase ends, or None."""
-    u = cues()["units"]
-    # The unit is on the number's line: `cơ sở 2` / `Bệnh viện ...` counts no hospitals.
-    after = text[e:e + 60].partition("\n")[0]
-    if not _unit_after_any().match(after):
-        return None
-    before = text[max(lo, s - 80):s]
-    if u["rank_before"].search(before) and u["rank_after"].match(after):
-        return "rank", e + (m.end() if (m := _RANK_OF.match(after)) else 0)
-    if m := u["percent"].match(after):
-        return "percent", e + m.end()
-    if m := u["points"].match(after):
-        return "points", e + m.end()
-    if (m := u["days"].match(after)) and u["days_cue"].search(before):
-        return "days", e + m.end()
-    if (m := u["times"].match(after)) and u["times_cue"].search(before):
-        return "times", e + m.end()
-    if (m := u["count_nouns"].match(after)) and not re.match(r"\s*(?:/|tháng|năm)", after):
-        return "count", e + m.end()
-    # The match on `after` first: it is cheaper than a search of `before` and fails far more often.
-    if (m := u["count_any_noun"].match(after)) and u["count_cue"].search(before):
-        return "count", e + m.end()  # "tối thiểu 05 kịch bản": an at-least number counts whatever follows
-    if (m := _RANK_OF.match(after)) and u["rank_ordinal"].search(before):
-        return "rank", e + m.end()
-    return None
-
-
-_SECTION_NO_END = re.compile(r"[.)]?\s")
-_LEAD_SPACE = re.compile(r"\s*")
-
-
-def candidates(text: str, lo: int, hi: int) -> list[Candidate]:
-    """Numbers in text[lo:hi] that carry a target unit."""
-    out = []
-    first = _LEAD_SPACE.match(text, lo, hi).end()  # where the line's text starts
-    for m in _NUM.finditer(text, lo, hi):
-        s, e = m.span(1)
-        if s <= first and _SECTION_NO_END.match(text, e, e + 2):
-            continue  # a section number at the start of a line ("7.6 Tổ chức ...")
-        got = _unit_of(text, s, e, lo)
-        if got is None:
-            continue
-        unit, _ = got
-        value = parse_number(m.group(1), unit)
-        if value is None:
-            continue
-        before, after = text[max(lo, s - 40):s], text[e:min(hi, e + 60)]
-        comp = "<=" if unit == "rank" else (comparator_of(before, after) or "=")
-        rng = _RANGE_LOW.search(before)
-        if rng and unit in ("percent", "count", "days", "points"):
-            # "đạt 10 - 13%": a range commits to at least its lower end.
-            low_v = parse_number(rng.group(1), unit)
-            if low_v is not None and low_v < value:
-                low_at = max(lo, s - 40) + rng.start(1)
-                out = [o for o in out if o.start != low_at]  # "10% - 13%": one target, not two
-                value, comp = low_v, ">="
-        if unit == "count" and value < 2:
-            continue  # "ít nhất 01 ứng dụng": a qualifier inside another target
-        if unit == "days" and comp == "=":
-            comp = "<="
-        out.append(Candidate(s, e, value, unit, comp))
-    return out
-
-
-# ---------------------------------------------------------------- clause filters
 
 
 def _doc_year(ctx: Context) -> int | None:
@@ -388,14 +180,14 @@ _ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)"
 
 
 def _number_lines(text: str, low: str, s0: int, e0: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of the lines of `text[s0:e0]` that can hold a candidate: those where `_NUM` finds
+    """(start, end) of the lines of `text[s0:e0]` that can hold a candidate: those where `NUM` finds
     a number in `low` (no match spans a line break), each once, in order; every line when lower
     casing moved the offsets."""
     pos = s0  # where the next line to visit may start
     if len(low) == len(text):
         # The first number at or after the next line's start: no match spans a line break, so
         # this is where `finditer` would get to, without visiting the other numbers of a line.
-        search = _NUM.search
+        search = NUM.search
         m = search(low, pos, e0)
         while m:
             p = m.start()
@@ -431,7 +223,7 @@ def _text_targets(ctx: Context, skip: Sequence[tuple[int, int]],
         if not cands:
             continue
         basis = bool(_ITEM_SKIP.match(text[ls:le]))  # "Căn cứ ...": may report results, never commits
-        n_num = len(_NUM.findall(low, ls, le))
+        n_num = len(NUM.findall(low, ls, le))
         if n_num >= 6 and n_num > 0.25 * len(low[ls:le].split()):
             continue  # a table row flattened into a line of bare numbers: statistics, not a sentence
         for i, c in enumerate(cands):
@@ -559,266 +351,6 @@ def _quote_span(text: str, cs: int, ce: int, s: int, e: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- table reader
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One table cell and its span in the cleaned text."""
-
-    text: str
-    start: int
-    end: int
-
-
-def _cell(text: str, s: int, e: int) -> Cell:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return Cell(" ".join(text[s:e].split()), s, e)
-
-
-def table_runs(text: str, lo: int, hi: int) -> list[tuple[list[list[Cell]] | list[Cell], bool, int, int]]:
-    """Tables in text[lo:hi]: (rows, True, start, end) for `a | b | c` lines, (cells, False, ...) for flattened ones."""
-    runs: list = []
-    if text.find("|", lo, hi) < 0 and not _has_head_line(text, lo, hi):
-        return runs  # no table in this document: skip the line-by-line walk
-    seg = text[lo:hi].split("\n")
-    if not seg[-1]:
-        seg.pop()  # no line after a final line break (nor in an empty span)
-    # (start, end) of each line, built with C-level maps (a document has thousands of lines).
-    lens = list(map(len, seg))
-    line_starts = list(accumulate(map((1).__add__, lens[:-1]), initial=lo)) if seg else []
-    lines: list[tuple[int, int]] = list(zip(line_starts, map(add, line_starts, lens), strict=True))
-    # Only a line with a `|` or a header cell (`STT` alone on its line) opens a table: the walk
-    # jumps from one such line to the next. Both kinds are found by searching the text (one
-    # `find` per line with a bar, one regex scan for header lines), not by visiting every line.
-    opens_set = set()
-    b = text.find("|", lo, hi)
-    while b >= 0:
-        k = bisect_right(line_starts, b) - 1
-        opens_set.add(k)
-        b = text.find("|", lines[k][1], hi)
-    if seg:
-        # `_HEAD_CELL_LINE` opens with a line break (so `re` skips from one to the next): one is put
-        # in front of the span, and a match at `j` is the line starting at `lo + j`.
-        heads = _HEAD_CELL_LINE.finditer("\n" + text[lo:hi])
-        opens_set.update(bisect_right(line_starts, lo + m.start()) - 1 for m in heads)
-    opens = sorted(opens_set)
-    nxt = 0  # index into `opens`
-    i = 0
-    while i < len(lines):
-        while nxt < len(opens) and opens[nxt] < i:
-            nxt += 1
-        if nxt == len(opens):
-            break
-        i = opens[nxt]
-        s, e = lines[i]
-        ln = text[s:e]
-        if ln.count("|") >= 2 and ln.strip() != "|":
-            rows: list[list[Cell]] = []
-            j = i
-            while j < len(lines) and text[lines[j][0]:lines[j][1]].count("|") >= 1 \
-                    and text[lines[j][0]:lines[j][1]].strip() != "|":
-                ls, le = lines[j]
-                cells, q = [], ls
-                k = text.find("|", q, le)
-                while k >= 0:
-                    cells.append(_cell(text, q, k))
-                    q = k + 1
-                    k = text.find("|", q, le)
-                cells.append(_cell(text, q, le))
-                rows.append(cells)
-                j += 1
-            runs.append((rows, True, lines[i][0], lines[j - 1][1]))
-            i = j
-            continue
-        if _HEAD_CELL.match(ln.strip()) and i + 1 < len(lines) and not text[lines[i + 1][0]:lines[i + 1][1]].strip():
-            # Cells as paragraphs separated by blank lines (how the cleaner leaves irregular tables).
-            cells = []
-            for m in _PARAGRAPH.finditer(text, lines[i][0], hi):  # each run of non-blank lines
-                cell = _cell(text, m.start(), m.end())
-                if len(cell.text) > 400 or _TABLE_END.match(cell.text):
-                    break
-                cells.append(cell)
-            if len(cells) > 4:
-                runs.append((cells, False, lines[i][0], cells[-1].end))
-                i = bisect_left(line_starts, cells[-1].end)  # the first line after the last cell
-                continue
-        if ln.strip() == "|":
-            # A flattened table: cells are the text between lone "|" lines.
-            bars = [i]
-            j = i + 1
-            while j < len(lines):
-                t = text[lines[j][0]:lines[j][1]].strip()
-                if t == "|":
-                    bars.append(j)
-                elif j - bars[-1] > 14:
-                    break
-                j += 1
-            first = lines[i - 1] if i > 0 else lines[i]
-            cells = [_cell(text, first[0], first[1])]
-            for a, b in zip(bars, bars[1:], strict=False):
-                cells.append(_cell(text, lines[a][1] + 1, lines[b][0]))
-            last = bars[-1]
-            if last + 1 < len(lines):
-                cells.append(_cell(text, lines[last + 1][0], lines[last + 1][1]))
-            runs.append((cells, False, first[0], lines[min(last + 1, len(lines) - 1)][1]))
-            i = last + 2
-            continue
-        i += 1
-    return runs
-
-
-_HEAD_LINE = re.compile(rf"(?mi)^(?:{TABLE_NUMBER_HEADS})$")
-_HEAD_LINE_NL = re.compile(rf"(?m)\n(?i:{TABLE_NUMBER_HEADS})$")  # after its line break: `re` skips to line breaks
-
-
-def _has_head_line(text: str, lo: int, hi: int) -> bool:
-    """Whether `_HEAD_LINE.search(text, lo, hi)` finds a header line."""
-    if (lo == 0 or text[lo - 1] == "\n") and _HEAD_LINE.match(text, lo, hi):
-        return True
-    return _HEAD_LINE_NL.search(text, lo, hi) is not None
-_HEAD_CELL = re.compile(rf"^(?:{TABLE_NUMBER_HEADS})$", re.I)
-# A line that is `_HEAD_CELL` once stripped (`str.strip` and `\s` agree on what is whitespace).
-_HEAD_CELL_LINE = re.compile(rf"\n[^\S\n]*(?:{TABLE_NUMBER_HEADS})[^\S\n]*(?=\n|$)", re.I)
-# Non-blank lines (a non-space character each) joined by single line breaks: one paragraph.
-_PARAGRAPH = re.compile(r"[^\n]*?\S[^\n]*(?:\n[^\n]*?\S[^\n]*)*")
-_TABLE_END = re.compile(r"^(?:\*|Ghi chú|PHỤ LỤC|Phụ lục|Nơi nhận|TM\.|KT\.)")
-_CODE = re.compile(r"^(?:\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\.?|\d\.?\d?\s\d|[IVX]{1,4}\.?)$")
-_VALUE = re.compile(r"^\s*[<>≥≤]?\s*=?\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*(?:\(.*\))?\s*$|^\s*-\s*$")
-
-
-def _is_code(c: str) -> bool:
-    return bool(_CODE.match(c.strip()))
-
-
-_TWO_LETTERS = re.compile(r"[^\W\d_]{2,}")
-# A year on its own (`Năm 2025`, `2025-2030`), not the digits of a code or a number (`VN2000`, `2394627`).
-_YEAR_20 = re.compile(r"(?<![^\W_])(20\d\d)(?!\d)")
-
-
-def _is_name(c: str) -> bool:
-    return bool(_TWO_LETTERS.search(c)) and not _VALUE.match(c)
-
-
-def _code_parts(code: str) -> list[str]:
-    return [x for x in re.split(r"[.\s]+", code.strip()) if x]
-
-
-def _follows(prev: str | None, code: str) -> bool:
-    """Whether row number `code` can come after `prev` (next sibling, first child, or a new group)."""
-    c = _code_parts(code)
-    if prev is None or re.fullmatch(r"[IVX]+", c[0]) and len(c) == 1:
-        return True
-    p = _code_parts(prev)
-    if c == p + ["1"] or c == ["1"]:
-        return True
-    for k in range(len(p)):
-        if c[:k] == p[:k] and len(c) == k + 1 and c[k].isdigit() and p[k].isdigit() and int(c[k]) == int(p[k]) + 1:
-            return True
-    return False
-
-
-def rows_from_cells(cells: list[Cell]) -> tuple[list[Cell], list[list[Cell]]]:
-    """Split flattened cells into (header, rows).
-
-    The header runs from the `STT`/`TT` cell to the first row number. A row
-    starts at a row number followed by a name cell, when the number can follow
-    the previous row's (`1.2` after `1.1`, `2` after `1.3.2`) or values come
-    right after the name; a name followed directly by values is a row without
-    a number (TỔNG ĐIỂM, CHỈ SỐ HÀI LÒNG CHUNG).
-    """
-    n = len(cells)
-    c = cues()["table"]
-
-    def val(k: int) -> bool:
-        return k < n and bool(_VALUE.match(cells[k].text) or _RANK_CELL.search(cells[k].text))
-
-    def value_cell(k: int) -> bool:
-        # A number followed by a name is the next row's number, not this row's value.
-        return val(k) and not (k + 1 < n and _is_name(cells[k + 1].text) and _is_code(cells[k].text))
-
-    h0 = next((i for i, x in enumerate(cells) if c["code"].match(x.text)), 0)
-    h1 = next((i for i in range(h0 + 1, n) if _is_code(cells[i].text) or val(i)), n)
-    if h1 < n and val(h1) and h1 - 1 > h0 and not (h1 + 1 < n and _is_name(cells[h1 + 1].text)):
-        h1 -= 1  # the header's last cell is an uncoded row's name
-    header = cells[h0:h1]
-    k_vals = sum(r in ("max", "baseline", "target", "change") for r in _header_roles(header)) if header else 0
-    starts: list[int] = []
-    prev: str | None = None
-    seen_vals = 0  # values read since the current row's start
-    for i in range(h1, n - 1):
-        t = cells[i].text
-        # Without values right after it, a number only starts a row once the current row has all its values.
-        row_full = not starts or seen_vals == 0 or seen_vals >= k_vals
-        if _is_code(t) and _is_name(cells[i + 1].text) and (_follows(prev, t) and row_full or value_cell(i + 2)):
-            if starts and i - starts[-1] < 2:
-                continue
-            starts.append(i)
-            prev = t
-            seen_vals = 0
-            continue
-        if starts and val(i):
-            seen_vals += 1
-        if (i == h1 or not t) and _is_name(cells[i + 1].text) and val(i + 2):
-            starts.append(i)
-            seen_vals = 0
-        elif _is_name(t) and val(i + 1) and starts and i - starts[-1] > 2 and not _is_code(cells[i - 1].text) \
-                and re.search(r"[A-ZÀ-ỸĐ]{3,}", t) and t.upper() == t:
-            starts.append(i)  # an upper-case total row inside the table
-            seen_vals = 0
-        elif i == h1 and _is_name(t) and val(i + 1):
-            starts.append(i)
-            seen_vals = 0
-    if not starts:
-        return header, []
-    rows = []
-    bounds = starts + [n]
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        row = cells[a:b]
-        if not _is_code(row[0].text) and row[0].text:
-            row = [Cell("", row[0].start, row[0].start)] + row
-        rows.append(row)
-    return header, rows
-
-
-def _header_roles(header: list[Cell]) -> list[str]:
-    c = cues()["table"]
-    roles = []
-    for h in header:
-        t = h.text
-        if c["code"].match(t):
-            roles.append("code")
-        elif c["unit"].match(t):
-            roles.append("unit")
-        elif c["max"].search(t):
-            roles.append("max")
-        elif c["change"].search(t):
-            roles.append("change")
-        elif c["target_strong"].search(t):
-            roles.append("target")
-        elif c["agency"].search(t):
-            roles.append("agency")
-        elif c["baseline"].search(t):
-            roles.append("baseline")
-        elif c["name"].search(t):
-            roles.append("name")
-        else:
-            roles.append("other")
-    if "target" not in roles:
-        # "Năm 2022" columns: the latest year is the target, an earlier one the baseline.
-        years = [(int(m.group(1)), i) for i, h in enumerate(header) if (m := _YEAR_20.search(h.text))]
-        if years:
-            roles[max(years)[1]] = "target"
-        elif roles.count("baseline") == 1 and re.match(r"(?:kết quả|giá trị|chỉ tiêu)\b",
-                                                       header[roles.index("baseline")].text, re.I):
-            # A lone "Kết quả" column in a list of indicators is the expected result.
-            roles[roles.index("baseline")] = "target"
-    return roles
-
-
-_TABLE_VAL = re.compile(r"^\s*([<>≥≤]=?)?\s*(\d+(?:[.,]\d+)?)\s*(%)?")
-_RANK_CELL = re.compile(r"(?:xếp|đứng)\s*thứ\s*(\d+)\s*/\s*\d+", re.I)
-
 
 def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
     text = ctx.text
@@ -835,9 +367,9 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 is_lines = False
         else:
             header, body = rows_from_cells(data)
-        if not header or any(_VALUE.match(x.text) and x.text.strip() != "-" for x in header):
+        if not header or any(VALUE_CELL.match(x.text) and x.text.strip() != "-" for x in header):
             continue
-        roles = _header_roles(header)
+        roles = header_roles(header)
         if "target" not in roles or not body:
             continue
         names = [h.text.lower() for h in header]
@@ -862,7 +394,7 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
             cells = [x for x in row]
             if not cells:
                 continue
-            code_cell = cells[0] if _is_code(cells[0].text) and len(cells) > 1 and _is_name(cells[1].text) else None
+            code_cell = cells[0] if is_code(cells[0].text) and len(cells) > 1 and is_name(cells[1].text) else None
             name_i = 1 if code_cell is not None else (1 if not cells[0].text else 0)
             if name_i >= len(cells):
                 continue
@@ -870,21 +402,21 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
             if is_lines and len(cells) == len(roles):
                 by_role = {r: cells[i] for i, r in enumerate(roles)}
             else:
-                vals = [x for x in cells[name_i + 1:] if _VALUE.match(x.text) or _RANK_CELL.search(x.text)]
+                vals = [x for x in cells[name_i + 1:] if VALUE_CELL.match(x.text) or RANK_CELL.search(x.text)]
                 by_role = {r: vals[i] for i, r in enumerate(numeric_roles) if i < len(vals)}
-                rest = [x for x in cells[name_i + 1:] if x not in vals and _is_name(x.text)]
+                rest = [x for x in cells[name_i + 1:] if x not in vals and is_name(x.text)]
                 if "unit" in roles and rest and len(rest[0].text) <= 15:
                     by_role["unit"] = rest.pop(0)
                 if rest:
                     by_role["agency"] = rest[0]
             tcell = by_role.get("target")
-            if tcell is None or not _TABLE_VAL.match(tcell.text):
+            if tcell is None or not TABLE_VALUE.match(tcell.text):
                 # A group row ("I | Giai đoạn 2025-2027") may fix the deadline of the rows under it.
                 te = [x for x in find_deadlines(name) if x.due]
                 if te and not vals_in(cells[name_i + 1:]):
                     group_due = te[0].due
                 continue
-            m = _TABLE_VAL.match(tcell.text)
+            m = TABLE_VALUE.match(tcell.text)
             if not m:
                 continue
             value = parse_number(m.group(2))
@@ -892,7 +424,7 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
                 continue
             comp = {">": ">", ">=": ">=", "≥": ">=", "<": "<", "<=": "<=", "≤": "<="}.get(m.group(1) or "", "=")
             bcell = by_role.get("baseline")
-            bm = _TABLE_VAL.match(bcell.text) if bcell is not None else None
+            bm = TABLE_VALUE.match(bcell.text) if bcell is not None else None
             baseline = parse_number(bm.group(2)) if bm else None
             crit = None
             if code_cell is not None:
@@ -934,18 +466,14 @@ def _table_targets(ctx: Context, runs: list) -> Iterator[Target]:
             yield Target(**ctx.fact_args(qs, tcell.end, "target.table"), value=value, unit=u, comparator=comp,
                          indicator=code or "other", indicator_phrase=name or None, scope=_table_scope(context),
                          deadline=due, deadline_source=source, baseline=baseline, criterion=crit, agency=agency)
-            rk = _RANK_CELL.search(tcell.text)
+            rk = RANK_CELL.search(tcell.text)
             if rk:
-                brk = _RANK_CELL.search(bcell.text) if bcell is not None else None
+                brk = RANK_CELL.search(bcell.text) if bcell is not None else None
                 yield Target(**ctx.fact_args(qs, tcell.end, "target.table.rank"), value=float(rk.group(1)),
                              unit="rank", comparator="=", indicator=code or "other", indicator_phrase=name or None,
                              scope="province", deadline=due, deadline_source=source,
                              baseline=float(brk.group(1)) if brk else None, criterion=crit, agency=agency)
 
-
-def vals_in(cells: Sequence[Cell]) -> bool:
-    """Whether any of these cells holds a number."""
-    return any(_TABLE_VAL.match(x.text) for x in cells)
 
 
 def _table_scope(context: str) -> str | None:
@@ -958,7 +486,7 @@ def _table_scope(context: str) -> str | None:
 def _measure_words(ctx: Context, t: Target) -> list[str]:
     """The words after the target's number in its quote, up to the next number or clause end, folded, in order."""
     quote = ctx.text[t.start:t.end]
-    for m in _NUM.finditer(quote):
+    for m in NUM.finditer(quote):
         if parse_number(m.group(1)) == t.value:
             tail = re.split(r"[;.]|\d", quote[m.end():].lstrip(" %"), maxsplit=1)[0]
             stop = _measure_stop_words()

@@ -24,6 +24,7 @@ from itertools import accumulate, chain
 from .errors import VnplanError
 from .gazetteer import load
 from .models import Cleaned, Flag, Removed, Source, built
+from .text.tables import TABLE_NUMBER_HEADS
 from .text.tones import TONED_SECONDS, retone_pair
 
 # ---------------------------------------------------------------- offset-tracking text
@@ -844,8 +845,6 @@ _PIPE_LINE = re.compile(r"\|(?<![^\n]\|)(?=\n|\Z)")
 # Blank lines before or after a lone `|` (literal prefixes keep these scans fast).
 _PIPE_BLANKS_BEFORE = re.compile(r"\n\n+(?=\|(?:\n|\Z))")
 _PIPE_BLANKS_AFTER = re.compile(r"\|(?<![^\n]\|)\n\n+")
-# The words a table's row-number column is headed with (also read by the targets extractor).
-TABLE_NUMBER_HEADS = "STT|TT|Số TT|Số thứ tự"
 _HEADER_CELL = re.compile(rf"(?i)^(?:{TABLE_NUMBER_HEADS})$")
 _ROW_NO = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?|[a-zđ]\)?)$")
 

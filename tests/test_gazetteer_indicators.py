@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from vnplan.extractors.targets import classify, comparator_of, find_indicators
 from vnplan.gazetteer import load
+from vnplan.text.indicators import classify, find_indicators
+from vnplan.text.numbers import comparator_of
 
 FORMAT_CODES = {
     "online_services_level3", "online_services_level4", "online_services_full", "online_services_partial",

@@ -4,6 +4,7 @@ import re
 
 from vnplan.extractors import citations, relations, targets
 from vnplan.text import dates as deadlines
+from vnplan.text import numbers, tables
 from vnplan.text.scan import lowered
 
 TEXTS = [
@@ -28,7 +29,7 @@ def test_line_start_searches():
             for hi in (len(t), max(lo, len(t) - 3)):
                 fn = targets._FOOTNOTE.search(t, lo, hi)
                 assert targets._footnote_start(t, lo, hi) == (fn.start() if fn else None)
-                assert targets._has_head_line(t, lo, hi) == bool(targets._HEAD_LINE.search(t, lo, hi))
+                assert tables._has_head_line(t, lo, hi) == bool(tables._HEAD_LINE.search(t, lo, hi))
                 m = relations._BODY.search(t, lo, hi)
                 nl = relations._BODY_NL.search(t, lo, hi)
                 first = lo if (lo == 0 or t[lo - 1] == "\n") and relations._BODY.match(t, lo, hi) else (nl.start() + 1 if nl else None)
@@ -46,7 +47,7 @@ def test_number_lines_visits_each_line_once():
     low = t.lower()
     got = list(targets._number_lines(t, low, 0, len(t)))
     want = []
-    for m in targets._NUM.finditer(low):
+    for m in numbers.NUM.finditer(low):
         ls = t.rfind("\n", 0, m.start()) + 1
         le = t.find("\n", m.start())
         span = (ls, len(t) if le < 0 else le)
@@ -83,11 +84,11 @@ TABLE_TEXTS = [
 
 def test_head_cell_lines_match_stripped_lines():
     for t in TABLE_TEXTS:
-        want = [k for k, ln in enumerate(t.split("\n")) if targets._HEAD_CELL.match(ln.strip())]
+        want = [k for k, ln in enumerate(t.split("\n")) if tables._HEAD_CELL.match(ln.strip())]
         starts = [0]
         for ln in t.split("\n")[:-1]:
             starts.append(starts[-1] + len(ln) + 1)
-        got = [starts.index(m.start()) for m in targets._HEAD_CELL_LINE.finditer("\n" + t)]
+        got = [starts.index(m.start()) for m in tables._HEAD_CELL_LINE.finditer("\n" + t)]
         assert got == want
 
 
@@ -104,18 +105,18 @@ def test_paragraphs_are_runs_of_non_blank_lines():
             pos += len(ln) + 1
         if cur:
             want.append(cur)
-        got = [(m.start(), m.end()) for m in targets._PARAGRAPH.finditer(t)]
-        assert [targets._cell(t, *g) for g in got] == [targets._cell(t, *w) for w in want]
+        got = [(m.start(), m.end()) for m in tables._PARAGRAPH.finditer(t)]
+        assert [tables._cell(t, *g) for g in got] == [tables._cell(t, *w) for w in want]
 
 
 def test_unit_after_any_is_a_necessary_condition():
-    # Whenever `_unit_of` finds a unit, one of its `after` patterns matched: so the filter may say no only then.
+    # Whenever `unit_of` finds a unit, one of its `after` patterns matched: so the filter may say no only then.
     text = "đạt 95 % hồ sơ; 12/3/2020; 30 ngày; gấp 2 lần; tối thiểu 05 kịch bản; nhóm 10 tỉnh dẫn đầu; xếp thứ 5/63; 7 điểm"
     low = lowered(text)
-    for m in targets._NUM.finditer(low):
+    for m in numbers.NUM.finditer(low):
         s, e = m.span(1)
-        if targets._unit_of(low, s, e, 0) is not None:
-            assert targets._unit_after_any().match(low[e:e + 60])
+        if numbers.unit_of(low, s, e, 0) is not None:
+            assert numbers._unit_after_any().match(low[e:e + 60])
 
 
 def test_unnumbered_starts_give_finditer():

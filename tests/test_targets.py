@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from vnplan.extractors.targets import Cell, classify, parse_number, rows_from_cells
 from vnplan.kinds import match_target
 from vnplan.models import Target
 from vnplan.outputs.facts_json import facts_json
 from vnplan.run import process_bytes, process_file
+from vnplan.text.indicators import classify
+from vnplan.text.numbers import parse_number, unit_of
+from vnplan.text.tables import Cell, rows_from_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "KẾ HOẠCH\nCải cách hành chính tỉnh Quảng Ngãi giai đoạn 2016 - 2020\n\nI. MỤC TIÊU\n"
@@ -283,10 +285,8 @@ def test_consolidated_rule_text_has_no_targets() -> None:
     ("Phấn đấu đạt 95\n% hồ sơ được số hóa", None),
 ])
 def test_a_unit_is_read_on_the_numbers_line(text, unit):
-    from vnplan.extractors.targets import _unit_of
-
     s = text.index("95")
-    got = _unit_of(text, s, s + 2, 0)
+    got = unit_of(text, s, s + 2, 0)
     assert (got[0] if got else None) == unit
 
 

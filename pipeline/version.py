@@ -11,16 +11,26 @@ import hashlib
 import importlib.machinery
 import pkgutil
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
-from vnplan import extractors, gazetteer, outputs, run, text
+# The installed packages whose code and data make the pipeline (found, not imported: the
+# fingerprint sits below every stage).
+_PACKAGES = ("vnplan", "vnplan.text", "vnplan.extractors", "vnplan.outputs", "vnplan.gazetteer")
+
+
+def _package_dir(name: str) -> Path:
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"package {name} not found")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @cache
 def fingerprint() -> str:
     """sha256 (first 16 hex digits) over every source and data file of the installed packages."""
     h = hashlib.sha256()
-    for pkg_dir in sorted({Path(m.__file__).parent for m in (run, text, extractors, outputs, gazetteer)}):
+    for pkg_dir in sorted({_package_dir(name) for name in _PACKAGES}):
         for f in sorted(p for p in pkg_dir.iterdir() if p.suffix in (".py", ".json", ".jsonl", ".tsv")):
             h.update(f"{pkg_dir.name}/{f.name}\0".encode())
             h.update(f.read_bytes())
@@ -32,9 +42,8 @@ def compiled_modules() -> list[str]:
     empty for an editable install or one built with `VNPLAN_PURE=1`."""
     compiled = tuple(importlib.machinery.EXTENSION_SUFFIXES)
     out = []
-    for pkg, prefix in ((run, "vnplan."), (text, "vnplan.text."), (extractors, "vnplan.extractors."),
-                        (outputs, "vnplan.outputs.")):
-        for info in pkgutil.iter_modules([str(Path(pkg.__file__).parent)], prefix):
+    for name in _PACKAGES[:-1]:
+        for info in pkgutil.iter_modules([str(_package_dir(name))], name + "."):
             spec = info.module_finder.find_spec(info.name.rpartition(".")[2])  # type: ignore[call-arg]
             if spec is not None and spec.origin and spec.origin.endswith(compiled):
                 out.append(info.name)

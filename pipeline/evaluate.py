@@ -1,4 +1,4 @@
-"""Score extraction against hand-made gold files (shared/gold/FORMAT.md).
+"""Score extraction against hand-made gold files (the shape of docs/FORMAT.md, as the gold writes it).
 
 Matching rules (also in README.md):
 - documents: type, normalised symbol and date agree;

@@ -38,7 +38,7 @@ def test_entry_is_complete(entry: dict) -> None:
 def test_examples_classify_to_their_entry(code: str, example: str) -> None:
     got, phrase = classify(example.lower())
     assert got == code
-    assert phrase
+    assert phrase or code == "other"  # the catch-all's examples are phrases no indicator claims
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("equivalent")], ids=lambda e: e["code"])

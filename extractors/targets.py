@@ -34,6 +34,7 @@ from vnplan.context import Context
 from vnplan.gazetteer import load
 from vnplan.models import Target
 from vnplan.text.dates import deadline_for, find_deadlines, sentence_bounds
+from vnplan.text.headings import opener_pattern
 from vnplan.text.indicators import best_indicator, classify, find_indicators
 from vnplan.text.normalize import fold
 from vnplan.text.numbers import NUM, candidates, number_cues, parse_number
@@ -176,7 +177,7 @@ def _footnote_start(text: str, lo: int, hi: int) -> int | None:
         return lo
     m = _FOOTNOTE_NL.search(text, lo, hi)
     return m.start() + 1 if m else None
-_ITEM_SKIP = re.compile(r"^\s*(?:căn cứ|xét đề nghị|theo đề nghị)", re.I)
+_ITEM_SKIP = re.compile(r"^\s*" + opener_pattern("basis", "proposal"), re.I)  # a legal basis or a proposal line
 
 
 def _number_lines(text: str, low: str, s0: int, e0: int) -> Iterator[tuple[int, int]]:

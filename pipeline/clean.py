@@ -24,6 +24,7 @@ from itertools import accumulate, chain
 from .errors import VnplanError
 from .gazetteer import load
 from .models import Cleaned, Flag, Removed, Source, built
+from .text.headings import opener_pattern
 from .text.tables import TABLE_NUMBER_HEADS
 from .text.tones import TONED_SECONDS, retone_pair
 
@@ -803,7 +804,7 @@ _NUMBER_CELL = re.compile(r"Số\s*:")
 _RULE_LINE = re.compile(r"^[-_=.*~– ]{3,}$")
 # Lines that show the dropped head holds document content, not site chrome.
 _CONTENT_LINE = re.compile(
-    r"(?m)^(?:Điều \d+\s*[.:]|Căn cứ |QUYẾT ĐỊNH:?$|Chương [IVXLC\d]+|Số\s*:)"
+    r"(?m)^(?:Điều \d+\s*[.:]|" + opener_pattern("basis") + r" |QUYẾT ĐỊNH:?$|Chương [IVXLC\d]+|Số\s*:)"
 )
 
 
@@ -975,7 +976,7 @@ _LINE_START = _guarded(
     r"|[a-zđ]\s*\)\s?"
     r"|[-–—•+*]"
     r"|\(?(?:Ban hành\s+)?[Kk]èm theo\b"
-    r"|(?:Căn cứ|Xét|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.)"
+    r"|" + opener_pattern("basis", "proposal") + r"|(?:Nơi nhận|Kính gửi|Số\s*:|V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.)"
     r"|\|)"
 )
 _TWO_WORDS = re.compile(r"([^\W\d_]{2,})[,:]?\s+([^\W\d_]{2,})")

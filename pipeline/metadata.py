@@ -22,7 +22,7 @@ import numpy as np
 
 from .gazetteer import load
 from .models import Document, Removed, Source
-from .text.headings import doc_headings, mostly_upper, type_headings
+from .text.headings import doc_headings, mostly_upper, opener_pattern, type_headings
 from .text.normalize import collapse, normalize_symbol
 from .text.tones import modern_tone
 
@@ -40,7 +40,7 @@ _HEADER = re.compile(
     r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
     r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?(?P<sym>[^()\n]{0,40}?)\s*(?P<date>ngày\s[^()]{0,40}?)?\s*"
     r"(?:của\s+(?P<by>[^()]{3,120}?))?\s*(?:\*\*)?\)", re.I)
-_CAN_CU = re.compile(r"(?m)^[ \t*]*(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
+_CAN_CU = re.compile(r"(?m)^[ \t*]*" + opener_pattern() + r"\b")  # a preamble paragraph starts (gazetteer/preamble.json)
 _MOTTO_WORDS = re.compile(
     r"(?:CỘNG\s+)?H[OÒ][ÀA]?\s*XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|^\s*CỘNG\s*$|"
     r"Độc\s+lập\s*-\s*Tự\s*d\s*o\s*-\s*Hạnh\s+phúc|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|CÔNG\s+BÁO[^\n]*|"

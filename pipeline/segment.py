@@ -21,7 +21,7 @@ from operator import add
 from .metadata import read_metadata
 from .models import Cleaned, Document, Scope, Section, Source, built
 from .text.dates import parse_deadline
-from .text.headings import doc_headings, mostly_upper, type_headings
+from .text.headings import doc_headings, mostly_upper, opener_pattern, type_headings
 from .text.normalize import collapse
 
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V)|X{1,3})"
@@ -614,6 +614,8 @@ def _type_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A document's own body (an article, a legal basis, a roman section) before a promulgation header.
+_BODY_BEFORE_HEADER = re.compile(r"(?m)^[ \t]*(?:Điều\s+\d|" + opener_pattern("basis") + r"|[IVX]+[.\-])")
 _ANNEXED = re.compile(
     r"\(\s*(?:\*\*)?(?:Ban\s+hành\s+)?(?:[Kk]èm\s+theo|KÈM\s+THEO)\s+(Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|"
     r"Kế\s+hoạch|Chương\s+trình)\s+(?:số\s*)?", re.I)
@@ -637,7 +639,7 @@ def split_documents(text: str) -> list[tuple[int, int, int | None]]:
         window = text[t_end:t_end + 1200]
         # A promulgated document: its header names the decision that issues it.
         hdr = _ANNEXED.search(window)
-        if hdr is not None and not re.search(r"(?m)^[ \t]*(?:Điều\s+\d|Căn cứ|[IVX]+[.\-])", window[:hdr.start()]):
+        if hdr is not None and not _BODY_BEFORE_HEADER.search(window[:hdr.start()]):
             # An annex heading between the type line and the header makes it an annex, not a document.
             if _ANNEX_LINE.search(text, max(starts[-1], t_start - 300), t_start):
                 continue

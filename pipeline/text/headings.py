@@ -5,6 +5,7 @@ The heading data is `gazetteer/doc_headings.json`; segment and metadata both rea
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from vnplan import gazetteer
@@ -19,6 +20,18 @@ def doc_headings() -> dict:
 def type_headings() -> dict[str, str]:
     """Type heading lines as printed (`KẾ HOẠCH`) -> full type word (`Kế hoạch`)."""
     return {e["heading"]: e["type"] for e in doc_headings()["types"]}
+
+
+def preamble_openers(*roles: str) -> tuple[str, ...]:
+    """The words that open a preamble paragraph (`Căn cứ`, `Theo đề nghị`, ...; gazetteer/preamble.json),
+    of the given roles (`basis`, `proposal`, `purpose`; all when none is given), longest first."""
+    words = [e["phrase"] for e in gazetteer.load("preamble.json")["openers"] if not roles or e["role"] in roles]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def opener_pattern(*roles: str) -> str:
+    """`preamble_openers(*roles)` as one regex alternation (a space in a phrase matches any run of spaces)."""
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in preamble_openers(*roles)) + ")"
 
 
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from vnplan import gazetteer
 from vnplan.context import Context
 from vnplan.models import Document
 
@@ -45,15 +46,21 @@ DASH = r"\s*[-–—]\s*"  # the dash of a period
 # "ngày 01/01/2018", "ngày 15 tháng 12 năm 2022", "01-01-2018"
 _DATE = r"(?:ngày\s*)?(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*" + YEAR
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_RECUR_WORDS = {"tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "yearly"}
+_CUES = gazetteer.load("deadline_cues.json")
+_EXPR = _CUES["expressions"]
+_RECUR_WORDS = {e["word"]: e["means"] for e in _CUES["recurrence"]}
 _HALF = r"(?:0?6\s*tháng)"
-_EVENTS = (
-    ("ký", "signing"),
-    ("ban hành", "issue"),
-    ("nhận", "receipt"),
-    ("kết thúc", "end"),
-    ("có hiệu lực", "entry into force"),
-)
+_EVENTS = tuple((e["phrase"], e["means"]) for e in _CUES["events"])
+
+
+def _alt(fragments: list[str]) -> str:
+    return "(?:" + "|".join(fragments) + ")"
+
+
+def _lead_words(kind: str) -> tuple[str, ...]:
+    """The literal words a kind's lead fragments (and prefixes) open with: where its matches can start."""
+    e = _EXPR[kind]
+    return tuple(dict.fromkeys(re.match(r"[^(\\]*", f).group(0).strip() for f in [*e.get("prefix", ()), *e["leads"]]))
 
 # Order matters only for ties at the same start: earlier names win.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -65,18 +72,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:\s*,\s*(?:(?:hằng|hàng)\s*(?:tuần|tháng|quý|năm)|" + _HALF + r"))*"
         r"(?:,?\s*(?:và|hoặc)?\s*(?:(?:hằng|hàng)\s*(?:tuần|tháng|quý|năm)|" + _HALF + r"|đột xuất))*",
         re.I)),
-    ("before_date", re.compile(r"trước\s*(?:ngày\s*)?" + _DATE.replace("(?:ngày\\s*)?", ""), re.I)),
-    ("by_date", re.compile(r"(?:đến|chậm nhất(?:\s*là)?|hoàn thành(?:\s*trong)?|xong|hạn|trong)\s*(?:ngày\s*)"
-                           + _DATE.replace("(?:ngày\\s*)?", ""), re.I)),
+    ("before_date", re.compile(_alt(_EXPR["before_date"]["leads"]) + r"\s*(?:ngày\s*)?"
+                               + _DATE.replace("(?:ngày\\s*)?", ""), re.I)),
+    ("by_date", re.compile(_alt(_EXPR["by_date"]["leads"]) + r"\s*(?:ngày\s*)" + _DATE.replace("(?:ngày\\s*)?", ""),
+                           re.I)),
     ("period", re.compile(
-        r"(?:giai đoạn|thời kỳ|nhiệm kỳ)\s*(?:\d\s*)?\(?\s*(?:từ\s*(?:năm\s*)?)?" + YEAR
+        _alt(_EXPR["period"]["leads"]) + r"\s*(?:\d\s*)?\(?\s*(?:từ\s*(?:năm\s*)?)?" + YEAR
         + r"(?:" + DASH + r"|\s*đến\s*(?:năm\s*)?)" + YEAR + r"\)?", re.I)),
-    ("quarter", re.compile(r"(?:trong|đến|trước|cuối|hết)?\s*quý\s*(I{1,3}V?|IV|[1-4])\s*(?:/|năm)\s*" + YEAR, re.I)),
+    ("quarter", re.compile(_alt(_EXPR["quarter"]["leads"]) + r"?\s*quý\s*(I{1,3}V?|IV|[1-4])\s*(?:/|năm)\s*" + YEAR,
+                           re.I)),
     ("half", re.compile(r"(?:trong\s*)?(0?6)\s*tháng\s*(đầu|cuối)\s*năm\s*" + YEAR, re.I)),
-    ("month", re.compile(r"(?:(?:ngay\s*)?(?:trong|đến|trước|hết|cuối)\s*)*tháng\s*(\d{1,2})\s*(?:/|năm)\s*" + YEAR,
-                         re.I)),
+    ("month", re.compile(r"(?:(?:" + _alt(_EXPR["month"]["prefix"]) + r"\s*)?" + _alt(_EXPR["month"]["leads"])
+                         + r"\s*)*tháng\s*(\d{1,2})\s*(?:/|năm)\s*" + YEAR, re.I)),
     ("year", re.compile(
-        r"(?:(?:phấn đấu\s*)?(?:đến|tới|trong|cuối|trước|hết|vào|hoàn thành(?:\s*trong)?|xong trong)\s*)+"
+        r"(?:(?:" + _alt(_EXPR["year"]["prefix"]) + r"\s*)?" + _alt(_EXPR["year"]["leads"]) + r"\s*)+"
         r"(?:năm\s*)?" + YEAR + r"(?!\s*[-–]\s*(?:19|20)\d\d)", re.I)),
 )
 
@@ -232,13 +241,13 @@ def _shifted(found: list[TimeExpr], pos: int) -> Iterator[TimeExpr]:
 _START_WORDS = {
     "relative": ("chậm nhất", "trong", "sau"),
     "recurring": ("định kỳ", "hằng", "hàng"),
-    "before_date": ("trước",),
-    "by_date": ("đến", "chậm nhất", "hoàn thành", "xong", "hạn", "trong"),
-    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
-    "quarter": ("trong", "đến", "trước", "cuối", "hết", "quý"),
+    "before_date": _lead_words("before_date"),
+    "by_date": _lead_words("by_date"),
+    "period": _lead_words("period"),
+    "quarter": (*_lead_words("quarter"), "quý"),
     "half": ("trong", "6"),
-    "month": ("ngay", "trong", "đến", "trước", "hết", "cuối", "tháng"),
-    "year": ("phấn đấu", "đến", "tới", "trong", "cuối", "trước", "hết", "vào", "hoàn thành", "xong trong"),
+    "month": (*_lead_words("month"), "tháng"),
+    "year": _lead_words("year"),
 }
 
 
@@ -248,7 +257,7 @@ _NEEDS = {
     "recurring": ("hằng", "hàng", "định kỳ "),
     "before_date": ("trước",),
     "by_date": ("ngày",),
-    "period": ("giai đoạn", "thời kỳ", "nhiệm kỳ"),
+    "period": _lead_words("period"),
     "quarter": ("quý",),
     "half": ("tháng",),
     "month": ("tháng",),

@@ -24,7 +24,7 @@ from itertools import accumulate, chain
 from .errors import VnplanError
 from .gazetteer import load
 from .models import Cleaned, Flag, Removed, Source, built
-from .text.headings import opener_pattern
+from .text.headings import opener_pattern, structure_pattern
 from .text.tables import TABLE_NUMBER_HEADS
 from .text.tones import TONED_SECONDS, retone_pair
 
@@ -968,8 +968,8 @@ def cells(t: Tracked) -> None:
 
 # A line that starts one of these is a real line start, never a continuation.
 _LINE_START = _guarded(
-    r"(?:(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*[.:]"
-    r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:[IVXLC]+|\d+|thứ)\b"
+    r"(?:" + structure_pattern("article") + r"\s+\d+[a-z]?\s*[.:]"
+    r"|" + structure_pattern("chapter", "item", "part") + r"\s+(?:[IVXLC]+|\d+|thứ)\b"
     r"|PHỤ\s+LỤC|Phụ\s+lục\s+(?:[IVXLC]+|\d+|số)\b"
     r"|[IVXLC]{1,5}\s*[.)\-–/]\s"
     r"|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]\s|\d{1,2}(?:\.\d{1,2}){1,3}\s"

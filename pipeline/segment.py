@@ -21,20 +21,28 @@ from operator import add
 from .metadata import read_metadata
 from .models import Cleaned, Document, Scope, Section, Source, built
 from .text.dates import parse_deadline
-from .text.headings import doc_headings, mostly_upper, opener_pattern, type_headings
+from .text.headings import (
+    doc_headings,
+    mostly_upper,
+    opener_pattern,
+    structure_pattern,
+    structure_words,
+    type_headings,
+)
 from .text.normalize import collapse
 
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V)|X{1,3})"
 _UPPER_START = re.compile(r"[\"“'(\[]?[A-ZĐÀ-Ỹ]", re.UNICODE)
 
+_word = structure_pattern
 # Heading markers, tried in order; the first that matches a line start wins.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(r"^(?:Phần|PHẦN)[ \t]+(thứ[ \t]+\w+|THỨ[ \t]+\w+|" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
-    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)[ \t]+(" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
-    ("item", re.compile(r"^(?:Mục|MỤC)[ \t]+(\d{1,2}|" + _ROMAN + r")\b[ \t]*[.:\-–]?[ \t]*")),
-    ("article", re.compile(r"^(?:Điều|ĐIỀU)[ \t]+(\d{1,3}[a-zđ]?)(?:[ \t]*[.:][ \t]*|[ \t]*$)")),
+    ("part", re.compile(r"^" + _word("part") + r"[ \t]+(thứ[ \t]+\w+|THỨ[ \t]+\w+|" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
+    ("chapter", re.compile(r"^" + _word("chapter") + r"[ \t]+(" + _ROMAN + r"|\d{1,2})\b[ \t]*[.:\-–]?[ \t]*")),
+    ("item", re.compile(r"^" + _word("item") + r"[ \t]+(\d{1,2}|" + _ROMAN + r")\b[ \t]*[.:\-–]?[ \t]*")),
+    ("article", re.compile(r"^" + _word("article") + r"[ \t]+(\d{1,3}[a-zđ]?)(?:[ \t]*[.:][ \t]*|[ \t]*$)")),
     ("annex", re.compile(
-        r"^(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?>(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?)\b)?)[ \t]*[.:\-–]?[ \t]*"
+        r"^" + _word("annex") + r"(?>(?:[ \t]+(?:SỐ|số)?[ \t]*(" + _ROMAN + r"|\d{1,2}[a-z]?)\b)?)[ \t]*[.:\-–]?[ \t]*"
         r"(?=$|[A-ZĐÀ-Ỹ(\"“])")),
     ("roman", re.compile(r"^(" + _ROMAN + r")[ \t]*[.\-–)][ \t]*(?=\S)")),
     ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)[ \t]+(?=\S)")),
@@ -51,7 +59,7 @@ RANK: dict[str, int | None] = {
 # digit, as `str.isdecimal` says): a line is tried only against the markers its first character allows,
 # in the same order.
 _MARKER_FIRST: dict[str, str] = {
-    "part": "P", "chapter": "C", "item": "M", "article": "Đ", "annex": "P", "roman": "IVX",
+    **{k: "".join(dict.fromkeys(w[0] for w in ws)) for k, ws in structure_words().items()}, "roman": "IVX",
     "arabic": "0123456789", "letter": "abcdefghijklmnopqrstuvwxyzđ", "dash": "-–—•", "plus": "+",
 }
 _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
@@ -61,10 +69,7 @@ _ARABIC_ONLY = tuple((k, p) for k, p in MARKERS if k == "arabic")
 # The words the named markers start with (their patterns' first alternatives). A line whose first
 # character is not a lead, a digit or a marker's first character, or whose marker words do not follow it
 # (`Các`, `Mỗi`, `Đối với` ...: half the lines tried in a gazette), is plain text without a try.
-_MARKER_WORDS: dict[str, tuple[str, ...]] = {
-    "part": ("Phần", "PHẦN"), "chapter": ("Chương", "CHƯƠNG"), "item": ("Mục", "MỤC"), "article": ("Điều", "ĐIỀU"),
-    "annex": ("PHỤ", "Phụ"),
-}
+_MARKER_WORDS: dict[str, tuple[str, ...]] = {k: tuple(w.split()[0] for w in ws) for k, ws in structure_words().items()}
 _LINE_STARTS: dict[str, tuple[str, ...]] = {
     c: tuple(w for k, _ in ms for w in _MARKER_WORDS.get(k, (c,)) if w[0] == c) for c, ms in _MARKERS_BY_FIRST.items()
 }
@@ -79,7 +84,8 @@ _LEAD = re.compile(r"^[ \t]*(?:[*#>]+[ \t]*)?")
 _RECIPIENTS = re.compile(r"^(?:\*\*)?Nơi nhận\s*:?", re.I)  # starts with `*`, `N` or `n` (the only case folds)
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.(?:[ \t]|$)")
 _END_PUNCT = tuple(".:;!?)\"”")
-_BARE_WORD = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)(?:\*\*)?$")
+_BARE_WORD = re.compile(r"^(?:\*\*)?(?:" + "|".join(_word(k) for k in ("article", "chapter", "item", "part"))
+                        + r")(?:\*\*)?$")
 
 
 # ---------------------------------------------------------------- gazetteer

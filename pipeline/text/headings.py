@@ -34,6 +34,19 @@ def opener_pattern(*roles: str) -> str:
     return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in preamble_openers(*roles)) + ")"
 
 
+@cache
+def structure_words() -> dict[str, tuple[str, str]]:
+    """The word that opens each kind of structural heading (`article`: `Điều`, `annex`: `Phụ lục`;
+    gazetteer/doc_headings.json `structure`), in its sentence-case and upper-case forms."""
+    return {e["kind"]: (e["word"], e["word"].upper()) for e in doc_headings()["structure"]}
+
+
+def structure_pattern(*kinds: str) -> str:
+    """The structure words of `kinds` as one regex alternation: `(?:Điều|ĐIỀU)`, `(?:Phụ[ \t]+lục|PHỤ[ \t]+LỤC)`."""
+    words = [w for k in kinds for w in structure_words()[k]]
+    return "(?:" + "|".join(w.replace(" ", r"[ \t]+") for w in words) + ")"
+
+
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 

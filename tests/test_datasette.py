@@ -25,6 +25,7 @@ PARAMS = {
     "repealed_documents": {},
     "agency_responsibilities": {"agency": "Sở Nội vụ"},
     "search_sections": {"q": "hài lòng"},
+    "committed_vs_achieved": {"indicator": "satisfaction", "province": "Quảng Ngãi"},
 }
 
 
@@ -60,6 +61,9 @@ def test_canned_query_returns_rows(ds, name):
     assert "doc_id" in rows[0] and ("quote" in rows[0] or "snippet" in rows[0])
     if name == "targets_by_indicator":
         assert {r["province"] for r in rows} == {"Quảng Ngãi", "Lạng Sơn"}
+    if name == "committed_vs_achieved":
+        assert [(r["year"], r["target_comparator"], r["target_value"], r["met"]) for r in rows] == [
+            (2020, ">", 90.0, "unknown")]
     if name == "what_repealed":
         assert [r["by_document"] for r in rows] == ["Quyết định 205/QĐ-UBND"]
     assert "Error" not in text

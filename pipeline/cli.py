@@ -280,10 +280,16 @@ def chart(indicator, province, db_path, out_path) -> None:
               help="Knowledge base: source of a DOC_ID, and of links to cited documents.")
 @click.option("--out", "out_path", required=True, type=click.Path(),
               help="HTML file to write (with --all: a folder, one <doc_id>.html per document).")
-@click.option("--all", "all_docs", is_flag=True, help="Write every document of --db, so citation links resolve.")
+@click.option("--all", "all_docs", is_flag=True,
+              help="Write every document of --db, a page per province and index.html, so every link resolves.")
 def report(target, db_path, out_path, all_docs) -> None:
-    """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted."""
-    from vnplan.outputs.report import write_all, write_report
+    """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted.
+
+    With --all, a folder: every document's page, a page per province (its documents and charts of
+    committed vs achieved) and index.html linking them all.
+    """
+    from vnplan.outputs.report import write_report
+    from vnplan.outputs.site import write_all
 
     if all_docs:
         n = write_all(db_path, out_path)

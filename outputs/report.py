@@ -336,15 +336,17 @@ def progress_section(conn: sqlite3.Connection | None, indicators: list[str], pro
 
 
 def render_document(result: FileResult, doc: Document, conn: sqlite3.Connection | None = None,
-                    page_of: dict[str, str] | None = None, cache: dict[tuple, str] | None = None) -> str:
+                    page_of: dict[str, str] | None = None, cache: dict[tuple, str] | None = None,
+                    first: int = 1) -> str:
     """The HTML fragment of one document of a file: header, charts, citation graph, text and side list.
 
+    Facts are numbered from `first`, so that several documents on one page keep their ids apart.
     `page_of` maps document keys to the pages that exist (defaults to the knowledge base's documents);
     `cache` keeps charts drawn for other pages of the same run."""
     text = result.cleaned.text
     facts = [f for f in result.facts if f.doc_id == doc.doc_id]
     facts.sort(key=lambda f: (f.start, -f.end))
-    numbered = list(enumerate(facts, 1))
+    numbered = list(enumerate(facts, first))
     if page_of is None:
         page_of = pages_in(conn)
     links = citation_links(conn, doc, numbered, page_of)
@@ -380,7 +382,11 @@ def render_page(result: FileResult, docs: list[Document], conn: sqlite3.Connecti
                 crumbs: str = "", page_of: dict[str, str] | None = None, cache: dict[tuple, str] | None = None) -> str:
     """A whole HTML page for the given documents of one file."""
     title = ", ".join(f"{d.type or ''} {d.symbol or ''}".strip() for d in docs) or result.source.path
-    body = "\n".join(render_document(result, d, conn, page_of, cache) for d in docs)
+    parts, first = [], 1
+    for d in docs:
+        parts.append(render_document(result, d, conn, page_of, cache, first))
+        first += sum(1 for f in result.facts if f.doc_id == d.doc_id)
+    body = "\n".join(parts)
     nav = f'<nav class="crumbs">{crumbs}</nav>\n' if crumbs else ""
     return f"{head(title)}{nav}{body}\n</body></html>\n"
 

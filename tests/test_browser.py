@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -232,5 +237,56 @@ def test_chart_svg_opens_on_its_own(browser, site, shots):
     box = v.page.locator("svg").first.bounding_box()
     assert box["width"] > 500 and box["height"] > 400
     v.page.screenshot(path=shots / "chart.png")
+    v.clean()
+    v.close()
+
+
+# ---------------------------------------------------------------- Datasette, with the dashboards plugin
+
+
+@pytest.fixture(scope="module")
+def datasette_url(tmp_path_factory):
+    """`datasette serve` on a free loopback port, over the test knowledge base, with outputs/datasette.json."""
+    pytest.importorskip("datasette_dashboards", reason="datasette-dashboards is not installed (pip install '.[test]')")
+    base = tmp_path_factory.mktemp("datasette")
+    kb = make_progress_kb(base / "vnplan.sqlite")  # the metadata's database name
+    meta = Path(__file__).resolve().parent.parent / "outputs" / "datasette.json"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(kb), "-m", str(meta), "--host",
+                             "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):  # at most 30 s
+            try:
+                with urllib.request.urlopen(f"{url}/-/versions.json", timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"datasette did not start: {proc.stderr.read().decode()[-2000:]}")
+                time.sleep(0.2)
+        else:
+            pytest.fail("datasette did not answer within 30 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_datasette_dashboard_draws_the_chart_offline(browser, datasette_url, shots):
+    v = Visit(browser, "about:blank")
+    allowed = datasette_url
+    v.context.unroute("**/*")
+    v.context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(allowed)
+                    else (v.requests.append(route.request.url), route.abort()))
+    page = v.page
+    page.goto(f"{datasette_url}/-/dashboards/committed-vs-achieved?indicator=par_index&unit=points"
+              f"&province=Qu%E1%BA%A3ng+Ninh")
+    page.wait_for_selector("#chart-chart canvas, #chart-chart svg", timeout=20_000)
+    size = page.locator("#chart-chart canvas, #chart-chart svg").first.bounding_box()
+    assert size["width"] > 200 and size["height"] > 100
+    assert "committed_vs_achieved" in page.locator("#chart-about").inner_text()
+    page.screenshot(path=shots / "datasette-dashboard.png", full_page=True)
     v.clean()
     v.close()

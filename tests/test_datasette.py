@@ -73,3 +73,21 @@ def test_table_pages_and_descriptions_render(ds):
     resp = get(ds, "/vnplan/targets_view")
     assert resp.status_code == 200
     assert "Targets as a person reads them" in resp.text
+
+
+def test_committed_vs_achieved_dashboard(tmp_path):
+    """datasette-dashboards draws the chart in the browser (tests/test_browser.py); here, its page and data."""
+    pytest.importorskip("datasette_dashboards")
+    from .progress_helpers import make_progress_kb
+
+    meta = json.loads(METADATA.read_text(encoding="utf-8"))
+    ds = datasette_app.Datasette([str(make_progress_kb(tmp_path / "vnplan.sqlite"))], metadata=meta)
+    board = meta["plugins"]["datasette-dashboards"]["committed-vs-achieved"]
+    assert get(ds, "/-/dashboards/committed-vs-achieved").status_code == 200
+    sql = board["charts"]["chart"]["query"]
+    resp = get(ds, "/vnplan.json?" + urlencode({"sql": sql, "indicator": "par_index", "unit": "points",
+                                                "province": "Quảng Ninh", "_shape": "array"}))
+    assert [(r["year"], r["side"], r["value"]) for r in resp.json()] == [
+        (2021, "achieved", 91.14), (2022, "target", 93.157), (2022, "achieved", 90.3)]
+    # The table "chart" of the plugin writes cells as HTML: never used here, as cells hold document text.
+    assert all(c["library"] in ("vega-lite", "markdown") for c in board["charts"].values())

@@ -83,7 +83,9 @@ def test_committed_vs_achieved_dashboard(tmp_path):
     meta = json.loads(METADATA.read_text(encoding="utf-8"))
     ds = datasette_app.Datasette([str(make_progress_kb(tmp_path / "vnplan.sqlite"))], metadata=meta)
     board = meta["plugins"]["datasette-dashboards"]["committed-vs-achieved"]
-    assert get(ds, "/-/dashboards/committed-vs-achieved").status_code == 200
+    first = get(ds, "/-/dashboards/committed-vs-achieved")  # redirects to the default filters
+    assert first.status_code == 302 and "indicator=par_index" in first.headers["location"]
+    assert get(ds, first.headers["location"]).status_code == 200
     sql = board["charts"]["chart"]["query"]
     resp = get(ds, "/vnplan.json?" + urlencode({"sql": sql, "indicator": "par_index", "unit": "points",
                                                 "province": "Quảng Ninh", "_shape": "array"}))

@@ -174,11 +174,15 @@ def write_chart(tl: Timeline, out: str | Path) -> list[Path]:
     base = Path(out)
     if base.suffix.lower() in (".svg", ".png"):
         base = base.with_suffix("")
-    base.parent.mkdir(parents=True, exist_ok=True)
     fig = draw(tl)
     paths = []
     for fmt in ("svg", "png"):
         path = base.with_name(base.name + "." + fmt)
-        path.write_bytes(render(fig, fmt))
+        data = render(fig, fmt)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise VnplanError(f"cannot write {path}: {exc.strerror or exc}") from None
         paths.append(path)
     return paths

@@ -391,6 +391,14 @@ def render_page(result: FileResult, docs: list[Document], conn: sqlite3.Connecti
     return f"{head(title)}{nav}{body}\n</body></html>\n"
 
 
+def write_file(path: str | Path, text: str) -> None:
+    """Write a page, or say in one line why it cannot be written."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VnplanError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def memory_kb(result: FileResult) -> sqlite3.Connection:
     """A knowledge base in memory holding one file, for the charts of a file that is not ingested."""
     db = store.open_db(":memory:")
@@ -426,7 +434,7 @@ def write_report(target: str, db_path: str | Path | None, out_path: str | Path) 
         # A file's own page holds all its documents: links between them stay on the page.
         page_of = {d.key: f"#{d.doc_id}" for d in docs if d.key} if own is not None else None
         page = render_page(result, docs, own or conn, page_of=page_of)
-        Path(out_path).write_text(page, encoding="utf-8")
+        write_file(out_path, page)
     finally:
         for c in (conn, own):
             if c is not None:

@@ -14,10 +14,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from vnplan.errors import VnplanError
 from vnplan.kinds import KINDS
 from vnplan.outputs.export import load_result
 from vnplan.outputs.query import connect_ro
-from vnplan.outputs.report import head, page_name, pages_in, progress_section, render_page
+from vnplan.outputs.report import (
+    head,
+    page_name,
+    pages_in,
+    progress_section,
+    render_page,
+    write_file,
+)
 from vnplan.resolve import slug
 from vnplan.text.normalize import strip_accents
 
@@ -123,8 +131,12 @@ def render_province(conn: sqlite3.Connection, province: str, docs: list[dict[str
 def write_all(db_path: str | Path, out_dir: str | Path) -> int:
     """Write every document's page, each province's page and index.html into `out_dir`; returns documents written."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     conn = connect_ro(db_path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        conn.close()
+        raise VnplanError(f"cannot write {out}: {exc.strerror or exc}") from None
     n = 0
     try:
         docs = documents(conn)
@@ -139,15 +151,15 @@ def write_all(db_path: str | Path, out_dir: str | Path) -> int:
                 crumbs = f'<a href="{INDEX}">All documents</a>' + (
                     f' › <a href="{province_page(prov)}">{html.escape(prov)}</a>' if prov else "")
                 page = render_page(result, [d], conn, crumbs=crumbs, page_of=page_of, cache=cache)
-                (out / page_name(d.doc_id)).write_text(page, encoding="utf-8")
+                write_file(out / page_name(d.doc_id), page)
                 n += 1
         by_prov: dict[str, list[dict[str, Any]]] = {}
         for d in docs:
             if d["province"]:
                 by_prov.setdefault(d["province"], []).append(d)
         for prov, items in by_prov.items():
-            (out / province_page(prov)).write_text(render_province(conn, prov, items, kinds, cache), encoding="utf-8")
-        (out / INDEX).write_text(render_index(docs, kinds), encoding="utf-8")
+            write_file(out / province_page(prov), render_province(conn, prov, items, kinds, cache))
+        write_file(out / INDEX, render_index(docs, kinds))
     finally:
         conn.close()
     return n

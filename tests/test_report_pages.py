@@ -199,3 +199,23 @@ def test_script_in_the_document_is_inert_text_on_every_page(site):
         page = p.read_text(encoding="utf-8")
         assert "<script" not in page and "onerror=" not in page.replace("onerror=&quot;", ""), p.name
     assert QN_205KH.count("<script>") == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--all", "--out", "{blocker}/site"],
+    ["chart", "par_index", "--out", "{blocker}/c"],
+])
+def test_unwritable_output_is_one_error_line(pkb, tmp_path, args):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    argv = [a.format(blocker=blocker) for a in args] + ["--db", str(pkb)]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 1 and result.output.startswith(f"Error: cannot write {blocker}/")
+    assert result.output.count("\n") == 1, result.output
+
+
+def test_report_of_a_document_to_an_unwritable_path(pkb, tmp_path):
+    doc_id = sqlite3.connect(pkb).execute("SELECT doc_id FROM documents LIMIT 1").fetchone()[0]
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", doc_id, "--db", str(pkb), "--out", str(tmp_path / "f" / "p.html")])
+    assert result.output == f"Error: cannot write {tmp_path / 'f' / 'p.html'}: Not a directory\n"

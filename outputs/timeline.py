@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vnplan.errors import VnplanError
+from vnplan.store import progress_sql
 from vnplan.text.normalize import fold, strip_accents
 
 # Units as a reader says them (the stored unit codes are FORMAT.md's).
@@ -212,14 +213,16 @@ def timeline(conn: sqlite3.Connection, indicators: str | Sequence[str], province
     codes = (indicators,) if isinstance(indicators, str) else tuple(indicators)
     if not codes:
         raise VnplanError("no indicator given")
-    where = f"indicator IN ({_in(codes)})"
-    params: list[Any] = list(codes)
-    if province is not None:
-        where += " AND province = ?"
-        params.append(province)
-    rows = _query(conn, f"SELECT * FROM progress_view WHERE {where} ORDER BY province, indicator, "
-                        "criterion IS NOT NULL, criterion, unit = 'rank', unit, year, target_value, achieved_value",
-                  params)
+    # The view's own query with the filters inside it, so only this indicator's facts are grouped.
+    t_where = f" AND t.indicator IN ({_in(codes)})" + (" AND d.province = ?" if province is not None else "")
+    a_where = f" AND a.indicator IN ({_in(codes)})" + (" AND a.province = ?" if province is not None else "")
+    prov = [province] if province is not None else []
+    sql = progress_sql(t_where, a_where)
+    if not _query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'progress_view'", ()):
+        raise VnplanError("this knowledge base has no progress_view; run `vnplan ingest` once to upgrade it")
+    rows = _query(conn, f"SELECT * FROM ({sql}) ORDER BY province, indicator, criterion IS NOT NULL, criterion, "
+                        "unit = 'rank', unit, year, target_value, achieved_value",
+                  [*codes, *prov, *codes, *prov])
     points = [point_of(r) for r in rows]
     notes: list[str] = []
     if not criteria:

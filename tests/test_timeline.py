@@ -158,3 +158,13 @@ def test_resolve_indicator_unknown_is_one_error(conn):
 @pytest.mark.parametrize("text", ["Quảng Ninh", "quang ninh", "tỉnh Quảng Ninh", "QUẢNG NINH"])
 def test_resolve_province(conn, text):
     assert resolve_province(conn, text) == "Quảng Ninh"
+
+
+def test_timeline_reads_the_same_rows_as_the_view(conn):
+    for code, prov in conn.execute("SELECT DISTINCT indicator, province FROM progress_view").fetchall():
+        for province in (prov, None):
+            got = timeline(conn, code, province, criteria=True).points
+            where = "indicator = ?" + (" AND province = ?" if province is not None else "")
+            want = conn.execute(f"SELECT count(*) FROM progress_view WHERE {where}",
+                                [code, *([province] if province is not None else [])]).fetchone()[0]
+            assert len(got) == want and want > 0, (code, province)

@@ -1,8 +1,8 @@
 """Pictures of committed vs achieved: targets against results over the years, drawn with matplotlib.
 
 One panel per unit (points, percent, rank, ...: never two units on one axis), one line per
-province. Results are filled circles joined by a solid line; targets are hollow diamonds joined by
-a thin dotted line, each labelled with its comparator (`≥ 95%`), so the two read apart in grey on paper
+province. Results are filled circles joined by a solid line; targets are hollow diamonds (not
+joined: they come from different plans), each labelled with its comparator (`≥ 95%`), so the two read apart in grey on paper
 too; each province also has its own line style. Rank axes run downwards (1 = best, at the top).
 Every point carries its value as text, and the footnote names the documents behind the chart and
 what it leaves out (`Timeline.notes`).
@@ -48,6 +48,7 @@ DASHES = ("-", (0, (7, 2)), (0, (7, 2, 2, 2)), (0, (3, 1)))
 AXIS_LABELS = {"points": "points", "percent": "percent (%)", "rank": "rank (1 = best)", "count": "count",
                "days": "days", "times": "times"}
 UNIT_ORDER = ("points", "percent", "count", "days", "times", "rank")
+MAX_LABELLED = 10  # more points than this in one panel: their printed values would overlap
 
 
 def _unit_key(unit: str) -> tuple[int, str]:
@@ -57,7 +58,8 @@ def _unit_key(unit: str) -> tuple[int, str]:
 def title_of(tl: Timeline) -> str:
     """`PAR INDEX: committed vs achieved, Quảng Ninh`."""
     names = list(dict.fromkeys(p.indicator_name for p in tl.points)) or list(tl.indicators)
-    where = tl.province or ", ".join(sorted({p.province or "national" for p in tl.points}))
+    provinces = sorted({p.province or "national" for p in tl.points})
+    where = tl.province or (", ".join(provinces) if len(provinces) <= 3 else f"{len(provinces)} provinces")
     return f"{' / '.join(names)}: committed vs achieved" + (f", {where}" if where else "")
 
 
@@ -80,12 +82,20 @@ def draw(tl: Timeline, width: float = 8.0) -> Figure:
     provinces = list(dict.fromkeys(p.province for p in points))
     years = sorted({p.year for p in points})
     foot = _footnote(tl)
+    if len(provinces) > len(COLOURS):
+        foot.insert(0, f"Note: {len(provinces)} provinces share {len(COLOURS)} colours (results also differ by "
+                       "line style); chart one with --province to tell its targets apart.")
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width, 0.6 + 2.6 * len(units) + 0.18 * len(foot)), layout="constrained")
         axes = fig.subplots(len(units), 1, sharex=True, squeeze=False)[:, 0]
         for ax, unit in zip(axes, units, strict=True):
+            panel = [p for p in points if p.unit == unit]
+            labels = len(panel) <= MAX_LABELLED
+            if not labels:
+                foot.insert(0, f"Note: the {unit} panel has {len(panel)} points, too many to print each value; "
+                               "the report's table and `vnplan query` list them.")
             for i, prov in enumerate(provinces):
-                _plot_series(ax, [p for p in points if p.unit == unit and p.province == prov], i, unit)
+                _plot_series(ax, [p for p in panel if p.province == prov], i, unit, labels)
             ax.set_ylabel(AXIS_LABELS.get(unit, unit))
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
             ax.margins(x=0.15, y=0.3)
@@ -107,22 +117,23 @@ def draw(tl: Timeline, width: float = 8.0) -> Figure:
     return fig
 
 
-def _plot_series(ax, pts: Sequence[Point], i: int, unit: str) -> None:
+def _plot_series(ax, pts: Sequence[Point], i: int, unit: str, labels: bool) -> None:
     colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
     done = sorted((p for p in pts if p.achieved_value is not None), key=lambda p: p.year)
     goals = sorted((p for p in pts if p.target_value is not None), key=lambda p: p.year)
     if done:
         xs, ys = [p.year for p in done], [p.achieved_value for p in done]
         ax.plot(xs, ys, color=colour, linestyle=dash, linewidth=2, marker="o", markersize=7, zorder=3)
-        for p in done:
+        for p in done if labels else ():
             text = ("~" if p.estimated else "") + _short(p.achieved_value, unit, p.achieved_of)
             ax.annotate(text, (p.year, p.achieved_value), textcoords="offset points", xytext=(0, -15),
                         ha="center", fontsize=8.5, color=colour)
     if goals:
+        # Not joined: targets of different years come from different plans, often several a year.
         xs, ys = [p.year for p in goals], [p.target_value for p in goals]
-        ax.plot(xs, ys, color=colour, linestyle=(0, (1, 2)), linewidth=1, marker="D", markersize=8,
+        ax.plot(xs, ys, color=colour, linestyle="none", marker="D", markersize=8,
                 markerfacecolor="white", markeredgewidth=1.8, zorder=4)
-        for p in goals:
+        for p in goals if labels else ():
             sign = COMPARATOR_SIGNS.get(p.target_comparator or "=", "=")
             mark = {True: " ✓", False: " ✗"}.get(p.met, "") if p.met is not None else ""
             ax.annotate(f"target {sign} {_short(p.target_value, unit)}{mark}", (p.year, p.target_value),
@@ -139,7 +150,7 @@ def _short(v: float | None, unit: str, of: int | None = None) -> str:
 def _legend(provinces: Sequence[str | None]) -> list[Line2D]:
     handles = [Line2D([], [], color="#333333", marker="o", markersize=7, linewidth=2, label="achieved"),
                Line2D([], [], color="#333333", marker="D", markersize=8, markerfacecolor="white",
-                      markeredgewidth=1.8, linestyle=(0, (1, 2)), linewidth=1, label="target (committed)")]
+                      markeredgewidth=1.8, linestyle="none", label="target (committed)")]
     for i, prov in enumerate(provinces):
         handles.append(Line2D([], [], color=COLOURS[i % len(COLOURS)], linestyle=DASHES[i % len(DASHES)],
                               linewidth=2, label=prov or "national"))

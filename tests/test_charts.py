@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import struct
 import warnings
@@ -103,3 +104,18 @@ def test_chart_errors_are_one_line(pkb, tmp_path, args, error):
 def test_chart_without_database_is_one_line(tmp_path):
     result = run("chart", "par_index", "--db", str(tmp_path / "none.sqlite"))
     assert result.output == f"Error: no database at {tmp_path / 'none.sqlite'}; run `vnplan ingest` first\n"
+
+
+def test_many_points_are_drawn_without_overlapping_labels_and_say_so(pkb, tmp_path):
+    conn = sqlite3.connect(pkb)
+    conn.executemany(
+        "INSERT INTO targets (id, doc_id, file_sha, section, start, [end], quote, rule, value, unit, comparator, "
+        "indicator, deadline_year) SELECT ?, doc_id, file_sha, '', 0, 1, 'q', 't', ?, 'percent', '>=', 'sipas', ? "
+        "FROM documents WHERE symbol = '205/KH-UBND'", [(f"many{i}", 50 + i, 2010 + i) for i in range(12)])
+    try:
+        svg = render(draw(timeline(conn, "sipas", "Quảng Ninh")), "svg").decode("utf-8")
+    finally:
+        conn.rollback()
+    assert "<!-- target ≥ 55% -->" not in svg
+    assert re.search(r"Note: the percent panel has 1[3-4] points, too many to print each value", svg)
+    assert "<!-- 1/63 -->" in svg  # the rank panel, with few points, keeps its values

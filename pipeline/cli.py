@@ -238,15 +238,58 @@ def export(db_path, out_dir) -> None:
 
 
 @main.command()
+@click.argument("indicator")
+@click.option("--province", default=None, help="One province (default: every province with data, a line each).")
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="Where to write: OUT.svg and OUT.png (default: chart-INDICATOR[-PROVINCE]).")
+def chart(indicator, province, db_path, out_path) -> None:
+    """Chart an indicator's targets against its results over the years (SVG and PNG, made offline).
+
+    \b
+    INDICATOR is a code or any name or alias of it (PAR INDEX, Chỉ số CCHC, par_index).
+    Examples:
+      vnplan chart "PAR INDEX" --province "Quảng Ninh"
+      vnplan chart sipas --out charts/sipas
+    """
+    from vnplan.outputs.charts import write_chart
+    from vnplan.outputs.query import connect_ro
+    from vnplan.outputs.timeline import resolve_indicator, resolve_province, timeline
+
+    from .resolve import slug
+
+    conn = connect_ro(db_path)
+    try:
+        code = resolve_indicator(conn, indicator)
+        prov = resolve_province(conn, province) if province else None
+        tl = timeline(conn, code, prov)
+    finally:
+        conn.close()
+    out = out_path or f"chart-{code}" + (f"-{slug(prov)}" if prov else "")
+    paths = write_chart(tl, out)
+    provinces = {p.province for p in tl.points}
+    click.echo(f"wrote {', '.join(map(str, paths))}: {len(tl.points)} points, "
+               f"{len(provinces)} province{'s' if len(provinces) != 1 else ''}")
+    for note in tl.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command()
 @click.argument("target", required=False)
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True,
               help="Knowledge base: source of a DOC_ID, and of links to cited documents.")
 @click.option("--out", "out_path", required=True, type=click.Path(),
               help="HTML file to write (with --all: a folder, one <doc_id>.html per document).")
-@click.option("--all", "all_docs", is_flag=True, help="Write every document of --db, so citation links resolve.")
+@click.option("--all", "all_docs", is_flag=True,
+              help="Write every document of --db, a page per province and index.html, so every link resolves.")
 def report(target, db_path, out_path, all_docs) -> None:
-    """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted."""
-    from vnplan.outputs.report import write_all, write_report
+    """Write an HTML page of one document (FILE or DOC_ID) with its facts highlighted.
+
+    With --all, a folder: every document's page, a page per province (its documents and charts of
+    committed vs achieved) and index.html linking them all.
+    """
+    from vnplan.outputs.report import write_report
+    from vnplan.outputs.site import write_all
 
     if all_docs:
         n = write_all(db_path, out_path)

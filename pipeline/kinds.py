@@ -156,7 +156,10 @@ def _citations_json(result: FileResult, facts: list[Citation]) -> dict[str, list
 
 def _citation_summary(f: Citation) -> str:
     what = f.symbol or f.title or collapse(f.quote)
-    return f"{f.type or 'văn bản'} {what}" + (f" ({f.year})" if f.year else "")
+    kind = f.type or "văn bản"
+    # A law's title (`Luật Tổ chức ...`) and a self-reference (`Quyết định này`) already start with the type word.
+    head = "" if fold(what).startswith(fold(kind) + " ") or fold(what) == fold(kind) else f"{kind} "
+    return f"{head}{what}" + (f" ({f.year})" if f.year else "")
 
 
 def match_citation(g: dict, p: dict) -> bool:

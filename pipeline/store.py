@@ -279,6 +279,88 @@ def m008_achievements(db: sqlite_utils.Database) -> None:
     db["achievements"].create_index(["indicator", "province", "year"])
 
 
+# Committed vs achieved (m014): one row per province, indicator, criterion, unit and year, pairing what
+# the documents commit to (`targets`, by deadline year) with what they report as reached
+# (`achievements`). A target due by a year and a result for that year meet on one row; either may be
+# missing. Restated commitments (the same value and comparator in several places or documents) are one
+# row with every source; different commitments for one year, or different results, are several rows, and
+# `commitments` / `results` say how many there are. Points and ranks are separate series (units), so a
+# points target is never compared with a rank; components of an index (an annex row's `criterion`) are
+# their own series beside the headline (criterion NULL). `met` compares with the comparator: `>=`, `>`,
+# `<=`, `<` as written; `=` means "reach": at least the value, or at most it for ranks and durations
+# (days), where lower is better. NULL when either side is missing. Targets without a deadline and
+# results without a year are not on any timeline (`vnplan.outputs.timeline` counts them).
+PROGRESS_SQL = """
+WITH tg AS (
+  SELECT d.province, t.indicator, t.criterion, t.unit, t.deadline_year AS year, t.comparator, t.value, t.scope,
+         count(*) AS n,
+         json_group_array(DISTINCT d.label) AS documents,
+         json_group_array(json_object('doc_id', t.doc_id, 'document', d.label, 'section', t.section,
+                                      'quote', t.quote, 'id', t.id)) AS sources
+  FROM targets t JOIN documents_view d ON d.doc_id = t.doc_id
+  WHERE t.deadline_year IS NOT NULL{targets_where}
+  GROUP BY d.province, t.indicator, t.criterion, t.unit, t.deadline_year, t.comparator, t.value, t.scope
+),
+tgk AS (
+  SELECT *, count(*) OVER (PARTITION BY province, indicator, criterion, unit, year) AS k FROM tg
+),
+ac AS (
+  SELECT a.province, a.indicator, a.criterion, a.unit,
+         COALESCE(a.year, CAST(substr(a.as_of, 1, 4) AS INTEGER)) AS year, a.value, a.of, a.estimated,
+         count(*) AS n,
+         json_group_array(DISTINCT d.label) AS documents,
+         json_group_array(json_object('doc_id', a.doc_id, 'document', d.label, 'section', a.section,
+                                      'quote', a.quote, 'id', a.id)) AS sources
+  FROM achievements a JOIN documents_view d ON d.doc_id = a.doc_id
+  WHERE COALESCE(a.year, CAST(substr(a.as_of, 1, 4) AS INTEGER)) IS NOT NULL{achievements_where}
+  GROUP BY a.province, a.indicator, a.criterion, a.unit, 5, a.value, a.of, a.estimated
+),
+ack AS (
+  SELECT *, count(*) OVER (PARTITION BY province, indicator, criterion, unit, year) AS k FROM ac
+),
+keys AS (
+  SELECT province, indicator, criterion, unit, year FROM tg
+  UNION SELECT province, indicator, criterion, unit, year FROM ac
+)
+SELECT k.province, pr.province_after_2025 AS province_new, k.indicator,
+       COALESCE(i.name, k.indicator) AS indicator_name, k.criterion, k.year, k.unit,
+       t.comparator AS target_comparator, t.value AS target_value, t.scope AS target_scope,
+       a.value AS achieved_value, a.of AS achieved_of, a.estimated AS achieved_estimated,
+       CASE
+         WHEN t.value IS NULL OR a.value IS NULL THEN NULL
+         WHEN t.comparator = '>=' THEN a.value >= t.value - 1e-9
+         WHEN t.comparator = '>' THEN a.value > t.value + 1e-9
+         WHEN t.comparator = '<=' THEN a.value <= t.value + 1e-9
+         WHEN t.comparator = '<' THEN a.value < t.value - 1e-9
+         WHEN t.comparator = '=' AND k.unit IN ('rank', 'days') THEN a.value <= t.value + 1e-9
+         WHEN t.comparator = '=' THEN a.value >= t.value - 1e-9
+       END AS met,
+       COALESCE(t.k, 0) AS commitments, COALESCE(a.k, 0) AS results,
+       t.documents AS target_documents, a.documents AS achieved_documents,
+       t.sources AS target_sources, a.sources AS achieved_sources
+FROM keys k
+LEFT JOIN tgk t ON t.province IS k.province AND t.indicator IS k.indicator AND t.criterion IS k.criterion
+                AND t.unit IS k.unit AND t.year = k.year
+LEFT JOIN ack a ON a.province IS k.province AND a.indicator IS k.indicator AND a.criterion IS k.criterion
+                AND a.unit IS k.unit AND a.year = k.year
+LEFT JOIN indicators i ON i.id = k.indicator
+LEFT JOIN provinces pr ON pr.name = k.province"""
+PROGRESS_VIEW = PROGRESS_SQL.format(targets_where="", achievements_where="")
+
+
+def progress_sql(targets_where: str = "", achievements_where: str = "") -> str:
+    """The view's query with conditions inside it (`AND t.indicator IN (?)`, `AND a.province = ?`): the
+    same rows as `progress_view` filtered, read through the indexes instead of grouping every fact."""
+    return PROGRESS_SQL.format(targets_where=targets_where, achievements_where=achievements_where)
+
+
+@migrations()
+def m014_progress_view(db: sqlite_utils.Database) -> None:
+    """progress_view: targets and achievements paired by province, indicator and year (committed vs achieved)."""
+    db["targets"].create_index(["indicator", "deadline_year"], if_not_exists=True)
+    db.create_view("progress_view", PROGRESS_VIEW.strip(), replace=True)
+
+
 def index_pending(db: sqlite_utils.Database) -> int:
     """Add the sections written since the last call to the full-text index, in one transaction.
     Returns how many were added."""

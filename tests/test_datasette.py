@@ -25,6 +25,7 @@ PARAMS = {
     "repealed_documents": {},
     "agency_responsibilities": {"agency": "Sở Nội vụ"},
     "search_sections": {"q": "hài lòng"},
+    "committed_vs_achieved": {"indicator": "satisfaction", "province": "Quảng Ngãi"},
 }
 
 
@@ -60,6 +61,9 @@ def test_canned_query_returns_rows(ds, name):
     assert "doc_id" in rows[0] and ("quote" in rows[0] or "snippet" in rows[0])
     if name == "targets_by_indicator":
         assert {r["province"] for r in rows} == {"Quảng Ngãi", "Lạng Sơn"}
+    if name == "committed_vs_achieved":
+        assert [(r["year"], r["target_comparator"], r["target_value"], r["met"]) for r in rows] == [
+            (2020, ">", 90.0, "unknown")]
     if name == "what_repealed":
         assert [r["by_document"] for r in rows] == ["Quyết định 205/QĐ-UBND"]
     assert "Error" not in text
@@ -69,3 +73,23 @@ def test_table_pages_and_descriptions_render(ds):
     resp = get(ds, "/vnplan/targets_view")
     assert resp.status_code == 200
     assert "Targets as a person reads them" in resp.text
+
+
+def test_committed_vs_achieved_dashboard(tmp_path):
+    """datasette-dashboards draws the chart in the browser (tests/test_browser.py); here, its page and data."""
+    pytest.importorskip("datasette_dashboards")
+    from .progress_helpers import make_progress_kb
+
+    meta = json.loads(METADATA.read_text(encoding="utf-8"))
+    ds = datasette_app.Datasette([str(make_progress_kb(tmp_path / "vnplan.sqlite"))], metadata=meta)
+    board = meta["plugins"]["datasette-dashboards"]["committed-vs-achieved"]
+    first = get(ds, "/-/dashboards/committed-vs-achieved")  # redirects to the default filters
+    assert first.status_code == 302 and "indicator=par_index" in first.headers["location"]
+    assert get(ds, first.headers["location"]).status_code == 200
+    sql = board["charts"]["chart"]["query"]
+    resp = get(ds, "/vnplan.json?" + urlencode({"sql": sql, "indicator": "par_index", "unit": "points",
+                                                "province": "Quảng Ninh", "_shape": "array"}))
+    assert [(r["year"], r["side"], r["value"]) for r in resp.json()] == [
+        (2021, "achieved", 91.14), (2022, "target", 93.157), (2022, "achieved", 90.3)]
+    # The table "chart" of the plugin writes cells as HTML: never used here, as cells hold document text.
+    assert all(c["library"] in ("vega-lite", "markdown") for c in board["charts"].values())

@@ -31,7 +31,7 @@ class Balance(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "script":
             self.scripts += 1
-        if tag not in ("meta", "br", "link"):
+        if tag not in ("meta", "br", "link", "input", "img"):
             self.stack.append(tag)
 
     def handle_endtag(self, tag):
@@ -73,9 +73,10 @@ def test_facts_are_highlighted_and_listed():
 
 @pytest.mark.parametrize(("spans", "expected"), [
     # (start, end) of facts over "abcdef": nested and overlapping spans cut the text at every boundary.
-    ([(1, 3)], 'a<span class="f citation">bc</span><a class="lbl citation" href="#fact-1" title="Quyết định X">CIT</a>def'),
+    ([(1, 3)], 'a<span class="f citation">bc</span><a class="lbl citation" href="#fact-1" id="ref-1" '
+               'title="Quyết định X">CIT</a>def'),
     ([(0, 6), (2, 4)], '<span class="f target">ab</span><span class="f target citation">cd</span>'
-                       '<a class="lbl citation" href="#fact-2" title="Quyết định X">CIT</a>'
+                       '<a class="lbl citation" href="#fact-2" id="ref-2" title="Quyết định X">CIT</a>'
                        '<span class="f target">ef</span><a class="lbl target"'),
 ])
 def test_highlight_cuts_at_every_boundary(spans, expected):
@@ -138,9 +139,13 @@ def test_report_all_writes_every_page_and_links_resolve(kb, tmp_path):  # noqa: 
     result = CliRunner().invoke(main, ["report", "--all", "--db", str(kb), "--out", str(out)])
     assert result.exit_code == 0, result.output
     pages = {p.name for p in out.iterdir()}
-    assert len(pages) == 5
+    assert len(pages) == 5 + 1 + 2  # five documents, the index, two provinces
+    assert {"index.html", "province-quang-ngai.html", "province-lang-son.html"} <= pages
     links = {h for p in out.iterdir() for h in re.findall(r'href="([^"#]+)"', p.read_text(encoding="utf-8"))}
     assert links and links <= pages
+    # Every document page is linked from the index.
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert {p for p in pages if p.endswith("_0.html") or p.endswith("_1.html")} <= set(re.findall(r'href="([^"#]+)"', index))
 
 
 def test_report_needs_a_target(kb, tmp_path):  # noqa: F811

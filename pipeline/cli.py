@@ -413,6 +413,20 @@ def search(words, province, issued, doctype, issuer, **opts):
 
 
 @main.command()
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to browse.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@click.option("--show-paths", is_flag=True, help="Show the files, rejects and runs tables (server paths).")
+@click.option("--show-texts", is_flag=True, help="Show the texts table (every file's full cleaned text).")
+@click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL (it can read hidden tables too).")
+def browse(db_path, port, show_paths, show_texts, allow_sql) -> None:
+    """Browse the knowledge base in Datasette on 127.0.0.1, with facets and canned queries."""
+    from vnplan.outputs.browse import serve
+
+    click.echo(f"serving {Path(db_path).name} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    serve(db_path, port=port, show_paths=show_paths, show_texts=show_texts, allow_sql=allow_sql)
+
+
+@main.command()
 @click.argument("statement")
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
@@ -427,11 +441,12 @@ def sql(statement, db_path, as_json, as_csv) -> None:
 @main.command()
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
-def export(db_path, out_dir) -> None:
+@click.option("--bom", is_flag=True, help="CSV files start with a UTF-8 BOM and end lines in CRLF (Excel).")
+def export(db_path, out_dir, bom) -> None:
     """Write facts.jsonl (one FORMAT.md record per document) and one CSV per table."""
     from vnplan.outputs.export import export as run_export
 
-    written = run_export(db_path, out_dir)
+    written = run_export(db_path, out_dir, bom=bom)
     for name, n in written.items():
         click.echo(f"{name}: {n} rows")
 

@@ -328,6 +328,11 @@ FROM repeal_events e
 CROSS JOIN citations c ON c.key = e.key
 JOIN documents_view d ON d.doc_id = c.doc_id
 WHERE c.self_ref = 0 AND (e.by_key IS NULL OR d.key IS NOT e.by_key)
+  -- One repeal per key (the earliest dated statement), and one planned one apart: a repeal restated in
+  -- several documents (a consolidated text repeats it) is still one.
+  AND e.relation_id = (SELECT e2.relation_id FROM repeal_events e2
+                       WHERE e2.key = e.key AND (e2.modality = 'planned') = (e.modality = 'planned')
+                       ORDER BY e2.by_date IS NULL, e2.by_date, e2.relation_id LIMIT 1)
   AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target_key = c.key AND r.file_sha = c.file_sha
                   AND r.relation IN ('repeals', 'replaces') AND r.modality IN ('in_force', 'planned'))""",
     "targets_view": """

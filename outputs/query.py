@@ -896,6 +896,8 @@ def fit_widths(cols: list[str], cells: list[list[str]], width: int, short: int =
     total = sum(natural[i] for i in flex)
     for i in flex:
         widths[i] = max(floor, min(natural[i], left * natural[i] // total))
+    while sum(widths) > budget and max(widths) > 4:
+        widths[max(range(len(widths)), key=widths.__getitem__)] -= 1  # still too wide: the widest gives way
     return widths
 
 
@@ -911,14 +913,20 @@ def page_line(ans: Answer) -> str:
 
 def format_table(ans: Answer, width: int | None = None) -> str:
     """A table fitted to the terminal (tabulate wraps long cells), the reading above it, the count below."""
-    from tabulate import tabulate
+    import tabulate as tab
 
     width = width or shutil.get_terminal_size((120, 24)).columns
     lines = [f"# {ans.reading}"] if ans.reading else []
     cols, cells = display_rows(ans)
     if cells:
         widths = fit_widths(cols, cells, width)
-        lines.append(tabulate(cells, headers=cols, tablefmt="simple", maxcolwidths=widths, disable_numparse=True))
+        # tabulate pads headers by MIN_PADDING beyond the widths asked; the widths already count them.
+        padding, tab.MIN_PADDING = tab.MIN_PADDING, 0
+        try:
+            lines.append(tab.tabulate(cells, headers=cols, tablefmt="simple", maxcolwidths=widths,
+                                      disable_numparse=True))
+        finally:
+            tab.MIN_PADDING = padding
     if ans.note:
         lines.append(f"no rows: {ans.note}")
     lines.append(page_line(ans))

@@ -92,7 +92,7 @@ def fold_key(text: str, synonyms: bool = True) -> str:
     phrases = _phrase_map()
     while i < len(tokens):
         for src, dst in phrases:
-            if src and tokens[i : i + len(src)] == src:
+            if src and tuple(tokens[i : i + len(src)]) == src:
                 out.extend(dst)
                 i += len(src)
                 break
@@ -447,16 +447,15 @@ def _build(q: str, m: re.Match[str], form: dict[str, Any]) -> Filters:
         elif ask == "pivot":
             raise VnplanError("a table of targets by province and year needs an indicator: "
                               "targets by province and year for satisfaction")
-        return _finish(Filters(ask, **kw))
+        return canonical(Filters(ask, **kw))
     if ask == "relations":
-        verb = fold_chars(parts["verb"])
-        rel = verbs()[verb]
         kw["direction"] = form["direction"]
-        kw["relations"] = (rel,) if rel else ()
+        if parts.get("verb"):
+            kw["relations"] = (verbs()[fold_chars(parts["verb"])],)
         doc, clauses = read_clauses(parts["doc"], ask, ("issued", "issuer"))
         kw.update(clauses)
         kw["doc"] = doc
-        return _finish(Filters("relations", **kw))
+        return canonical(Filters("relations", **kw))
     if ask == "tasks":
         agency, clauses = read_clauses(parts["agency"], ask, ("place",))
         rest, more = read_clauses(parts.get("rest") or "", ask, ("period", "issued", "year", "place", "issuer"))
@@ -465,7 +464,7 @@ def _build(q: str, m: re.Match[str], form: dict[str, Any]) -> Filters:
             if k in clauses and clauses[k] != v:
                 raise VnplanError(f"two provinces asked: {clauses[k]} and {v}")
         kw.update({**clauses, **more, "agency": agency})
-        return _finish(Filters("tasks", **kw))
+        return canonical(Filters("tasks", **kw))
     if ask == "search":
         # Only a place after `in`/`tại`/`ở` filters a search; other words are searched for.
         words = parts["words"]
@@ -473,12 +472,12 @@ def _build(q: str, m: re.Match[str], form: dict[str, Any]) -> Filters:
         if pm is not None and pm.marker in grammar()["clauses"]["strong_place_markers"] and words[: pm.start()].strip():
             kw["province"] = pm.province
             words = words[: pm.start()]
-        return _finish(Filters("search", words=words.strip(), **kw))
+        return canonical(Filters("search", words=words.strip(), **kw))
     # documents, stale
     rest, clauses = read_clauses(parts.get("rest") or "", ask, ("period", "issued", "year", "place", "issuer"))
     _no_leftover(rest)
     kw.update(clauses)
-    return _finish(Filters(ask, **kw))
+    return canonical(Filters(ask, **kw))
 
 
 def _no_leftover(rest: str) -> None:
@@ -490,8 +489,8 @@ def _no_leftover(rest: str) -> None:
                           "period, `issued by` a body (see docs/QUESTIONS.md)")
 
 
-def _finish(f: Filters) -> Filters:
-    """Canonical filter values: the issuer that names a province is the province filter."""
+def canonical(f: Filters) -> Filters:
+    """Canonical filter values, however they were asked: an issuer that names a province is the province."""
     if f.issuer and find_province(f.issuer) is not None:
         p = find_province(f.issuer).name  # type: ignore[union-attr]
         if f.province and f.province != p:

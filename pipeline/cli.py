@@ -252,13 +252,13 @@ def query(question, **opts) -> None:
 
 
 def _filters(ask: str, **kw):
-    from vnplan.outputs.questions import Filters, doctype_name, province_name
+    from vnplan.outputs.questions import Filters, canonical, doctype_name, province_name
 
     if kw.get("province"):
         kw["province"] = province_name(kw["province"])
     if kw.get("doctype"):
         kw["doctype"] = doctype_name(kw["doctype"])
-    return Filters(ask, **{k: v for k, v in kw.items() if v not in (None, ())})
+    return canonical(Filters(ask, **{k: v for k, v in kw.items() if v not in (None, ())}))
 
 
 def _years(text: str | None) -> tuple[int, int] | None:

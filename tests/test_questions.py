@@ -365,3 +365,41 @@ def test_csv_for_excel_has_a_bom_and_long_text_last(kb):
 
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     assert rows[0][-1] == "quote" and all(len(r) == len(rows[0]) for r in rows) and len(rows) == 4
+
+
+# ---------------------------------------------------------------- real files: one decree as a PDF and as text
+
+DATA = Path(__file__).resolve().parent / "data"
+TT01_2025 = ("pdf/thong-tu-so-01-2025-tt-bldtbxh-43956.pdf", "txt/thong-tu-so-01-2025-tt-bldtbxh-43956.txt")
+
+
+@pytest.fixture(scope="module")
+def twin_kb(tmp_path_factory) -> Path:
+    """The same circular from the Official Gazette's PDF and from its text, as `vnplan ingest` stores them."""
+    from vnplan import store
+    from vnplan.run import process_file
+
+    path = tmp_path_factory.mktemp("twins") / "kb.sqlite"
+    db = store.open_db(path)
+    for name in TT01_2025:
+        store.write_result(db, str(DATA / name), process_file(DATA / name), run_id=None)
+    store.index_pending(db)
+    db.close()
+    return path
+
+
+def test_a_document_from_a_pdf_and_a_text_is_one_document(twin_kb):
+    ans = q.answer(twin_kb, "documents issued by Bộ Lao động - Thương binh và Xã hội in 2025", limit=None)
+    assert [(r["answer"], r["date"]) for r in ans.rows] == [("Thông tư 01/2025/TT-BLĐTBXH", "2025-01-10")]
+    assert sorted(Path(p).suffix for p in ans.rows[0]["sources"]) == [".pdf", ".txt"]
+
+
+def test_its_legal_bases_answer_once_each_with_both_files(twin_kb):
+    # The three `Căn cứ` lines of the circular, stated by both files.
+    ans = q.answer(twin_kb, "what is 01/2025/TT-BLĐTBXH based on", limit=None)
+    assert sorted(r["answer"] for r in ans.rows) == ["115/2015/NĐ-CP", "134/2015/NĐ-CP", "62/2022/NĐ-CP"]
+    for r in ans.rows:
+        assert sorted(Path(p).suffix for p in r["sources"]) == [".pdf", ".txt"]
+        assert sorted(Path(p).suffix for p in r["found_in"]) == [".pdf", ".txt"]
+    ans = q.answer(twin_kb, "văn bản nào căn cứ vào 115/2015/NĐ-CP", limit=None)
+    assert [r["answer"] for r in ans.rows] == ["Thông tư 01/2025/TT-BLĐTBXH"]

@@ -19,7 +19,7 @@ from typing import Any
 from vnplan.kinds import KINDS
 from vnplan.models import Cleaned, Document, Fact, FileResult, Scope, Section, Source
 from vnplan.outputs.facts_json import facts_json
-from vnplan.outputs.query import connect_ro
+from vnplan.outputs.query import connect_ro, excel_text
 
 # Columns of long free text, written last in each CSV.
 LONG_TEXT = ("title", "heading", "quote", "text", "raw_offsets", "data", "aliases")
@@ -97,7 +97,7 @@ def export_tables(conn: sqlite3.Connection) -> list[str]:
 def export(db_path: str | Path, out_dir: str | Path, bom: bool = False) -> dict[str, int]:
     """Write `facts.jsonl` and `tables/<table>.csv` under `out_dir`; returns rows written per output.
 
-    `bom`: each CSV starts with a UTF-8 BOM and ends lines in CRLF, as Excel reads them.
+    `bom`: each CSV is for Excel: a UTF-8 BOM first, and no cell Excel would take for a formula.
     """
     out = Path(out_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -122,7 +122,7 @@ def export(db_path: str | Path, out_dir: str | Path, bom: bool = False) -> dict[
                 w.writerow(cols)
                 k = 0
                 for row in cur:
-                    w.writerow(row)
+                    w.writerow([excel_text(v) for v in row] if bom else row)
                     k += 1
             written[f"tables/{table}.csv"] = k
     finally:

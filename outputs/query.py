@@ -844,7 +844,8 @@ def csv_columns(ans: Answer) -> list[str]:
 
 
 def to_csv(ans: Answer, bom: bool = False) -> str:
-    """The answer's rows as CSV (lists joined with `; `, text on one line); `bom` adds the UTF-8 BOM Excel reads."""
+    """The answer's rows as CSV (lists joined with `; `, text on one line). `bom` is for Excel: the UTF-8 BOM it
+    needs to read Vietnamese, CRLF line ends, and no cell it would take for a formula."""
     cols = csv_columns(ans)
     buf = io.StringIO()
     if bom:
@@ -852,9 +853,16 @@ def to_csv(ans: Answer, bom: bool = False) -> str:
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\r\n" if bom else "\n")
     w.writeheader()
     for r in ans.rows:
-        w.writerow({k: (" ".join(str(v).split()) if isinstance(v, str) else _cell(v)) for k, v in r.items()
-                    if not k.startswith("_")})
+        row = {k: (" ".join(str(v).split()) if isinstance(v, str) else _cell(v)) for k, v in r.items()
+               if not k.startswith("_")}
+        w.writerow({k: excel_text(v) for k, v in row.items()} if bom else row)
     return buf.getvalue()
+
+
+def excel_text(v: Any) -> Any:
+    """A cell Excel would read as a formula (`- Sở Nội vụ ...`, `=...`, `+ 40 dịch vụ`) starts with an
+    apostrophe, so Excel shows it as the text it is (OWASP's advice against CSV formula injection)."""
+    return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
 
 
 def _show(v: Any) -> str:

@@ -365,6 +365,9 @@ def test_csv_for_excel_has_a_bom_and_long_text_last(kb):
 
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     assert rows[0][-1] == "quote" and all(len(r) == len(rows[0]) for r in rows) and len(rows) == 4
+    # No cell Excel would read as a formula: the bullet `- Sở Nội vụ ...` and the section `-1` are text.
+    assert [r[rows[0].index("section")] for r in rows[1:]] == ["'-1", "a", "'-2"]
+    assert rows[1][-1] == "Sở Nội vụ chủ trì tổng hợp báo cáo, trước ngày 15/12/2017."
 
 
 # ---------------------------------------------------------------- real files: one decree as a PDF and as text

@@ -387,7 +387,6 @@ DOC_COLUMNS = ("d.ident, d.key, d.label AS document, d.date, d.province, d.provi
 def ask_targets(conn: sqlite3.Connection, f: Filters) -> tuple[Answer, list[dict[str, Any]]]:
     """Targets by indicator, committed value, unit, deadline and the documents' filters."""
     where = Where()
-    explain: list[str] = []
     codes: list[str] = []
     if f.indicator:
         inds, how = match_indicator(f.indicator, indicator_candidates(conn))
@@ -418,7 +417,7 @@ def ask_targets(conn: sqlite3.Connection, f: Filters) -> tuple[Answer, list[dict
         r["answer"] = r["province"] or "(national)"
     ans = Answer("targets", ["answer", "indicator", "comparator", "value", "unit", "scope", "deadline", *PROVENANCE],
                  rows, "targets" + (": " + "; ".join(p[2] for p in where.parts) if where.parts else ""),
-                 {"indicators": codes}, explain=explain + [p[2] for p in where.parts])
+                 {"indicators": codes}, explain=[p[2] for p in where.parts])
     if not rows:
         ans.note = empty_note(conn, "targets", lambda c: f"SELECT count(*) AS n FROM targets t JOIN documents_view d "
                                                           f"ON d.doc_id = t.doc_id WHERE {c}", where)
@@ -776,6 +775,8 @@ def ask(db_path: str | Path, f: Filters, limit: int | None = DEFAULT_LIMIT, offs
     """Answer filters over the knowledge base at `db_path`: every row counted, a page of them returned."""
     if limit is not None and limit < 0:
         raise VnplanError("--limit must be 0 or more")
+    if f.ask not in ASKERS:
+        raise VnplanError(f"unknown question kind {f.ask!r}; known: {', '.join(ASKERS)}")
     conn = connect_ro(db_path)
     try:
         ans, rows = ASKERS[f.ask](conn, f)

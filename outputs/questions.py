@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import Any
 
@@ -25,7 +25,7 @@ from vnplan.errors import VnplanError
 from vnplan.text.normalize import normalize_symbol, strip_accents
 
 YEAR = r"(?:19|20)[0-9]{2}"
-# The day the 2025 merger of provinces took effect (gazetteer/provinces.json, `effective`).
+# What a question can ask; `vnplan.outputs.query.ASKERS` answers each.
 ASKS = ("targets", "pivot", "documents", "relations", "stale", "tasks", "search")
 
 
@@ -236,13 +236,6 @@ def doctype_name(text: str) -> str:
 # ---------------------------------------------------------------- reading a question
 
 
-@dataclass
-class _Reading:
-    """Filters being read from a question."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-
-
 def _cut(q: str, m: re.Match[str], group: str) -> str | None:
     return q[m.start(group) : m.end(group)].strip() if m.group(group) else None
 
@@ -299,16 +292,17 @@ def read_clauses(text: str, ask: str, allow: tuple[str, ...]) -> tuple[str, dict
     return rest, out
 
 
+@dataclass(frozen=True)
 class _PlaceMatch:
-    """A place clause found at the end of a folded text (a province the gazetteer knows)."""
+    """A place clause found at the end of a folded text (a province the gazetteer knows); read like a match."""
 
-    def __init__(self, start: int, province: str, marker: str | None) -> None:
-        self._start = start
-        self.province = province
-        self.marker = marker
+    at: int
+    province: str
+    marker: str | None
 
     def start(self, group: int | str = 0) -> int:
-        return self._start
+        """Where the clause starts (as `re.Match.start`)."""
+        return self.at
 
 
 @cache

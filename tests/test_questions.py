@@ -356,6 +356,12 @@ def test_every_grammar_example_reads_as_its_form():
         parse_doc_ref(ex)
 
 
+def test_every_kind_of_question_has_its_answer():
+    from vnplan.outputs.questions import ASKS
+
+    assert set(ASKS) == set(q.ASKERS) == {f["ask"] for f in grammar()["forms"]}
+
+
 def test_csv_for_excel_has_a_bom_and_long_text_last(kb):
     out = CliRunner().invoke(main, ["query", "what is Sở Nội vụ responsible for", "--db", str(kb), "--csv",
                                     "--bom"]).output

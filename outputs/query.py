@@ -326,11 +326,13 @@ def group_rows(rows: list[dict[str, Any]], ident: Callable[[dict[str, Any]], tup
     """One row per identity (a document's fact, however many files state it); `found_in` lists the files' doc_ids."""
     out: dict[tuple, dict[str, Any]] = {}
     for r in rows:
+        # Rows SQL has already grouped carry their group's doc_ids as `doc_ids` (comma-separated).
+        ids = r.pop("doc_ids").split(",") if r.get("doc_ids") else [r["doc_id"]]
         k = ident(r)
         if k in out:
-            out[k]["_doc_ids"].append(r["doc_id"])
+            out[k]["_doc_ids"].extend(i for i in ids if i not in out[k]["_doc_ids"])
         else:
-            out[k] = {**r, "_doc_ids": [r["doc_id"]]}
+            out[k] = {**r, "_doc_ids": ids}
     return list(out.values())
 
 
@@ -341,13 +343,13 @@ def add_sources(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     keys = sorted({r["key"] for r in rows if r.get("key")})
     files: dict[str, list[str]] = {}  # ident -> paths
     by_doc: dict[str, list[str]] = {}
-    doc_ids = sorted({d for r in rows for d in r.get("_doc_ids", [r["doc_id"]])})
     for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
         for r in _rows(conn, f"SELECT d.ident, d.doc_id, f.path FROM documents_view d "
                              f"JOIN files f ON f.sha256 = d.file_sha WHERE {_in('d.key', chunk)} ORDER BY f.path", chunk):
             files.setdefault(r["ident"], []).append(r["path"])
             by_doc.setdefault(r["doc_id"], []).append(r["path"])
-    missing = [d for d in doc_ids if d not in by_doc]
+    # Documents without a key are not found by it: read their files by doc_id.
+    missing = sorted({d for r in rows if not r.get("key") for d in r.get("_doc_ids", [r["doc_id"]])} - set(by_doc))
     for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
         for r in _rows(conn, f"SELECT d.ident, d.doc_id, f.path FROM documents_view d "
                              f"JOIN files f ON f.sha256 = d.file_sha WHERE {_in('d.doc_id', chunk)} ORDER BY f.path",
@@ -406,10 +408,14 @@ def ask_targets(conn: sqlite3.Connection, f: Filters) -> tuple[Answer, list[dict
         where.add(f"t.deadline_year {op} ?", [y], {"=": f"due in {y}", "<=": f"due by {y}", "<": f"due before {y}"}[op])
     document_filters(conn, f, where)
     clause, params = where.sql()
-    select = ("SELECT t.id, t.indicator, COALESCE(i.name, t.indicator) AS indicator_name, t.comparator, t.value, "
-              f"t.unit, t.scope, t.deadline, t.deadline_year, {DOC_COLUMNS}, t.section, t.quote "
+    select = ("SELECT MIN(t.id) AS id, t.indicator, COALESCE(i.name, t.indicator) AS indicator_name, t.comparator, "
+              f"t.value, t.unit, t.scope, t.deadline, t.deadline_year, {DOC_COLUMNS}, t.section, t.quote, "
+              "group_concat(DISTINCT t.doc_id) AS doc_ids "
               "FROM targets t JOIN documents_view d ON d.doc_id = t.doc_id LEFT JOIN indicators i ON i.id = t.indicator")
-    rows = _rows(conn, f"{select} WHERE {clause} ORDER BY d.province, t.deadline, t.value, d.date, t.id", params)
+    # One row per document (however many files state it) and target, in SQL: a file ingested many times
+    # must not cost a row each.
+    rows = _rows(conn, f"{select} WHERE {clause} GROUP BY d.ident, t.indicator, t.value, t.unit, t.comparator, "
+                       f"t.scope, t.deadline ORDER BY d.province, t.deadline, t.value, d.date, id", params)
     rows = group_rows(rows, lambda r: (r["ident"], r["indicator"], r["value"], r["unit"], r["comparator"],
                                        r["scope"], r["deadline"]))
     for r in rows:
@@ -575,11 +581,13 @@ def ask_citations(conn: sqlite3.Connection, f: Filters) -> tuple[Answer, list[di
                   f"{' ...' if len(keys) > 4 else ''})")
         document_filters(conn, f, where)
         clause, params = where.sql()
+        # One row per citing document in SQL (its first citation), however many files hold it.
         rows = _rows(conn, f"""
-            SELECT c.key AS cited, {DOC_COLUMNS}, c.section, c.quote, c.start
+            SELECT c.key AS cited, {DOC_COLUMNS}, c.section, c.quote, MIN(c.start) AS start,
+                   group_concat(DISTINCT c.doc_id) AS doc_ids
             FROM citations c JOIN documents_view d ON d.doc_id = c.doc_id
             WHERE c.self_ref = 0 AND d.key IS NOT c.key AND {clause}
-            ORDER BY d.province, d.date, d.doc_id, c.start""", params)
+            GROUP BY d.ident ORDER BY d.province, d.date, d.doc_id""", params)
         rows = group_rows(rows, lambda r: (r["ident"],))
         for r in rows:
             r["answer"] = r["document"]

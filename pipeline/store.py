@@ -349,6 +349,8 @@ def m012_answers_by_document(db: sqlite_utils.Database) -> None:
     """Document identity across files (documents_view.ident), files per document, dated stale citations."""
     db["files"].create_index(["sha256"], if_not_exists=True)
     db["citations"].create_index(["title"], if_not_exists=True)
+    # A symbol's keys are read for every question naming a document: from the index alone.
+    db["citations"].create_index(["symbol", "key"], if_not_exists=True)
     for name in ("stale_citations", "repeal_events", "document_files", "targets_view", "documents_view"):
         db.execute(f"DROP VIEW IF EXISTS [{name}]")
     for name, sql in VIEWS_M012.items():

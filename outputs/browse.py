@@ -9,12 +9,16 @@ What a knowledge base holds beyond the documents stays hidden unless asked:
 server paths (the `files`, `rejects`, `ingest_runs` tables, the `document_files`
 view and Datasette's `/-/databases` page, which shows the database's own path)
 without `show_paths`, the cleaned full texts (`texts`) without `show_texts`, and
-arbitrary SQL (which could read both) without `allow_sql`.
+arbitrary SQL (which could read both) without `allow_sql`. Every page can be
+downloaded as CSV that Excel opens as it is (the `excel` link: UTF-8 BOM, long text
+last, no cell read as a formula), besides Datasette's own CSV.
 """
 
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from vnplan.errors import VnplanError
-from vnplan.outputs.query import SEARCH_HITS
+from vnplan.outputs.query import LONG_TEXT, SEARCH_HITS, excel_text
 
 PATH_TABLES = ("files", "rejects", "ingest_runs", "document_files")
 TEXT_TABLES = ("texts",)
@@ -80,6 +84,22 @@ def hide_server_paths(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
+def excel_csv(columns: list[str], rows: list[Any]) -> dict[str, Any]:
+    """Datasette's `.excel` output: the page as CSV Excel opens as it is (UTF-8 BOM, CRLF, long text in the
+    last columns, no cell read as a formula)."""
+    order = [c for c in columns if c not in LONG_TEXT] + [c for c in columns if c in LONG_TEXT]
+    at = [columns.index(c) for c in order]
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(order)
+    for row in rows:
+        values = [row[c] for c in columns] if isinstance(row, dict) else list(row)
+        w.writerow([excel_text(" ".join(v.split()) if isinstance(v, str) else v) for v in (values[i] for i in at)])
+    return {"body": buf.getvalue(), "content_type": "text/csv; charset=utf-8",
+            "headers": {"content-disposition": 'attachment; filename="vnplan.csv"'}}
+
+
 def make_app(db_path: str | Path, show_paths: bool = False, show_texts: bool = False,
              allow_sql: bool = False) -> tuple[Any, ASGIApp]:
     """The Datasette instance and the ASGI app `vnplan browse` serves."""
@@ -92,6 +112,8 @@ def make_app(db_path: str | Path, show_paths: bool = False, show_texts: bool = F
         raise VnplanError(f"no database at {db_path}; run `vnplan ingest` first")
     ds = Datasette([str(p)], metadata=datasette_metadata(p, show_paths, show_texts, allow_sql),
                    settings={"default_page_size": 50, "sql_time_limit_ms": 3000})
+    # A link `excel` beside `json` and `CSV` on every page (this instance only, not a global plugin).
+    ds.renderers["excel"] = (excel_csv, lambda: True)
     app = ds.app()
     return ds, app if show_paths else hide_server_paths(app)
 

@@ -136,3 +136,14 @@ def test_browse_missing_database_is_one_error_line(tmp_path):
     result = CliRunner().invoke(main, ["browse", "--db", str(tmp_path / "none.sqlite")])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == f"Error: no database at {tmp_path / 'none.sqlite'}; run `vnplan ingest` first"
+
+
+def test_excel_download_has_a_bom_and_long_text_last(app):
+    resp = get(app, f"{DB}/targets_view.excel?_size=max")
+    assert resp.status_code == 200 and resp.text.startswith("\ufeff")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(resp.text.lstrip("\ufeff"))))
+    assert rows[0][-1] == "quote" and len(rows) == 5 and all(len(r) == len(rows[0]) for r in rows)
+    assert {r[rows[0].index("province")] for r in rows[1:]} == {"Quảng Ngãi", "Lạng Sơn"}

@@ -609,7 +609,10 @@ def ask_citations(conn: sqlite3.Connection, f: Filters) -> tuple[Answer, list[di
             ORDER BY c.start""", params)
         rows = group_rows(rows, lambda r: (r["cited"] or fold_key(r["cited_symbol"] or r["cited_title"] or r["quote"]),))
         for r in rows:
-            r["answer"] = " ".join(x for x in (r["cited_type"], r["cited_symbol"] or r["cited_title"]) if x)
+            name = r["cited_symbol"] or r["cited_title"] or ""
+            # A law's title already starts with its type: `Luật Bảo hiểm xã hội`.
+            kind = r["cited_type"] if r["cited_type"] and not name.lower().startswith(r["cited_type"].lower()) else None
+            r["answer"] = " ".join(x for x in (kind, name) if x)
         cols = ["answer", "cited", *PROVENANCE]
         count = lambda c: (f"SELECT count(*) AS n FROM citations c JOIN documents_view d ON d.doc_id = c.doc_id "  # noqa: E731
                            f"LEFT JOIN documents_view a ON a.doc_id = (SELECT MIN(x.doc_id) FROM documents x "

@@ -412,3 +412,44 @@ def test_its_legal_bases_answer_once_each_with_both_files(twin_kb):
         assert sorted(Path(p).suffix for p in r["found_in"]) == [".pdf", ".txt"]
     ans = q.answer(twin_kb, "văn bản nào căn cứ vào 115/2015/NĐ-CP", limit=None)
     assert [r["answer"] for r in ans.rows] == ["Thông tư 01/2025/TT-BLĐTBXH"]
+
+
+# ---------------------------------------------------------------- real documents of the shared corpus (skipped without it)
+
+HA_TINH = ("tvpl-2025/69db23c781b2e9aa.md",  # Kế hoạch 624/KH-UBND: `Thực hiện Quyết định số 2270/QĐ-TTg ...`
+           "tvpl-2025/a5b95740527e665d.md")  # Quyết định 75/2025/QĐ-UBND: `Bãi bỏ toàn bộ Quyết định số 14/2025/...`
+
+
+@pytest.fixture(scope="module")
+def ha_tinh_kb(tmp_path_factory) -> Path:
+    from vnplan import store
+    from vnplan.run import process_file
+
+    from .conftest import shared_dir
+
+    corpus = shared_dir("corpus")
+    path = tmp_path_factory.mktemp("hatinh") / "kb.sqlite"
+    db = store.open_db(path)
+    for name in HA_TINH:
+        store.write_result(db, str(corpus / name), process_file(corpus / name), run_id=None)
+    store.index_pending(db)
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("documents issued by Hà Tĩnh", [("Kế hoạch 624/KH-UBND", "2025-11-19"), ("Quyết định 75/2025/QĐ-UBND", "2025-11-20")]),
+    ("van ban do Ha Tinh ban hanh", [("Kế hoạch 624/KH-UBND", "2025-11-19"), ("Quyết định 75/2025/QĐ-UBND", "2025-11-20")]),
+    ("which plans implement 2270/QĐ-TTg", [("Kế hoạch 624/KH-UBND", "2025-11-19")]),
+    ("kế hoạch nào thực hiện 2270/QĐ-TTg", [("Kế hoạch 624/KH-UBND", "2025-11-19")]),
+    ("which decisions implement 2270/QĐ-TTg", []),
+    ("what repealed 14/2025/QĐ-UBND in Hà Tĩnh", [("Quyết định 75/2025/QĐ-UBND", "2025-11-20")]),
+    ("14/2025/QD-UBND bi bai bo boi van ban nao", [("Quyết định 75/2025/QĐ-UBND", "2025-11-20")]),
+    ("what repealed 14/2025/QĐ-UBND in Quảng Ngãi", []),
+])
+def test_shared_corpus_questions(ha_tinh_kb, question, expected):
+    ans = q.answer(ha_tinh_kb, question, limit=None)
+    date = "answer_date" if ans.intent == "relations" else "date"
+    assert [(r["answer"], r[date]) for r in ans.rows] == expected
+    check_provenance(ans)
+    assert all(r["province"] == "Hà Tĩnh" and len(r["sources"]) == 1 for r in ans.rows)

@@ -884,6 +884,8 @@ def _show(v: Any) -> str:
 
 def display_rows(ans: Answer) -> tuple[list[str], list[list[str]]]:
     """The columns and cells a terminal shows: no doc_id, the two provinces in one cell, file names only."""
+    if ans.intent == "sql":  # raw SQL: the columns as selected
+        return list(ans.columns), [[_show(r.get(c)) for c in ans.columns] for r in ans.rows]
     cols = [c for c in ans.columns if c not in ("doc_id", "province_new")]
     if ans.rows and "answer" in cols and all(r.get("answer") == (r.get("province") or "(national)")
                                             or r.get("answer") == r.get("document") for r in ans.rows):

@@ -247,6 +247,11 @@ def test_sql_is_read_only_even_for_pragmas_and_attach(kb):  # noqa: F811
     assert sqlite3.connect(kb).execute("SELECT count(*) FROM documents").fetchone()[0] == 5
 
 
+def test_sql_table_shows_every_selected_column(kb):  # noqa: F811
+    out = run("sql", "SELECT doc_id, province_new FROM documents_view WHERE symbol = '60/QĐ-UBND'", "--db", str(kb)).output
+    assert out.splitlines()[0].split() == ["doc_id", "province_new"] and "Lạng Sơn" in out
+
+
 def test_sql_csv(kb):  # noqa: F811
     result = run("sql", "SELECT symbol FROM documents WHERE symbol LIKE '172%'", "--db", str(kb), "--csv")
     assert result.output == "symbol\n172/QĐ-UBND\n"

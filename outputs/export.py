@@ -19,7 +19,10 @@ from typing import Any
 from vnplan.kinds import KINDS
 from vnplan.models import Cleaned, Document, Fact, FileResult, Scope, Section, Source
 from vnplan.outputs.facts_json import facts_json
-from vnplan.outputs.query import connect_ro
+from vnplan.outputs.query import connect_ro, excel_text
+
+# Columns of long free text, written last in each CSV.
+LONG_TEXT = ("title", "heading", "quote", "text", "raw_offsets", "data", "aliases")
 
 
 def _sections(conn: sqlite3.Connection, doc_id: str) -> tuple[Section, ...]:
@@ -91,8 +94,11 @@ def export_tables(conn: sqlite3.Connection) -> list[str]:
     return [n for n in names if not n.startswith("_") and not any(n == f or n.startswith(f + "_") for f in fts)]
 
 
-def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
-    """Write `facts.jsonl` and `tables/<table>.csv` under `out_dir`; returns rows written per output."""
+def export(db_path: str | Path, out_dir: str | Path, bom: bool = False) -> dict[str, int]:
+    """Write `facts.jsonl` and `tables/<table>.csv` under `out_dir`; returns rows written per output.
+
+    `bom`: each CSV is for Excel: a UTF-8 BOM first, and no cell Excel would take for a formula.
+    """
     out = Path(out_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     conn = connect_ro(db_path)
@@ -106,14 +112,17 @@ def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
                     n += 1
         written["facts.jsonl"] = n
         for table in export_tables(conn):
-            cur = conn.execute(f"SELECT * FROM [{table}]")
-            cols = [d[0] for d in cur.description]
-            with open(out / "tables" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+            # Long free text last, so a spreadsheet keeps it to a column of its own.
+            cols = [c for c in cols if c not in LONG_TEXT] + [c for c in cols if c in LONG_TEXT]
+            cur = conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{table}]")
+            with open(out / "tables" / f"{table}.csv", "w", encoding="utf-8-sig" if bom else "utf-8",
+                      newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(cols)
                 k = 0
                 for row in cur:
-                    w.writerow(row)
+                    w.writerow([excel_text(v) for v in row] if bom else row)
                     k += 1
             written[f"tables/{table}.csv"] = k
     finally:

@@ -177,40 +177,255 @@ def status(db_path, list_files, checksum, check) -> None:
         click.echo("integrity: ok")
 
 
-def _print_answer(ans, as_json: bool, as_csv: bool) -> None:
+def _print_answer(ans, as_json: bool, as_csv: bool, bom: bool = False) -> None:
     from vnplan.outputs.query import format_table, to_csv, to_json
 
     if as_json:
         click.echo(to_json(ans))
     elif as_csv:
-        click.echo(to_csv(ans), nl=False)
+        click.echo(to_csv(ans, bom=bom), nl=False)
     else:
         click.echo(format_table(ans))
 
 
+def answer_options(fn):
+    """Options every answering command shares: the database, the page, the format, --explain."""
+    for opt in reversed((
+        click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read."),
+        click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+                     help="Rows to show; the total is always counted and printed."),
+        click.option("--all", "all_rows", is_flag=True, help="Show every row."),
+        click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first."),
+        click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (with `total`)."),
+        click.option("--csv", "as_csv", is_flag=True, help="Print the answer as CSV."),
+        click.option("--bom", is_flag=True, help="With --csv: start with a UTF-8 BOM and end lines in CRLF (Excel)."),
+        click.option("--explain", is_flag=True, help="Print the filters the command became, and the count."),
+    )):
+        fn = opt(fn)
+    return fn
+
+
+def _answer(filters, db_path, limit, all_rows, offset, as_json, as_csv, bom, explain, question=None) -> None:
+    from vnplan.outputs.query import ask
+    from vnplan.outputs.query import explain as explain_filters
+
+    if explain:
+        for line in explain_filters(db_path, filters):
+            click.echo(line)
+        return
+    ans = ask(db_path, filters, limit=None if all_rows else limit, offset=offset)
+    if question:
+        ans.extra["question"] = question
+    _print_answer(ans, as_json, as_csv, bom)
+
+
 @main.command()
 @click.argument("question", nargs=-1, required=True)
-@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print the answer as CSV.")
-def query(question, db_path, as_json, as_csv) -> None:
-    """Answer a question from a small grammar; every row carries its document, section and quote.
+@answer_options
+def query(question, **opts) -> None:
+    """Answer a question in English or Vietnamese (with or without accents).
+
+    Each form, with one example (the guide: docs/QUESTIONS.md):
 
     \b
-    Examples:
-      vnplan query "which provinces target 40 DVC level 4"
-      vnplan query "tỉnh nào đặt chỉ tiêu 40 DVC mức độ 4 đến năm 2020"
-      vnplan query "what repealed 172/QĐ-UBND"
-      vnplan query "what does 205/QĐ-UBND repeal"
-      vnplan query "who cites 05-NQ/TU in Quảng Ngãi 2016"
-      vnplan query "stale citations"
-      vnplan query "what is Sở Nội vụ responsible for"
-      vnplan query search một cửa hiện đại
-    The whole grammar is written in vnplan/outputs/query.py (module docstring).
+      targets       vnplan query "which provinces target at least 90% satisfaction by 2020"
+                    vnplan query "tỉnh nào đặt chỉ tiêu 40 DVC mức độ 4"
+                    vnplan query "targets for sipas in Quảng Ninh for 2025"
+      table         vnplan query "targets by province and year for satisfaction"
+      progress      vnplan query "committed vs achieved PAR INDEX in Quảng Ninh"
+                    vnplan query "cam kết và kết quả chỉ số CCHC ở Quảng Ninh"
+      documents     vnplan query "documents issued by Hà Tĩnh in 2025"
+      relations     vnplan query "what amends 62/2022/NĐ-CP"   (to a document)
+                    vnplan query "what does 205/QĐ-UBND repeal"   (from it)
+                    vnplan query "văn bản nào bãi bỏ 172/QĐ-UBND"
+      citations     vnplan query "who cites Luật Ban hành văn bản quy phạm pháp luật"
+      stale         vnplan query "stale citations in Quảng Ngãi"
+      tasks         vnplan query "what is Sở Nội vụ responsible for in Hà Tĩnh"
+                    vnplan query "so noi vu lam gi o Ha Tinh"
+      search        vnplan query search một cửa hiện đại
+    Filters compose: a province (old or new name), a year or period (2016-2020), a
+    deadline (by 2020), a type (plans, quyết định), `issued by` a body, a value
+    with a comparator (at least 90%). --explain prints what a question became.
     """
-    from vnplan.outputs.query import answer
+    from vnplan.outputs.questions import parse
 
-    _print_answer(answer(db_path, " ".join(question)), as_json, as_csv)
+    text = " ".join(question)
+    _answer(parse(text), question=text, **opts)
+
+
+def _filters(ask: str, **kw):
+    from vnplan.outputs.questions import Filters, canonical, doctype_name, province_name
+
+    if kw.get("province"):
+        kw["province"] = province_name(kw["province"])
+    if kw.get("doctype"):
+        kw["doctype"] = doctype_name(kw["doctype"])
+    return canonical(Filters(ask, **{k: v for k, v in kw.items() if v not in (None, ())}))
+
+
+def _years(text: str | None) -> tuple[int, int] | None:
+    import re
+
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*((?:19|20)\d\d)\s*(?:-\s*((?:19|20)\d\d))?\s*", text)
+    if not m:
+        raise VnplanError(f"--issued takes a year or a period like 2016-2020, not {text!r}")
+    lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+    if lo > hi:
+        raise VnplanError(f"the period {lo}-{hi} ends before it starts")
+    return lo, hi
+
+
+def _value(text: str | None) -> tuple[str, float] | None:
+    import re
+
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(>=|<=|>|<|=)?\s*(\d+(?:[.,]\d+)?)\s*%?\s*", text)
+    if not m:
+        raise VnplanError(f"--value takes a number with an optional comparator (>=90, <3, =40, 40), not {text!r}")
+    return m.group(1) or "", float(m.group(2).replace(",", "."))
+
+
+def doc_options(fn):
+    """The document-side filters every explicit command shares."""
+    for opt in reversed((
+        click.option("--province", help="Province, old or new name (Hà Giang, Tuyên Quang); accents optional."),
+        click.option("--issued", help="Issue year or period of the answering documents: 2017 or 2016-2020."),
+        click.option("--type", "doctype", help="Document type: plan, decision, kế hoạch, quyết định, ..."),
+        click.option("--issuer", help="Issuing body or province: Bộ Nội vụ, UBND tỉnh Hà Tĩnh, Hà Tĩnh."),
+    )):
+        fn = opt(fn)
+    return fn
+
+
+@main.command()
+@click.option("--indicator", help="Code (sipas), any alias (mức độ hài lòng) or plain name (satisfaction).")
+@click.option("--year", type=int, help="Deadline year.")
+@click.option("--by", "by_year", type=int, help="Deadline in or before this year.")
+@click.option("--value", help="Committed value, optionally with a comparator: 40, >=90, <3.")
+@click.option("--unit", type=click.Choice(["percent", "count", "days", "rank", "points", "times"]))
+@click.option("--comparator", type=click.Choice(["=", ">=", ">", "<=", "<"]), help="The target's own comparator.")
+@click.option("--pivot", is_flag=True, help="A province x deadline-year table of the values.")
+@doc_options
+@answer_options
+def targets(indicator, year, by_year, value, unit, comparator, pivot, province, issued, doctype, issuer, **opts):
+    """Targets by indicator, value, deadline, province, type and issuer.
+
+    \b
+    Example: vnplan targets --indicator sipas --province "Quảng Ninh" --year 2025
+    Same as: vnplan query "targets for sipas in Quảng Ninh for 2025"
+    """
+    if year and by_year:
+        raise VnplanError("give --year or --by, not both")
+    deadline = ("=", year) if year else ("<=", by_year) if by_year else None
+    val = _value(value)
+    if value and "%" in value and not unit:
+        unit = "percent"
+    f = _filters("pivot" if pivot else "targets", indicator=indicator, deadline=deadline, value=val, unit=unit,
+                 comparator=comparator, province=province, years=_years(issued), doctype=doctype, issuer=issuer)
+    if pivot and not indicator:
+        raise VnplanError("--pivot needs --indicator")
+    _answer(f, **opts)
+
+
+RELATION_KINDS = ["cites", "based_on", "implements", "promulgates", "amends", "replaces", "repeals", "guides"]
+
+
+@main.command()
+@click.option("--to", "to_doc", help="Relations to this document: what acts on it (symbol, law name or title).")
+@click.option("--from", "from_doc", help="Relations from this document: what it acts on.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(RELATION_KINDS),
+              help="Relation kind (repeatable); `repeals` also asks `replaces`; `cites` asks citations.")
+@click.option("--modality", type=click.Choice(["in_force", "planned", "reported"]))
+@doc_options
+@answer_options
+def relations(to_doc, from_doc, kinds, modality, province, issued, doctype, issuer, **opts):
+    """Relations to or from a document, any kind, with the acting documents' filters.
+
+    \b
+    Example: vnplan relations --to 62/2022/NĐ-CP --kind replaces
+    Same as: vnplan query "what replaces 62/2022/NĐ-CP"
+    """
+    if bool(to_doc) == bool(from_doc):
+        raise VnplanError("give --to DOCUMENT or --from DOCUMENT")
+    if "cites" in kinds and len(kinds) > 1:
+        raise VnplanError("--kind cites asks citations; ask it apart from the other kinds")
+    f = _filters("relations", direction="to" if to_doc else "from", doc=to_doc or from_doc, relations=tuple(kinds),
+                 modality=modality, province=province, years=_years(issued), doctype=doctype, issuer=issuer)
+    _answer(f, **opts)
+
+
+@main.command()
+@doc_options
+@answer_options
+def documents(province, issued, doctype, issuer, **opts):
+    """Documents by province, issue year or period, type and issuer, once each with all their files.
+
+    \b
+    Example: vnplan documents --issuer "Hà Tĩnh" --issued 2025
+    Same as: vnplan query "documents issued by Hà Tĩnh in 2025"
+    """
+    _answer(_filters("documents", province=province, years=_years(issued), doctype=doctype, issuer=issuer), **opts)
+
+
+@main.command()
+@doc_options
+@answer_options
+def stale(province, issued, doctype, issuer, **opts):
+    """Citations of repealed or replaced documents, with both dates, by citing document.
+
+    \b
+    Example: vnplan stale --province "Quảng Ngãi"
+    Same as: vnplan query "stale citations in Quảng Ngãi"
+    """
+    _answer(_filters("stale", province=province, years=_years(issued), doctype=doctype, issuer=issuer), **opts)
+
+
+@main.command()
+@click.option("--agency", required=True, help="Agency name or alias: Sở Nội vụ, so noi vu, Sở TT&TT.")
+@click.option("--role", type=click.Choice(["lead", "support"]))
+@doc_options
+@answer_options
+def tasks(agency, role, province, issued, doctype, issuer, **opts):
+    """An agency's tasks, as lead or support, with deadlines; scope them to a province.
+
+    \b
+    Example: vnplan tasks --agency "Sở Nội vụ" --province "Hà Tĩnh"
+    Same as: vnplan query "what is Sở Nội vụ responsible for in Hà Tĩnh"
+    """
+    _answer(_filters("tasks", agency=agency, role=role, province=province, years=_years(issued), doctype=doctype,
+                     issuer=issuer), **opts)
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@doc_options
+@answer_options
+def search(words, province, issued, doctype, issuer, **opts):
+    """Full-text search of section text: the phrase, else every word; one row per document and section.
+
+    \b
+    Example: vnplan search chuyển đổi số --province "Đồng Nai"
+    Same as: vnplan query "search chuyển đổi số in Đồng Nai"
+    """
+    _answer(_filters("search", words=" ".join(words), province=province, years=_years(issued), doctype=doctype,
+                     issuer=issuer), **opts)
+
+
+@main.command()
+@click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to browse.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@click.option("--show-paths", is_flag=True, help="Show the files, rejects and runs tables (server paths).")
+@click.option("--show-texts", is_flag=True, help="Show the texts table (every file's full cleaned text).")
+@click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL (it can read hidden tables too).")
+def browse(db_path, port, show_paths, show_texts, allow_sql) -> None:
+    """Browse the knowledge base in Datasette on 127.0.0.1, with facets and canned queries."""
+    from vnplan.outputs.browse import serve
+
+    click.echo(f"serving {Path(db_path).name} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    serve(db_path, port=port, show_paths=show_paths, show_texts=show_texts, allow_sql=allow_sql)
 
 
 @main.command()
@@ -228,11 +443,12 @@ def sql(statement, db_path, as_json, as_csv) -> None:
 @main.command()
 @click.option("--db", "db_path", default="vnplan.sqlite", show_default=True, help="Knowledge base to read.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
-def export(db_path, out_dir) -> None:
+@click.option("--bom", is_flag=True, help="CSV files start with a UTF-8 BOM and end lines in CRLF (Excel).")
+def export(db_path, out_dir, bom) -> None:
     """Write facts.jsonl (one FORMAT.md record per document) and one CSV per table."""
     from vnplan.outputs.export import export as run_export
 
-    written = run_export(db_path, out_dir)
+    written = run_export(db_path, out_dir, bom=bom)
     for name, n in written.items():
         click.echo(f"{name}: {n} rows")
 

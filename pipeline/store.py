@@ -279,6 +279,84 @@ def m008_achievements(db: sqlite_utils.Database) -> None:
     db["achievements"].create_index(["indicator", "province", "year"])
 
 
+# m012: answers count a document once however many files hold it, and give dates and sources.
+# `ident` is a document's identity across files: its key when that is a symbol's key with nothing
+# unknown in it (`61/2018/NĐ-CP`, `quang-ngai/2017/205/QĐ-UBND`); otherwise (a title's key, shared by
+# two provinces' plans of the same title; a key with `?`) the key with the province and the date.
+VIEWS_M012: dict[str, str] = {
+    "documents_view": """
+SELECT d.doc_id, d.key,
+       CASE WHEN d.key LIKE '%/%' AND d.key NOT LIKE '%?%' THEN d.key
+            ELSE COALESCE(d.key, d.doc_id) || '|' || COALESCE(d.province, p.province, '') || '|'
+                 || COALESCE(d.date, '') END AS ident,
+       d.type, d.symbol, d.date, d.year,
+       COALESCE(d.province, p.province) AS province,
+       COALESCE(d.province_new, p.province_new, pr.province_after_2025) AS province_new,
+       COALESCE(d.type || ' ' || d.symbol,
+                d.type || ' kèm theo ' || p.type || ' ' || p.symbol,
+                d.type || ': ' || d.title, d.doc_id) AS label,
+       d.title, d.issuer, d.promulgated_by, d.file_sha
+FROM documents d LEFT JOIN documents p ON p.doc_id = d.promulgated_by
+LEFT JOIN provinces pr ON pr.name = COALESCE(d.province, p.province)""",
+    # Every file a document was read from (identical content under two paths: both).
+    "document_files": """
+SELECT d.doc_id, d.key, f.path, f.kind, f.sha256 AS file_sha
+FROM documents d JOIN files f ON f.sha256 = d.file_sha""",
+    # Every statement that a document is (or is to be) repealed or replaced, with the repeal's date:
+    # the stating document's when it repeals itself, else the repealing document's (ingested or cited).
+    "repeal_events": """
+SELECT r.id AS relation_id, r.target_key AS key, r.target AS symbol, r.relation, r.modality,
+       CASE r.relation WHEN 'repeals' THEN 'repealed' ELSE 'replaced' END AS status,
+       r.source_key AS by_key, r.doc_id AS stated_in, r.file_sha AS stated_in_file, r.section, r.quote,
+       COALESCE(CASE WHEN r.source = 'self' THEN sd.date END,
+                (SELECT MIN(x.date) FROM documents x WHERE x.key = r.source_key),
+                (SELECT MIN(c.date) FROM citations c WHERE c.key = r.source_key)) AS by_date,
+       COALESCE(CASE WHEN r.source = 'self' THEN sd.label END,
+                (SELECT x.type || ' ' || x.symbol FROM documents x WHERE x.key = r.source_key
+                 ORDER BY x.doc_id LIMIT 1), r.source) AS by_document
+FROM relations r JOIN documents_view sd ON sd.doc_id = r.doc_id
+WHERE r.relation IN ('repeals', 'replaces') AND r.modality IN ('in_force', 'planned') AND r.target_key IS NOT NULL""",
+    # Citations of a document repealed or replaced, with both dates: `when` says whether the repeal came
+    # before the citing document was issued (stale when written), after it (repealed since), is
+    # undated, or only planned. Not in the files that state the repeal, nor in the repealing document.
+    "stale_citations": """
+SELECT d.province, d.province_new, d.label AS citing_document, d.date AS citing_date, c.doc_id, c.section,
+       c.symbol AS cited_symbol, c.key AS cited_key, e.status, e.modality, e.by_key, e.by_document, e.by_date,
+       CASE WHEN e.modality = 'planned' THEN 'planned'
+            WHEN e.by_date IS NULL OR d.date IS NULL THEN 'undated'
+            WHEN e.by_date < d.date THEN 'before_issue' ELSE 'since_issue' END AS "when",
+       c.quote, e.quote AS repeal_quote, e.stated_in, e.relation_id
+FROM repeal_events e
+CROSS JOIN citations c ON c.key = e.key
+JOIN documents_view d ON d.doc_id = c.doc_id
+WHERE c.self_ref = 0 AND (e.by_key IS NULL OR d.key IS NOT e.by_key)
+  -- One repeal per key (the earliest dated statement), and one planned one apart: a repeal restated in
+  -- several documents (a consolidated text repeats it) is still one.
+  AND e.relation_id = (SELECT e2.relation_id FROM repeal_events e2
+                       WHERE e2.key = e.key AND (e2.modality = 'planned') = (e.modality = 'planned')
+                       ORDER BY e2.by_date IS NULL, e2.by_date, e2.relation_id LIMIT 1)
+  AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target_key = c.key AND r.file_sha = c.file_sha
+                  AND r.relation IN ('repeals', 'replaces') AND r.modality IN ('in_force', 'planned'))""",
+    "targets_view": """
+SELECT d.province, d.province_new, d.label AS document, d.date AS document_date, d.type AS document_type,
+       t.indicator, COALESCE(i.name, t.indicator) AS indicator_name, t.comparator, t.value, t.unit, t.scope,
+       t.deadline, t.deadline_year, t.baseline, t.quote, t.doc_id, t.section, t.id
+FROM targets t JOIN documents_view d ON d.doc_id = t.doc_id
+LEFT JOIN indicators i ON i.id = t.indicator""",
+}
+
+
+@migrations()
+def m012_answers_by_document(db: sqlite_utils.Database) -> None:
+    """Document identity across files (documents_view.ident), files per document, dated stale citations."""
+    db["files"].create_index(["sha256"], if_not_exists=True)
+    db["citations"].create_index(["title"], if_not_exists=True)
+    # A symbol's keys are read for every question naming a document: from the index alone.
+    db["citations"].create_index(["symbol", "key"], if_not_exists=True)
+    for name in ("stale_citations", "repeal_events", "document_files", "targets_view", "documents_view"):
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    for name, sql in VIEWS_M012.items():
+        db.create_view(name, sql.strip(), replace=True)
 # Committed vs achieved (m014): one row per province, indicator, criterion, unit and year, pairing what
 # the documents commit to (`targets`, by deadline year) with what they report as reached
 # (`achievements`). A target due by a year and a result for that year meet on one row; either may be

@@ -26,7 +26,7 @@ from vnplan.text.normalize import normalize_symbol, strip_accents
 
 YEAR = r"(?:19|20)[0-9]{2}"
 # What a question can ask; `vnplan.outputs.query.ASKERS` answers each.
-ASKS = ("targets", "pivot", "documents", "relations", "stale", "tasks", "search")
+ASKS = ("targets", "pivot", "documents", "relations", "stale", "tasks", "search", "progress")
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,20 @@ def doc_options(fn):
 
 
 @main.command()
+@click.option("--indicator", required=True, help="Code (par_index), any alias (Chỉ số CCHC) or plain name.")
+@click.option("--province", help="Province, old or new name; accents optional (default: every province).")
+@answer_options
+def progress(indicator, province, **opts):
+    """Committed vs achieved, year by year: each target beside the result reported for its year.
+
+    \b
+    Example: vnplan progress --indicator "PAR INDEX" --province "Quảng Ninh"
+    Same as: vnplan query "committed vs achieved PAR INDEX in Quảng Ninh"
+    """
+    _answer(_filters("progress", indicator=indicator, province=province), **opts)
+
+
+@main.command()
 @click.option("--indicator", help="Code (sipas), any alias (mức độ hài lòng) or plain name (satisfaction).")
 @click.option("--year", type=int, help="Deadline year.")
 @click.option("--by", "by_year", type=int, help="Deadline in or before this year.")

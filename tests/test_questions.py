@@ -479,3 +479,17 @@ def test_committed_vs_achieved_answers_from_the_timeline(tmp_path):
     assert ans.total == len(ans.rows)
     with pytest.raises(VnplanError):
         q.answer(db, "committed vs achieved in Quảng Ninh")
+
+
+def test_progress_command_is_the_question(tmp_path):
+    from vnplan.ingest import ingest
+
+    from .conftest import CORPUS
+
+    db = tmp_path / "kb.sqlite"
+    ingest([CORPUS / "003_4fd5dceadbfd37ff.txt"], db)
+    run = CliRunner().invoke(main, ["progress", "--db", str(db), "--indicator", "PAR INDEX", "--province", "quang ninh",
+                                    "--explain"])
+    asked = CliRunner().invoke(main, ["query", "--db", str(db), "--explain", "committed vs achieved PAR INDEX in Quảng Ninh"])
+    assert run.exit_code == 0 and asked.exit_code == 0
+    assert run.output == asked.output

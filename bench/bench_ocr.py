@@ -5,7 +5,9 @@ Usage:
 
 Each PDF with a `.meta.json` beside it gives two one-page PDFs of its first page: the page as
 published (text layer) and the page rasterised at --dpi into an image-only PDF (a scan, as
-`scan_pdf` makes them). Both go through vnplan. Reported:
+`scan_pdf` makes them). First pages of gazette texts hold no targets, so every later page on
+which vnplan finds a target in the text layer is added the same way (facts and CER only). Both
+sides go through vnplan. Reported:
 
 - the character error rate (CER) of the scan's cleaned text against the text page's, whitespace
   collapsed: edit distance over the text page's length, over all pages and per file; also with
@@ -93,31 +95,39 @@ def main() -> int:
     if not pdfs:
         print(f"Error: no PDF with a .meta.json in {args.pdfs}", file=sys.stderr)
         return 1
+    items: list[tuple[Path, int, str]] = []  # (source PDF, page index, name of its one-page PDFs)
     for p in pdfs:
-        (work / "text" / p.name).write_bytes(text_pdf(p))
-        (work / "scan" / p.name).write_bytes(scan_pdf(p, dpi=args.dpi))
+        items.append((p, 0, p.name))
+        full = process_file(p)
+        for page in sorted({full.source.text.count("\f", 0, full.cleaned.to_raw(t.start))
+                            for t in full.facts if type(t).__name__ == "Target"} - {0}):
+            items.append((p, page, f"{p.stem}.p{page + 1}.pdf"))
+    for p, page, name in items:
+        (work / "text" / name).write_bytes(text_pdf(p, (page,)))
+        (work / "scan" / name).write_bytes(scan_pdf(p, (page,), dpi=args.dpi))
 
     rows = []
     edits = edits_plain = ref_chars = 0
-    agree = {"scan": {"symbol": [], "type": [], "year": []}, "text": {"symbol": [], "type": [], "year": []}}
+    # scan_on_page: the scan's agreement on the fields that its text page gets right (the page carries them)
+    agree = {side: {"symbol": [], "type": [], "year": []} for side in ("scan", "text", "scan_on_page")}
     report = Report()
-    for p in pdfs:
+    for p, page, name in items:
         meta = json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8"))
-        ref = process_file(work / "text" / p.name)
+        ref = process_file(work / "text" / name)
         try:
-            got = process_file(work / "scan" / p.name)
+            got = process_file(work / "scan" / name)
         except Reject as exc:
-            rows.append({"file": p.name, "rejected": str(exc)})
-            print(f"{p.name}: scan rejected: {exc}", file=sys.stderr)
+            rows.append({"file": name, "rejected": str(exc)})
+            print(f"{name}: scan rejected: {exc}", file=sys.stderr)
             continue
         a, b = flat(ref.cleaned.text), flat(got.cleaned.text)
         d = Levenshtein.distance(a, b)
         d_plain = Levenshtein.distance(strip_accents(a), strip_accents(b))
         edits, edits_plain, ref_chars = edits + d, edits_plain + d_plain, ref_chars + len(a)
         ref_json, got_json = facts_json(ref), facts_json(got)
-        row = {"file": p.name, "chars": len(a), "cer": round(d / max(1, len(a)), 4),
+        row = {"file": name, "chars": len(a), "cer": round(d / max(1, len(a)), 4),
                "confidence": [pg.confidence for pg in got.ocr_pages]}
-        for side, res in (("scan", got_json), ("text", ref_json)):
+        for side, res in (("scan", got_json), ("text", ref_json)) if page == 0 else ():
             docs = res["documents"]
             ok = publisher_agreement(docs[0], meta) if docs else {"symbol": False, "type": False,
                                                                   "year": False if meta.get("nam") else None}
@@ -125,9 +135,13 @@ def main() -> int:
                 if v is not None:
                     agree[side][field].append(v)
             row[side] = {"doc": {k: docs[0].get(k) for k in ("type", "symbol", "date")} if docs else None, **ok}
+        if page == 0:
+            for field, v in row["text"].items():
+                if v is True:
+                    agree["scan_on_page"][field].append(row["scan"][field])
         for kind in SCORED:
             report.scored_files[kind] += 1
-            score_kind(kind, ref_json.get(kind, []), got_json.get(kind, []), p.name, report)
+            score_kind(kind, ref_json.get(kind, []), got_json.get(kind, []), name, report)
         rows.append(row)
 
     def share(side: str) -> dict:
@@ -137,12 +151,13 @@ def main() -> int:
         return out
 
     speed = {}
-    n_scans = len(list((work / "scan").glob("*.pdf")))
+    first = [work / "scan" / name for _, page, name in items if page == 0]
+    n_scans = len(first)
     for jobs in (1, 2):
         db = work / f"scan-j{jobs}.sqlite"
         db.unlink(missing_ok=True)
         t0 = time.perf_counter()
-        summary = ingest([work / "scan"], db, jobs=jobs)
+        summary = ingest(first, db, jobs=jobs)
         wall = time.perf_counter() - t0
         speed[f"j{jobs}"] = {"seconds": round(wall, 1), "pages": n_scans, "s_per_page": round(wall / n_scans, 2),
                              "ingested": summary.ingested, "rejected": len(summary.rejected)}
@@ -159,19 +174,22 @@ def main() -> int:
                                                     "seconds": round(wall, 1), "s_per_page": round(wall / args.multi, 2)}
 
     figures = {
-        "engine": ocr.engine(), "dpi": args.dpi, "files": len(pdfs),
+        "engine": ocr.engine(), "dpi": args.dpi, "files": len(pdfs), "pages": len(items),
         "cer": round(edits / max(1, ref_chars), 4), "cer_without_accents": round(edits_plain / max(1, ref_chars), 4),
-        "metadata_scan": share("scan"), "metadata_text": share("text"),
+        "metadata_scan": share("scan"), "metadata_text": share("text"), "metadata_scan_on_page": share("scan_on_page"),
         "facts": report.as_dict(), "speed": speed, "per_file": rows,
     }
     (work / "figures.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"engine {figures['engine']}, {len(pdfs)} first pages at {args.dpi} dpi (work: {work})")
+    print(f"engine {figures['engine']}, {len(pdfs)} first pages and {len(items) - len(pdfs)} pages with targets "
+          f"at {args.dpi} dpi (work: {work})")
     print(f"CER {figures['cer']:.2%} (accents dropped: {figures['cer_without_accents']:.2%}) over {ref_chars} chars")
     for r in rows:
         if "cer" in r:
-            print(f"  {r['file']:<48} CER {r['cer']:6.2%}  conf {r['confidence']}  scan {r['scan']['doc']}  "
-                  f"{''.join(k[0] if r['scan'][k] else '-' for k in ('symbol', 'type', 'year'))}")
-    print(f"metadata vs .meta.json, scans: {figures['metadata_scan']}; text pages: {figures['metadata_text']}")
+            meta_ok = "".join(k[0] if r["scan"][k] else "-" for k in ("symbol", "type", "year")) if "scan" in r else ""
+            print(f"  {r['file']:<48} CER {r['cer']:6.2%}  conf {r['confidence']}  "
+                  f"{'scan ' + str(r['scan']['doc']) if 'scan' in r else '(page with targets)'}  {meta_ok}")
+    print(f"metadata vs .meta.json, scans: {figures['metadata_scan']}; text pages: {figures['metadata_text']}; "
+          f"scans, fields their page carries: {figures['metadata_scan_on_page']}")
     for kind, s in report.scores.items():
         if report.scored_files.get(kind):
             print(f"  {kind:<10} scan vs text  P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  "

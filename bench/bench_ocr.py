@@ -76,7 +76,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=None, help="keep the PDFs, databases and figures here")
     args = ap.parse_args()
 
-    from vnplan import ocr
+    from vnplan import ocr, ocr_engine
     from vnplan.errors import Reject
     from vnplan.evaluate import Report, publisher_agreement, score_kind
     from vnplan.ingest import ingest
@@ -85,8 +85,8 @@ def main() -> int:
     from vnplan.run import process_file
     from vnplan.text.normalize import strip_accents
 
-    if ocr.unavailable():
-        print(f"Error: {ocr.unavailable()}", file=sys.stderr)
+    if ocr_engine.unavailable():
+        print(f"Error: {ocr_engine.unavailable()}", file=sys.stderr)
         return 1
     work = args.out or Path(tempfile.mkdtemp(prefix="bench-ocr-"))
     (work / "text").mkdir(parents=True, exist_ok=True)
@@ -174,7 +174,7 @@ def main() -> int:
                                                     "seconds": round(wall, 1), "s_per_page": round(wall / args.multi, 2)}
 
     figures = {
-        "engine": ocr.engine(), "dpi": args.dpi, "files": len(pdfs), "pages": len(items),
+        "engine": ocr_engine.engine(), "dpi": args.dpi, "files": len(pdfs), "pages": len(items),
         "cer": round(edits / max(1, ref_chars), 4), "cer_without_accents": round(edits_plain / max(1, ref_chars), 4),
         "metadata_scan": share("scan"), "metadata_text": share("text"), "metadata_scan_on_page": share("scan_on_page"),
         "facts": report.as_dict(), "speed": speed, "per_file": rows,

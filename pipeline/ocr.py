@@ -35,6 +35,7 @@ from typing import Any
 from .errors import E_PDF_NO_TEXT, E_TIMEOUT, Reject
 from .ocr_engine import LANG, unavailable
 from .text.ocr_repair import repair_ocr_text
+
 # A page with fewer usable characters than this has no text layer worth reading (a page number,
 # a stray mark); a real page of text has hundreds.
 MIN_TEXT_CHARS = 20

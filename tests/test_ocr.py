@@ -1,4 +1,4 @@
-"""Scanned PDFs: OCR where Tesseract is installed, an actionable E004 where it is not, repairs.
+"""Scanned PDFs: OCR where Tesseract is installed, an actionable E004 where it is not.
 
 The scanned fixture is the first page of a real gazette PDF rasterised at 200 dpi into an
 image-only PDF by bench/make_scanned_fixture.py (as bench/bench_ocr.py makes its scans), beside
@@ -17,14 +17,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from vnplan import ocr
+from vnplan import ocr, ocr_engine
 from vnplan.errors import E_PDF_NO_TEXT, E_TIMEOUT, Reject
 from vnplan.evaluate import publisher_agreement
-from vnplan.gazetteer import load
 from vnplan.load import load_bytes
 from vnplan.outputs.facts_json import facts_json
 from vnplan.run import process_bytes, process_file
-from vnplan.text.ocr_repair import letters, repair_ocr_text, type_heading
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
 NAME = "thong-tu-so-27-2026-tt-bkhcn-469693"
@@ -37,7 +35,7 @@ INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 
 def need_ocr() -> None:
     """Skip where Tesseract with Vietnamese data is missing, unless the run requires OCR (CI)."""
-    why = ocr.unavailable()
+    why = ocr_engine.unavailable()
     if why is None:
         return
     if os.environ.get("VNPLAN_REQUIRE_OCR") == "1":
@@ -153,12 +151,10 @@ def fake_tesseract(tmp_path, monkeypatch):
                            f"else printf 'List of available languages (1):\\n{langs}\\n'; fi\n")
             exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
         monkeypatch.setenv("PATH", str(bin_dir))
-        ocr._probe.cache_clear()
-        ocr.engine.cache_clear()
+        ocr_engine.probe.cache_clear()
 
     yield make
-    ocr._probe.cache_clear()
-    ocr.engine.cache_clear()
+    ocr_engine.probe.cache_clear()
 
 
 def test_without_tesseract_a_scan_is_rejected_with_the_apt_command(fake_tesseract):
@@ -171,7 +167,7 @@ def test_without_tesseract_a_scan_is_rejected_with_the_apt_command(fake_tesserac
 
 def test_without_vietnamese_data_a_scan_is_rejected_with_the_apt_command(fake_tesseract):
     fake_tesseract("eng")
-    assert ocr.engine() is None
+    assert ocr_engine.engine() is None
     with pytest.raises(Reject) as err:
         load_bytes(SCAN.read_bytes(), "pdf")
     assert err.value.code == E_PDF_NO_TEXT
@@ -192,7 +188,7 @@ def test_the_ocr_engine_is_part_of_the_pipeline_fingerprint(fake_tesseract):
         without = version.fingerprint()
         version.fingerprint.cache_clear()
         fake_tesseract("vie")
-        assert ocr.engine() == "tesseract 5.0.0 vie"
+        assert ocr_engine.engine() == "tesseract 5.0.0 vie"
         assert version.fingerprint() != without
     finally:
         version.fingerprint.cache_clear()
@@ -208,40 +204,3 @@ def test_ocr_past_the_time_limit_rejects_the_file_e010():
 
 def test_page_list_names_pages_as_readers_count_them():
     assert ocr.page_list([0, 1, 2, 6, 8, 9]) == "1-3, 7, 9-10"
-
-
-# ---------------------------------------------------------------- repairs (gazetteer/ocr_repairs.json)
-
-REPAIRS = load("ocr_repairs.json")
-
-
-def _examples() -> list[tuple[str, str]]:
-    out = [tuple(x) for e in REPAIRS["phrases"] + REPAIRS["labels"] for x in e["examples"]]
-    for key in ("organisation_examples", "heading_examples"):
-        out += [tuple(x) for x in REPAIRS[key]]
-    out += [tuple(x) for key in ("examples", "code_examples") for x in REPAIRS["lookalikes"][key]]
-    return out
-
-
-@pytest.mark.parametrize(("read", "repaired"), _examples())
-def test_repair_examples(read, repaired):
-    assert repair_ocr_text(read) == repaired
-
-
-@pytest.mark.parametrize("heading", [e["heading"] for e in load("doc_headings.json")["types"]])
-def test_every_type_heading_survives_lost_spaces_and_accents(heading):
-    from vnplan.text.normalize import strip_accents
-
-    assert type_heading(heading.replace(" ", "")) == heading
-    assert type_heading(strip_accents(heading)) == heading
-    assert type_heading(f"— {heading} _") == heading
-
-
-def test_type_headings_are_told_apart_by_their_letters():
-    keys = [letters(e["heading"])[0] for e in load("doc_headings.json")["types"]]
-    assert len(keys) == len(set(keys))
-
-
-def test_repairs_leave_body_prose_alone():
-    body = "Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\nQuy định chi tiết một số điều về sổ tay 12 trang."
-    assert repair_ocr_text(body) == body

@@ -315,7 +315,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
 
 
 def _submit(pool: ProcessPoolExecutor, pending: list[Task], inflight: dict[Future, tuple[Task, float | None]],
-            jobs: int, max_bytes: int, timeout: float | None) -> None:
+            jobs: int, max_bytes: int, timeout: float | None = None) -> None:
     """Move tasks from the end of `pending` into the pool: up to `WINDOW_FILES` files per worker in
     flight, and past one per worker only while their bytes stay within `WINDOW_BYTES` per worker."""
     held = sum(t.size for t, _ in inflight.values())

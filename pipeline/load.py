@@ -116,10 +116,10 @@ def _sidecar_meta(path: str) -> dict:
 
 
 def _pdf_text(data: bytes) -> tuple[str, tuple, tuple]:
-    from .pdf import read_pdf
+    from .pdf import pdf_to_text
 
     try:
-        text, tables, ocr_pages = read_pdf(data)
+        text, tables, ocr_pages = pdf_to_text(data)
     except Reject:
         raise
     except Exception as exc:  # pdfminer raises many kinds on broken input

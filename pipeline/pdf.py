@@ -114,14 +114,9 @@ def _why(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
-    """Text of every page, pages separated by a form feed, plus the tables found."""
-    text, tables, _ = read_pdf(data)
-    return text, tables
-
-
-def read_pdf(data: bytes) -> tuple[str, tuple[Table, ...], tuple[OcrPage, ...]]:
-    """`pdf_to_text`, plus the pages OCR read, with their spans in the text."""
+def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...], tuple[OcrPage, ...]]:
+    """Text of every page, pages separated by a form feed, plus the tables found and the pages OCR
+    read (with their spans in the text)."""
     import pdfplumber
 
     try:

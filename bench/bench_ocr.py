@@ -5,9 +5,10 @@ Usage:
 
 Each PDF with a `.meta.json` beside it gives two one-page PDFs of its first page: the page as
 published (text layer) and the page rasterised at --dpi into an image-only PDF (a scan, as
-`scan_pdf` makes them). First pages of gazette texts hold no targets, so every later page on
-which vnplan finds a target in the text layer is added the same way (facts and CER only). Both
-sides go through vnplan. Reported:
+`scan_pdf` makes them). First pages of gazette texts hold no targets, and a page out of its
+document loses the headings its targets hang on, so a PDF on whose pages 2 to MAX_PAGES vnplan
+finds targets in the text layer gives its pages up to the last of them instead. Both sides go
+through vnplan. Reported:
 
 - the character error rate (CER) of the scan's cleaned text against the text page's, whitespace
   collapsed: edit distance over the text page's length, over all pages and per file; also with
@@ -17,7 +18,9 @@ sides go through vnplan. Reported:
 - the facts of each scan against the facts of its text page (the reference), matched as
   `vnplan eval` matches gold: precision, recall and F1 per kind, citations and targets first;
 - seconds per page: `vnplan ingest` of the scans at -j 1 and at -j 2 (wall time over pages), and with
-  --multi N, one N-page scan read by `vnplan.ocr.read_pages` with 1 and with 2 threads.
+  --multi N, one N-page scan read by `vnplan.ocr.read_pages` with 1 and with 2 threads; beside each,
+  the CPU seconds per page of this process's children (workers and tesseract processes) and the
+  load average, as the machine may be shared.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -36,6 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PDFS = ROOT.parent / "shared" / "corpus" / "pdf"
+MAX_PAGES = 4  # pages of a scan that runs up to its targets
 
 
 def text_pdf(src: Path, pages: Sequence[int] = (0,)) -> bytes:
@@ -95,23 +101,23 @@ def main() -> int:
     if not pdfs:
         print(f"Error: no PDF with a .meta.json in {args.pdfs}", file=sys.stderr)
         return 1
-    items: list[tuple[Path, int, str]] = []  # (source PDF, page index, name of its one-page PDFs)
+    items: list[tuple[Path, int, str]] = []  # (source PDF, pages taken, name of its PDFs)
     for p in pdfs:
-        items.append((p, 0, p.name))
         full = process_file(p)
-        for page in sorted({full.source.text.count("\f", 0, full.cleaned.to_raw(t.start))
-                            for t in full.facts if type(t).__name__ == "Target"} - {0}):
-            items.append((p, page, f"{p.stem}.p{page + 1}.pdf"))
-    for p, page, name in items:
-        (work / "text" / name).write_bytes(text_pdf(p, (page,)))
-        (work / "scan" / name).write_bytes(scan_pdf(p, (page,), dpi=args.dpi))
+        on = {full.source.text.count("\f", 0, full.cleaned.to_raw(t.start))
+              for t in full.facts if type(t).__name__ == "Target"}
+        last = max((i for i in on if i < MAX_PAGES), default=0)
+        items.append((p, last + 1, p.name))
+    for p, n, name in items:
+        (work / "text" / name).write_bytes(text_pdf(p, range(n)))
+        (work / "scan" / name).write_bytes(scan_pdf(p, range(n), dpi=args.dpi))
 
     rows = []
     edits = edits_plain = ref_chars = 0
     # scan_on_page: the scan's agreement on the fields that its text page gets right (the page carries them)
     agree = {side: {"symbol": [], "type": [], "year": []} for side in ("scan", "text", "scan_on_page")}
     report = Report()
-    for p, page, name in items:
+    for p, n_pages, name in items:
         meta = json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8"))
         ref = process_file(work / "text" / name)
         try:
@@ -125,9 +131,9 @@ def main() -> int:
         d_plain = Levenshtein.distance(strip_accents(a), strip_accents(b))
         edits, edits_plain, ref_chars = edits + d, edits_plain + d_plain, ref_chars + len(a)
         ref_json, got_json = facts_json(ref), facts_json(got)
-        row = {"file": name, "chars": len(a), "cer": round(d / max(1, len(a)), 4),
+        row = {"file": name, "pages": n_pages, "chars": len(a), "cer": round(d / max(1, len(a)), 4),
                "confidence": [pg.confidence for pg in got.ocr_pages]}
-        for side, res in (("scan", got_json), ("text", ref_json)) if page == 0 else ():
+        for side, res in (("scan", got_json), ("text", ref_json)):
             docs = res["documents"]
             ok = publisher_agreement(docs[0], meta) if docs else {"symbol": False, "type": False,
                                                                   "year": False if meta.get("nam") else None}
@@ -135,10 +141,9 @@ def main() -> int:
                 if v is not None:
                     agree[side][field].append(v)
             row[side] = {"doc": {k: docs[0].get(k) for k in ("type", "symbol", "date")} if docs else None, **ok}
-        if page == 0:
-            for field, v in row["text"].items():
-                if v is True:
-                    agree["scan_on_page"][field].append(row["scan"][field])
+        for field, v in row["text"].items():
+            if v is True:
+                agree["scan_on_page"][field].append(row["scan"][field])
         for kind in SCORED:
             report.scored_files[kind] += 1
             score_kind(kind, ref_json.get(kind, []), got_json.get(kind, []), name, report)
@@ -151,15 +156,15 @@ def main() -> int:
         return out
 
     speed = {}
-    first = [work / "scan" / name for _, page, name in items if page == 0]
-    n_scans = len(first)
+    n_scans = sum(n for _, n, _ in items)
     for jobs in (1, 2):
         db = work / f"scan-j{jobs}.sqlite"
         db.unlink(missing_ok=True)
-        t0 = time.perf_counter()
-        summary = ingest(first, db, jobs=jobs)
-        wall = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), _children_cpu()
+        summary = ingest([work / "scan"], db, jobs=jobs)
+        wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
         speed[f"j{jobs}"] = {"seconds": round(wall, 1), "pages": n_scans, "s_per_page": round(wall / n_scans, 2),
+                             "cpu_s_per_page": round(cpu / n_scans, 2), "load": os.getloadavg()[0],
                              "ingested": summary.ingested, "rejected": len(summary.rejected)}
     if args.multi:
         src = next((p for p in pdfs if _pages(p) >= args.multi), None)
@@ -167,11 +172,13 @@ def main() -> int:
             data = scan_pdf(src, range(args.multi), args.dpi)
             (work / f"multi-{args.multi}-{src.name}").write_bytes(data)
             for threads in (1, 2):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _children_cpu()
                 ocr.read_pages(data, {i: args.dpi for i in range(args.multi)}, threads=threads)
-                wall = time.perf_counter() - t0
+                wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
                 speed[f"multi_threads{threads}"] = {"file": src.name, "pages": args.multi,
-                                                    "seconds": round(wall, 1), "s_per_page": round(wall / args.multi, 2)}
+                                                    "seconds": round(wall, 1), "s_per_page": round(wall / args.multi, 2),
+                                                    "cpu_s_per_page": round(cpu / args.multi, 2),
+                                                    "load": os.getloadavg()[0]}
 
     figures = {
         "engine": ocr_engine.engine(), "dpi": args.dpi, "files": len(pdfs), "pages": len(items),
@@ -180,14 +187,13 @@ def main() -> int:
         "facts": report.as_dict(), "speed": speed, "per_file": rows,
     }
     (work / "figures.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"engine {figures['engine']}, {len(pdfs)} first pages and {len(items) - len(pdfs)} pages with targets "
+    print(f"engine {figures['engine']}, {len(pdfs)} scans of {n_scans} pages (first pages, and up to the targets) "
           f"at {args.dpi} dpi (work: {work})")
     print(f"CER {figures['cer']:.2%} (accents dropped: {figures['cer_without_accents']:.2%}) over {ref_chars} chars")
     for r in rows:
         if "cer" in r:
-            meta_ok = "".join(k[0] if r["scan"][k] else "-" for k in ("symbol", "type", "year")) if "scan" in r else ""
-            print(f"  {r['file']:<48} CER {r['cer']:6.2%}  conf {r['confidence']}  "
-                  f"{'scan ' + str(r['scan']['doc']) if 'scan' in r else '(page with targets)'}  {meta_ok}")
+            meta_ok = "".join(k[0] if r["scan"][k] else "-" for k in ("symbol", "type", "year"))
+            print(f"  {r['file']:<48} CER {r['cer']:6.2%}  conf {r['confidence']}  scan {r['scan']['doc']}  {meta_ok}")
     print(f"metadata vs .meta.json, scans: {figures['metadata_scan']}; text pages: {figures['metadata_text']}; "
           f"scans, fields their page carries: {figures['metadata_scan_on_page']}")
     for kind, s in report.scores.items():
@@ -199,6 +205,12 @@ def main() -> int:
     if args.out is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (workers, and the tesseract processes they waited for)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def _pages(p: Path) -> int:

@@ -34,6 +34,7 @@ REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
     "doctypes.json": {"entries": ("word",)},
     "indicators.json": {"entries": ("code", "name_vi", "name_en", "aliases")},
     "issuers.json": {"codes": ("code", "name", "scope"), "names": ("pattern", "canonical", "scope")},
+    "ocr_repairs.json": {"phrases": ("phrase",), "labels": ("label", "pattern")},
     "provinces.json": {"old": ("name", "kind", "new"), "new": ("name", "kind", "merged_from")},
     "query_grammar.json": {},
     "relation_cues.json": {"entries": ("relation", "where", "cue")},

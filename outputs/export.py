@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vnplan.kinds import KINDS
-from vnplan.models import Cleaned, Document, Fact, FileResult, Scope, Section, Source
+from vnplan.models import Cleaned, Document, Fact, FileResult, OcrPage, Scope, Section, Source
 from vnplan.outputs.facts_json import facts_json
 from vnplan.outputs.query import connect_ro, excel_text
 
@@ -65,8 +65,12 @@ def load_result(conn: sqlite3.Connection, file_sha: str) -> FileResult:
             fact = kind.from_row(dict(r))
             facts.append((order.get(fact.doc_id, 0), k, fact))
     facts.sort(key=lambda x: (x[0], x[1]))
+    pages = ()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ocr_pages'").fetchone():  # m010 on
+        pages = tuple(OcrPage(r["page"], r["start"], r["end"], r["confidence"], r["words"]) for r in
+                      conn.execute("SELECT * FROM ocr_pages WHERE file_sha = ? ORDER BY page", [file_sha]))
     # offsets to the raw text are not stored; consumers of a rebuilt result use the cleaned text only.
-    return FileResult(source, Cleaned(text=text, offsets=()), docs, tuple(f for _, _, f in facts))
+    return FileResult(source, Cleaned(text=text, offsets=()), docs, tuple(f for _, _, f in facts), pages)
 
 
 def document_records(result: FileResult) -> list[dict[str, Any]]:
@@ -77,7 +81,9 @@ def document_records(result: FileResult) -> list[dict[str, Any]]:
         rec = {k: v for k, v in whole.items() if not isinstance(v, list)}
         rec["documents"] = [d]
         for key, items in whole.items():
-            if isinstance(items, list) and key not in ("documents", "agencies"):
+            if key == "ocr_pages":  # the OCR'd pages the document lies on
+                rec[key] = [p for p in items if p["start"] < max(d["end"], d["start"] + 1) and d["start"] < p["end"]]
+            elif isinstance(items, list) and key not in ("documents", "agencies"):
                 rec[key] = [x for x in items if x.get("doc_id") == d["doc_id"]]
         names = [m["name"] for m in rec["agency_mentions"] if not m["collective"]]
         rec["agencies"] = list(dict.fromkeys(names))

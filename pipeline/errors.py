@@ -15,18 +15,22 @@ E_TOO_LARGE = "E006"
 E_UNSUPPORTED = "E007"
 E_NO_CONTENT = "E008"
 E_UNREADABLE = "E009"
+E_TIMEOUT = "E010"
+E_WORKER_DIED = "E011"
 E_INTERNAL = "E099"
 
 MESSAGES: dict[str, str] = {
     E_EMPTY: "file is empty",
     E_BINARY: "file is binary, not text",
     E_ENCODING: "text is not UTF-8 and no legacy Vietnamese encoding fits; re-save it as UTF-8",
-    E_PDF_NO_TEXT: "PDF has no text layer (scanned?); OCR it first, e.g. with `ocrmypdf -l vie`",
+    E_PDF_NO_TEXT: "PDF has no usable text layer and OCR could not read it",
     E_PDF_BROKEN: "PDF cannot be opened (truncated, encrypted or corrupt)",
     E_TOO_LARGE: "file is larger than the size limit; split it or raise --max-mb",
     E_UNSUPPORTED: "unsupported file type; vnplan reads .txt, .md, .html, .htm and .pdf",
     E_NO_CONTENT: "no document text left after cleaning (only site chrome or markup)",
     E_UNREADABLE: "file cannot be read",
+    E_TIMEOUT: "processing took longer than the per-file time limit; raise --timeout or report the file",
+    E_WORKER_DIED: "the worker process died on this file (crash or out of memory); please report it",
     E_INTERNAL: "internal error while processing this file; please report it",
 }
 

@@ -17,6 +17,8 @@ scored. Without the list, every kind is scored.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +142,44 @@ def score_kind(kind: str, gold: Sequence[Any], pred: Sequence[Any], name: str, r
         if not used[i]:
             sc.fp += 1
             sc.false_pos.append((name, _label(kind, p)))
+
+
+# ---------------------------------------------------------------- publisher metadata (.meta.json)
+
+
+def slug(s: str) -> str:
+    """A publisher's slug of a text: no accents, `đ` -> `d`, lower case, `-` between runs of letters and digits."""
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D").lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def publisher_type(loai: str) -> str:
+    """A publisher's `loai` as vnplan's type word: a full word as it is, a type code (`NQ`, `VB HN`) as
+    the type whose heading carries it (doc_headings.json)."""
+    from vnplan.gazetteer import load
+
+    code = re.sub(r"\W", "", loai).upper()
+    for e in load("doc_headings.json")["types"]:
+        if code in (c.upper() for c in e.get("codes") or ()):
+            return e["type"]
+    return loai
+
+
+def publisher_agreement(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, bool | None]:
+    """Whether a document (FORMAT.md shape) agrees with its publisher's `.meta.json` on the symbol
+    (`so_hieu`, a slug or the symbol as written), the type (`loai`) and the year (`nam`); None where
+    the publisher leaves a field out (`nam` 0)."""
+    symbol = doc.get("symbol") or ""
+    out: dict[str, bool | None] = {
+        "symbol": bool(symbol) and f"-{slug(symbol)}-" in f"-{slug(meta.get('so_hieu') or '')}-",
+        "type": fold(doc.get("type") or "") == fold(publisher_type(meta.get("loai") or "")),
+        "year": None,
+    }
+    if meta.get("nam"):
+        year = (doc.get("date") or "")[:4] or (re.search(r"/((?:19|20)\d\d)/", symbol) or [None, None])[1]
+        out["year"] = str(meta["nam"]) == str(year)
+    return out
 
 
 def load_gold(path: Path) -> dict[str, Any]:

@@ -26,17 +26,21 @@ from pathlib import Path
 import sqlite_utils
 
 from . import store
-from .errors import E_INTERNAL, E_UNREADABLE, E_UNSUPPORTED, Reject
+from .errors import (
+    E_INTERNAL,
+    E_TIMEOUT,
+    E_UNREADABLE,
+    E_UNSUPPORTED,
+    E_WORKER_DIED,
+    MESSAGES,
+    Reject,
+)
 from .load import DEFAULT_MAX_BYTES, kind_of
 from .models import FileResult
+from .ocr import time_limit
 
-# Reject codes of the batch driver itself: the worker never answered.
-E_TIMEOUT = "E010"
-E_WORKER_DIED = "E011"
-REASONS = {
-    E_TIMEOUT: "processing took longer than the per-file time limit; raise --timeout or report the file",
-    E_WORKER_DIED: "the worker process died on this file (crash or out of memory); please report it",
-}
+# Reject codes of the batch driver itself: the worker never answered (OCR also rejects with E010).
+REASONS = {code: MESSAGES[code] for code in (E_TIMEOUT, E_WORKER_DIED)}
 DEFAULT_TIMEOUT = 600.0
 # Files written between two updates of the full-text index (see store.index_pending); over the last
 # files of a run, fewer, so that little is left to index after the last file (64 files: 0.09 s).
@@ -120,13 +124,15 @@ def file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def process_one(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Outcome:
-    """Run the pipeline on one path and catch every failure as a reject (runs in a worker)."""
+def process_one(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Outcome:
+    """Run the pipeline on one path and catch every failure as a reject (runs in a worker).
+    OCR keeps within `timeout` seconds (the per-file limit) or rejects the file (E010)."""
     try:
         # Imported here, inside the guard: a broken module must reject files, not kill the batch.
         from .run import process_file
 
-        result = process_file(path, max_bytes)
+        with time_limit(timeout):
+            result = process_file(path, max_bytes)
         return Outcome(path, "ingested", result.source.sha256, result=_for_writer(result), size=result.source.size)
     except Reject as exc:
         return Outcome(path, "rejected", None, exc.code, exc.reason)
@@ -272,7 +278,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
         broken = False
         try:
             while pending or inflight:
-                _submit(pool, pending, inflight, jobs, max_bytes)
+                _submit(pool, pending, inflight, jobs, max_bytes, timeout)
                 done, _ = wait(inflight, timeout=_tick(timeout), return_when=FIRST_COMPLETED)
                 ready: list[Outcome] = []
                 for fut in done:
@@ -287,7 +293,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
                         outcome = _internal(t, exc)
                     ready.append(_stamp(outcome, t))
                 if not broken:  # before the writer takes its turn, so no worker waits on it
-                    _submit(pool, pending, inflight, jobs, max_bytes)
+                    _submit(pool, pending, inflight, jobs, max_bytes, timeout)
                 yield from ready
                 if not broken and timeout and _overdue(inflight, timeout):
                     broken = True
@@ -309,7 +315,7 @@ def run_processes(todo: list[Task], jobs: int, max_bytes: int, timeout: float | 
 
 
 def _submit(pool: ProcessPoolExecutor, pending: list[Task], inflight: dict[Future, tuple[Task, float | None]],
-            jobs: int, max_bytes: int) -> None:
+            jobs: int, max_bytes: int, timeout: float | None = None) -> None:
     """Move tasks from the end of `pending` into the pool: up to `WINDOW_FILES` files per worker in
     flight, and past one per worker only while their bytes stay within `WINDOW_BYTES` per worker."""
     held = sum(t.size for t, _ in inflight.values())
@@ -319,7 +325,7 @@ def _submit(pool: ProcessPoolExecutor, pending: list[Task], inflight: dict[Futur
             break
         pending.pop()
         held += t.size
-        inflight[pool.submit(process_one, t.path, max_bytes)] = (t, None)
+        inflight[pool.submit(process_one, t.path, max_bytes, timeout)] = (t, None)
 
 
 # Run once by each worker of an ingest, so its imports and lazily compiled patterns are ready
@@ -405,7 +411,7 @@ def _isolated(t: Task, max_bytes: int, timeout: float | None) -> Outcome:
     pool = ProcessPoolExecutor(max_workers=1, initializer=_worker_init)
     kill = False
     try:
-        fut = pool.submit(process_one, t.path, max_bytes)
+        fut = pool.submit(process_one, t.path, max_bytes, timeout)
         try:
             return _stamp(fut.result(timeout=timeout), t)
         except TimeoutError:
@@ -467,7 +473,7 @@ def checksum(db: sqlite_utils.Database | str | Path) -> str:
     if not isinstance(db, sqlite_utils.Database):
         db = sqlite_utils.Database(db)
     h = hashlib.sha256()
-    for table in ("files", "rejects", "texts", *store.FILE_TABLES):
+    for table in ("files", "rejects", "texts", *store.ROW_TABLES):
         if not db[table].exists():
             continue
         cols = [c for c in db[table].columns_dict if c not in VOLATILE]
@@ -495,7 +501,9 @@ def integrity_problems(db: sqlite_utils.Database | str | Path) -> list[str]:
     ):
         if want != got:
             problems.append(f"{path}: {got} documents stored, {want} expected")
-    for table in ("texts", *store.FILE_TABLES):
+    for table in ("texts", *store.ROW_TABLES):
+        if not db[table].exists():  # a table of a later migration than the database's
+            continue
         n = db.execute(
             f"SELECT count(*) FROM [{table}] t WHERE NOT EXISTS "
             f"(SELECT 1 FROM files f WHERE f.sha256 = t.file_sha)"

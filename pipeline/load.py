@@ -54,8 +54,8 @@ def load_bytes(data: bytes, kind: str, path: str = "<bytes>") -> Source:
         raise Reject(E_EMPTY)
     meta = _sidecar_meta(path)
     if kind == "pdf":
-        text, tables = _pdf_text(data)
-        return Source(path, sha, len(data), kind, text, "pdf", meta, tables)
+        text, tables, ocr_pages = _pdf_text(data)
+        return Source(path, sha, len(data), kind, text, "pdf", meta, tables, ocr_pages)
     text, encoding = decode_text(data)
     if kind == "html":
         from .html import html_to_text
@@ -115,15 +115,15 @@ def _sidecar_meta(path: str) -> dict:
     return {}
 
 
-def _pdf_text(data: bytes) -> tuple[str, tuple]:
+def _pdf_text(data: bytes) -> tuple[str, tuple, tuple]:
     from .pdf import pdf_to_text
 
     try:
-        text, tables = pdf_to_text(data)
+        text, tables, ocr_pages = pdf_to_text(data)
     except Reject:
         raise
     except Exception as exc:  # pdfminer raises many kinds on broken input
         raise Reject(E_PDF_BROKEN, type(exc).__name__) from None
     if len(text.strip()) < 20:
         raise Reject(E_PDF_NO_TEXT)
-    return text, tables
+    return text, tables, ocr_pages

@@ -40,6 +40,20 @@ def replaced(obj: Any, **changes: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class OcrPage:
+    """A PDF page whose text was read by OCR: its span in a text and Tesseract's confidence.
+
+    In `Source.ocr_pages` the span indexes the raw text; in `FileResult.ocr_pages`, the cleaned text.
+    """
+
+    page: int  # 1-based page number in the PDF
+    start: int
+    end: int
+    confidence: float | None  # mean word confidence, 0-100; None when OCR found no words
+    words: int = 0
+
+
+@dataclass(frozen=True)
 class Source:
     """One input file as read from disk: raw text plus where it came from."""
 
@@ -52,6 +66,8 @@ class Source:
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # Tables found by a structural loader (PDF): each a tuple of rows of cells.
     tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # PDF pages read by OCR, with their spans in `text`.
+    ocr_pages: tuple[OcrPage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +326,8 @@ class FileResult:
     cleaned: Cleaned
     documents: tuple[Document, ...]
     facts: tuple[Fact, ...]
+    # The pages of `source.ocr_pages`, their spans mapped into the cleaned text.
+    ocr_pages: tuple[OcrPage, ...] = ()
 
     def facts_of(self, kind: type[Fact]) -> list[Fact]:
         """The facts of one class, in text order."""

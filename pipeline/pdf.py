@@ -6,8 +6,8 @@ and bare page numbers are dropped; ruled tables are taken out of the text flow
 and written back in place as one `cell | cell | cell` line per row (and kept
 as cells in `Source.tables`); a two-column letterhead is read column by column
 so the issuer and the national motto do not interleave. Hard wraps are left to
-the `rewrap` cleaning step. PDFs without a text layer are rejected: OCR is not
-built in.
+the `rewrap` cleaning step. A page without a usable text layer (a scan) is read
+by OCR (`vnplan.ocr`); where OCR is not installed its file is rejected (E004).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import io
 import re
 from collections import Counter
 
+from . import ocr
 from .errors import E_PDF_BROKEN, E_PDF_NO_TEXT, Reject
+from .models import OcrPage
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -112,8 +114,9 @@ def _why(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
-    """Text of every page, pages separated by a form feed, plus the tables found."""
+def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...], tuple[OcrPage, ...]]:
+    """Text of every page, pages separated by a form feed, plus the tables found and the pages OCR
+    read (with their spans in the text)."""
     import pdfplumber
 
     try:
@@ -122,6 +125,7 @@ def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
         raise Reject(E_PDF_BROKEN, _why(exc)) from None
     pages: list[list[str]] = []
     tables: list[Table] = []
+    scans: dict[int, int] = {}  # page index -> resolution to read it at
     with pdf:
         for i, page in enumerate(pdf.pages):
             head = ""
@@ -137,7 +141,21 @@ def pdf_to_text(data: bytes) -> tuple[str, tuple[Table, ...]]:
             text, found = _page_text(page, top)
             tables.extend(found)
             pages.append((head + text).split("\n"))
+            dpi = ocr.needs_ocr(page, head + text)
+            if dpi is not None:
+                scans[i] = dpi
+    read = ocr.read_pages(data, scans) if scans else {}
+    for i, got in read.items():
+        pages[i] = got.text.split("\n")
     if not any(ln.strip() for lines in pages for ln in lines):
-        raise Reject(E_PDF_NO_TEXT, f"{len(pages)} pages, no text layer")
+        what = f"OCR found no text on {ocr.page_list(sorted(scans))}" if scans else "no text layer, no scan to OCR"
+        raise Reject(E_PDF_NO_TEXT, f"{len(pages)} pages, {what}")
     _strip_furniture(pages)
-    return "\f".join("\n".join(lines) for lines in pages), tuple(tables)
+    spans: list[OcrPage] = []
+    at = 0
+    for i, lines in enumerate(pages):
+        n = sum(map(len, lines)) + len(lines) - 1 if lines else 0
+        if i in read:
+            spans.append(OcrPage(i + 1, at, at + n, read[i].confidence, read[i].words))
+        at += n + 1  # the form feed
+    return "\f".join("\n".join(lines) for lines in pages), tuple(tables), tuple(spans)

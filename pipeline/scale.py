@@ -68,7 +68,9 @@ def run_dask(todo: Sequence[Task], max_bytes: int, scheduler: str | None = None,
             while pending and len(inflight) < window:
                 t = pending.pop()
                 # pure=False: a unique key per submission, never a cached result of an older file version.
-                inflight[client.submit(fn or process_one, t.path, max_bytes, pure=False)] = (t, None)
+                # process_one keeps OCR within the time limit too (a stand-in `fn` takes no limit).
+                args = (t.path, max_bytes) if fn else (t.path, max_bytes, timeout)
+                inflight[client.submit(fn or process_one, *args, pure=False)] = (t, None)
             try:
                 done = wait(list(inflight), timeout=_tick(timeout), return_when="FIRST_COMPLETED").done
             except TimeoutError:

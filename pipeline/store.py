@@ -30,6 +30,8 @@ migrations = Migrations("vnplan")
 # Tables holding rows derived from one file; all keyed to it by `file_sha`: the documents, their
 # sections, and one table per kind of fact (`vnplan.kinds`).
 FILE_TABLES = ("documents", "sections", *(k.table for k in KINDS))
+# Every table whose rows derive from one file: the above, and the pages OCR read (m010).
+ROW_TABLES = (*FILE_TABLES, "ocr_pages")
 
 
 @migrations()
@@ -277,6 +279,13 @@ def m008_achievements(db: sqlite_utils.Database) -> None:
     db["achievements"].create_index(["file_sha"])
     db["achievements"].create_index(["doc_id"])
     db["achievements"].create_index(["indicator", "province", "year"])
+
+
+@migrations()
+def m010_ocr_pages(db: sqlite_utils.Database) -> None:
+    """ocr_pages: the PDF pages OCR read, their span in the file's cleaned text, Tesseract's confidence."""
+    db["ocr_pages"].create({"file_sha": str, "page": int, "start": int, "end": int, "confidence": float,
+                            "words": int}, pk=("file_sha", "page"))
 
 
 # m012: answers count a document once however many files hold it, and give dates and sources.
@@ -612,12 +621,14 @@ def rows_of(result: FileResult) -> dict[str, list[dict[str, Any]]]:
         base = f"{f.doc_id}:{kind.id_prefix}:{f.start}:{f.end}"
         counts[base] = counts.get(base, 0) + 1
         rows[kind.table].append({**_common(f, sha), "id": f"{base}:{counts[base]}", **kind.row(f)})
+    rows["ocr_pages"] = [{"file_sha": sha, "page": p.page, "start": p.start, "end": p.end,
+                          "confidence": p.confidence, "words": p.words} for p in result.ocr_pages]
     return rows
 
 
 def delete_file_rows(db: sqlite_utils.Database, file_sha: str) -> None:
     """Remove every row derived from one version of a file."""
-    for table in (*FILE_TABLES, "texts"):
+    for table in (*ROW_TABLES, "texts"):
         db.execute(f"DELETE FROM [{table}] WHERE file_sha = ?", [file_sha])
 
 
@@ -667,7 +678,7 @@ def write_result(db: sqlite_utils.Database, path: str, result: FileResult, run_i
                 "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE name = ?)",
                 ([a["id"], a["name"], a["kind"], a["aliases"], a["source"], a["name"]]
                  for a in agency_rows(rows["agency_mentions"])))
-        n_facts = sum(len(v) for k, v in rows.items() if k not in ("documents", "sections"))
+        n_facts = sum(len(v) for k, v in rows.items() if k not in ("documents", "sections", "ocr_pages"))
         _insert_rows(db, "files", [{
             "path": path, "sha256": sha, "size": result.source.size, "kind": result.source.kind,
             "encoding": result.source.encoding, "status": "ingested", "n_documents": len(result.documents),

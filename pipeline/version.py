@@ -2,7 +2,8 @@
 
 Ingest skips a file only when both its content and this fingerprint are the ones
 recorded for it, so upgrading vnplan or editing a gazetteer re-extracts every
-file on the next run without `--force`.
+file on the next run without `--force`. The OCR engine is part of it: once
+Tesseract is installed (or upgraded), the next run reads the scans it had rejected.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import pkgutil
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+
+from .ocr_engine import engine
 
 # The installed packages whose code and data make the pipeline (found, not imported: the
 # fingerprint sits below every stage).
@@ -28,12 +31,14 @@ def _package_dir(name: str) -> Path:
 
 @cache
 def fingerprint() -> str:
-    """sha256 (first 16 hex digits) over every source and data file of the installed packages."""
+    """sha256 (first 16 hex digits) over every source and data file of the installed packages and the
+    OCR engine (`vnplan.ocr_engine.engine`: Tesseract's version and language, or none)."""
     h = hashlib.sha256()
     for pkg_dir in sorted({_package_dir(name) for name in _PACKAGES}):
         for f in sorted(p for p in pkg_dir.iterdir() if p.suffix in (".py", ".json", ".jsonl", ".tsv")):
             h.update(f"{pkg_dir.name}/{f.name}\0".encode())
             h.update(f.read_bytes())
+    h.update(f"ocr\0{engine() or 'none'}".encode())
     return h.hexdigest()[:16]
 
 
